@@ -1,0 +1,87 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncGuard.Analyzers.Infrastructure
+{
+    /// <summary>Answers "is this async code?" and "may an await be written here?".</summary>
+    internal static class AsyncCode
+    {
+        /// <summary>
+        /// The innermost function that contains <paramref name="operation"/>: a lambda, anonymous method or local
+        /// function inside the member, else the member itself (top-level statements: the synthesized entry point).
+        /// Null for code outside any function, such as a field initializer.
+        /// </summary>
+        internal static IMethodSymbol? GetInnermostFunction(IOperation operation, ISymbol containingSymbol)
+        {
+            for (var current = operation.Parent; current is not null; current = current.Parent)
+            {
+                switch (current)
+                {
+                    case IAnonymousFunctionOperation lambda:
+                        return lambda.Symbol;
+                    case ILocalFunctionOperation localFunction:
+                        return localFunction.Symbol;
+                }
+            }
+
+            return containingSymbol as IMethodSymbol;
+        }
+
+        /// <summary>
+        /// Async code is code whose innermost function is <c>async</c>. A synchronous lambda or local function
+        /// inside an async method is not async code: it cannot await.
+        /// </summary>
+        internal static bool IsInAsyncCode(IOperation operation, ISymbol containingSymbol) =>
+            GetInnermostFunction(operation, containingSymbol) is { IsAsync: true };
+
+        /// <summary>
+        /// Whether the compiler accepts an <c>await</c> in place of <paramref name="node"/>, assuming the
+        /// innermost function is async. Not inside <c>lock</c> (CS1996), an unsafe context (CS4004), a catch
+        /// filter (CS7094) or a query clause (CS1995).
+        /// </summary>
+        internal static bool CanAwaitAt(SyntaxNode node)
+        {
+            for (var current = node.Parent; current is not null; current = current.Parent)
+            {
+                switch (current)
+                {
+                    case LockStatementSyntax:
+                    case UnsafeStatementSyntax:
+                    case CatchFilterClauseSyntax:
+                    case QueryClauseSyntax:
+                    case SelectOrGroupClauseSyntax:
+                        return false;
+                    case AnonymousFunctionExpressionSyntax:
+                        return true;
+                    case LocalFunctionStatementSyntax localFunction:
+                        return !HasUnsafeModifier(localFunction.Modifiers);
+                    case BaseMethodDeclarationSyntax method:
+                        return !HasUnsafeModifier(method.Modifiers) && !IsInUnsafeType(method);
+                    case AccessorDeclarationSyntax accessor:
+                        return !IsInUnsafeType(accessor);
+                    case GlobalStatementSyntax:
+                        return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool HasUnsafeModifier(SyntaxTokenList modifiers) => modifiers.Any(SyntaxKind.UnsafeKeyword);
+
+        private static bool IsInUnsafeType(SyntaxNode member)
+        {
+            for (var type = member.Parent as TypeDeclarationSyntax; type is not null; type = type.Parent as TypeDeclarationSyntax)
+            {
+                if (HasUnsafeModifier(type.Modifiers))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}

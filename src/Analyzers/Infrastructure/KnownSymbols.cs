@@ -1,0 +1,56 @@
+using Microsoft.CodeAnalysis;
+
+namespace AsyncGuard.Analyzers.Infrastructure
+{
+    /// <summary>
+    /// The well-known types rules need, resolved once per compilation (create it in a compilation-start action).
+    /// A member is null when the compilation cannot see that type; rules that need it register nothing.
+    /// </summary>
+    internal sealed class KnownSymbols
+    {
+        internal KnownSymbols(Compilation compilation)
+        {
+            Compilation = compilation;
+            Task = compilation.GetBestType("System.Threading.Tasks.Task");
+            TaskOfT = compilation.GetBestType("System.Threading.Tasks.Task`1");
+            ValueTask = compilation.GetBestType("System.Threading.Tasks.ValueTask");
+            ValueTaskOfT = compilation.GetBestType("System.Threading.Tasks.ValueTask`1");
+            Thread = compilation.GetBestType("System.Threading.Thread");
+            TimeSpan = compilation.GetBestType("System.TimeSpan");
+            CancellationToken = compilation.GetBestType("System.Threading.CancellationToken");
+            CancellationTokenSource = compilation.GetBestType("System.Threading.CancellationTokenSource");
+            INotifyCompletion = compilation.GetBestType("System.Runtime.CompilerServices.INotifyCompletion");
+            HttpContext = compilation.GetBestType("Microsoft.AspNetCore.Http.HttpContext");
+        }
+
+        internal Compilation Compilation { get; }
+
+        internal INamedTypeSymbol? Task { get; }
+
+        internal INamedTypeSymbol? TaskOfT { get; }
+
+        internal INamedTypeSymbol? ValueTask { get; }
+
+        internal INamedTypeSymbol? ValueTaskOfT { get; }
+
+        internal INamedTypeSymbol? Thread { get; }
+
+        internal INamedTypeSymbol? TimeSpan { get; }
+
+        internal INamedTypeSymbol? CancellationToken { get; }
+
+        internal INamedTypeSymbol? CancellationTokenSource { get; }
+
+        internal INamedTypeSymbol? INotifyCompletion { get; }
+
+        internal INamedTypeSymbol? HttpContext { get; }
+
+        internal bool IsCancellationToken(ITypeSymbol? type) =>
+            CancellationToken is not null && SymbolEqualityComparer.Default.Equals(type, CancellationToken);
+
+        /// <summary>True for <c>CancellationToken?</c>.</summary>
+        internal bool IsNullableCancellationToken(ITypeSymbol? type) =>
+            type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable &&
+            IsCancellationToken(nullable.TypeArguments[0]);
+    }
+}

@@ -1,0 +1,162 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncGuard.Analyzers.Infrastructure
+{
+    /// <summary>
+    /// Finds the <c>CancellationToken</c> that code at a given place should forward. In order of preference:
+    /// the <c>Token</c> of a linked <c>CancellationTokenSource</c> local (it already carries the caller's token);
+    /// a <c>CancellationToken</c> / <c>CancellationToken?</c> parameter of the innermost function, else of an
+    /// enclosing function the code can capture it from; the <c>Token</c> of the one <c>CancellationTokenSource</c>
+    /// local in scope; <c>RequestAborted</c> of an <c>HttpContext</c> parameter or local. When two candidates tie,
+    /// there is no answer: forwarding the wrong token is worse than forwarding none.
+    /// </summary>
+    internal static class TokenInScope
+    {
+        /// <summary>The C# expression that reads the token at the operation's position, or null.</summary>
+        internal static string? Find(IOperation operation, ISymbol containingSymbol, KnownSymbols known, CancellationToken cancellationToken)
+        {
+            if (known.CancellationToken is null || operation.SemanticModel is null)
+            {
+                return null;
+            }
+
+            var model = operation.SemanticModel;
+            var position = operation.Syntax.SpanStart;
+            var functions = EnclosingFunctions(operation, containingSymbol);
+            var locals = VisibleLocals(operation, model, position, cancellationToken);
+
+            var sources = locals.Where(l => SymbolEqualityComparer.Default.Equals(l.Local.Type, known.CancellationTokenSource)).ToList();
+            var linked = sources.Where(s => s.IsLinkedSource).ToList();
+            if (linked.Count == 1)
+            {
+                return linked[0].Local.Name + ".Token";
+            }
+
+            if (linked.Count > 1)
+            {
+                return null;
+            }
+
+            foreach (var function in functions)
+            {
+                var tokens = function.Parameters
+                    .Where(p => known.IsCancellationToken(p.Type) || known.IsNullableCancellationToken(p.Type))
+                    .ToList();
+                if (tokens.Count == 0)
+                {
+                    continue;
+                }
+
+                if (tokens.Count > 1 || !BindsTo(model, position, tokens[0]))
+                {
+                    return null;
+                }
+
+                return known.IsCancellationToken(tokens[0].Type) ? tokens[0].Name : tokens[0].Name + ".GetValueOrDefault()";
+            }
+
+            if (sources.Count == 1)
+            {
+                return sources[0].Local.Name + ".Token";
+            }
+
+            if (sources.Count > 1 || known.HttpContext is null)
+            {
+                return null;
+            }
+
+            var contexts = functions.SelectMany(f => f.Parameters)
+                .Where(p => SymbolEqualityComparer.Default.Equals(p.Type, known.HttpContext) && BindsTo(model, position, p))
+                .Select(p => p.Name)
+                .Concat(locals.Where(l => SymbolEqualityComparer.Default.Equals(l.Local.Type, known.HttpContext)).Select(l => l.Local.Name))
+                .ToList();
+            return contexts.Count == 1 ? contexts[0] + ".RequestAborted" : null;
+        }
+
+        /// <summary>Innermost first; stops after a static lambda or local function, which cannot capture.</summary>
+        private static List<IMethodSymbol> EnclosingFunctions(IOperation operation, ISymbol containingSymbol)
+        {
+            var functions = new List<IMethodSymbol>();
+            for (var current = operation.Parent; current is not null; current = current.Parent)
+            {
+                var function = current switch
+                {
+                    IAnonymousFunctionOperation lambda => lambda.Symbol,
+                    ILocalFunctionOperation localFunction => localFunction.Symbol,
+                    _ => null,
+                };
+                if (function is null)
+                {
+                    continue;
+                }
+
+                functions.Add(function);
+                if (function.IsStatic)
+                {
+                    return functions;
+                }
+            }
+
+            if (containingSymbol is IMethodSymbol method)
+            {
+                functions.Add(method);
+            }
+
+            return functions;
+        }
+
+        private readonly struct VisibleLocal
+        {
+            internal VisibleLocal(ILocalSymbol local, bool isLinkedSource)
+            {
+                Local = local;
+                IsLinkedSource = isLinkedSource;
+            }
+
+            internal ILocalSymbol Local { get; }
+
+            internal bool IsLinkedSource { get; }
+        }
+
+        /// <summary>Locals of the whole member declared before <paramref name="position"/> that the name binds to there.</summary>
+        private static List<VisibleLocal> VisibleLocals(IOperation operation, SemanticModel model, int position, CancellationToken cancellationToken)
+        {
+            var root = operation;
+            while (root.Parent is not null)
+            {
+                root = root.Parent;
+            }
+
+            var result = new List<VisibleLocal>();
+            foreach (var declarator in root.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (declarator.Syntax.SpanStart >= position || !BindsTo(model, position, declarator.Symbol))
+                {
+                    continue;
+                }
+
+                var initializer = declarator.GetVariableInitializer()?.Value;
+                while (initializer is IConversionOperation conversion)
+                {
+                    initializer = conversion.Operand;
+                }
+
+                var isLinked = initializer is IInvocationOperation { TargetMethod.Name: "CreateLinkedTokenSource" };
+                result.Add(new VisibleLocal(declarator.Symbol, isLinked));
+            }
+
+            return result;
+        }
+
+        private static bool BindsTo(SemanticModel model, int position, ISymbol symbol)
+        {
+            var found = model.LookupSymbols(position, name: symbol.Name);
+            return found.Length == 1 && SymbolEqualityComparer.Default.Equals(found[0], symbol);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using System.Linq;
+
+namespace AsyncGuard.CodeFixes
+{
+    /// <summary>Syntax rewrites several fixes share.</summary>
+    internal static class Rewrite
+    {
+        /// <summary>
+        /// <c>await expression</c>. Not handed to the formatter: the user's spacing and comments inside the
+        /// expression stay exactly as written.
+        /// </summary>
+        internal static AwaitExpressionSyntax Await(ExpressionSyntax expression) =>
+            SyntaxFactory.AwaitExpression(
+                SyntaxFactory.Token(SyntaxKind.AwaitKeyword).WithTrailingTrivia(SyntaxFactory.Space),
+                expression);
+
+        /// <summary>Appends an argument after the user's, with a <c>", "</c> separator; existing separators are kept.</summary>
+        internal static ArgumentListSyntax AppendArgument(ArgumentListSyntax list, ExpressionSyntax expression)
+        {
+            var arguments = list.Arguments;
+            if (arguments.Count == 0)
+            {
+                return list.WithArguments(arguments.Add(SyntaxFactory.Argument(expression)));
+            }
+
+            var separators = arguments.GetSeparators().ToList();
+            separators.Add(SyntaxFactory.Token(SyntaxKind.CommaToken).WithTrailingTrivia(SyntaxFactory.Space));
+            var last = arguments[arguments.Count - 1];
+            var nodes = arguments.ToList();
+            nodes[nodes.Count - 1] = last.WithoutTrailingTrivia();
+            nodes.Add(SyntaxFactory.Argument(expression).WithTrailingTrivia(last.GetTrailingTrivia()));
+            return list.WithArguments(SyntaxFactory.SeparatedList(nodes, separators));
+        }
+    }
+}
