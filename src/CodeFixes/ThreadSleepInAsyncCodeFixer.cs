@@ -54,7 +54,7 @@ namespace AsyncGuard.CodeFixes
 
             diagnostic.Properties.TryGetValue(PropertyKeys.FixKind, out var kind);
             diagnostic.Properties.TryGetValue(PropertyKeys.CancellationToken, out var token);
-            var taskType = names.NameAt(editor.SemanticModel, invocation.SpanStart, task);
+            var taskType = names.ExpressionAt(editor.SemanticModel, invocation.SpanStart, task);
 
             ExpressionSyntax awaited = kind == ThreadSleepInAsyncCodeAnalyzer.YieldFix
                 ? SyntaxFactory.InvocationExpression(Member(taskType, "Yield"))

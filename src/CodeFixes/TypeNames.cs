@@ -16,25 +16,34 @@ namespace AsyncGuard.CodeFixes
     {
         private readonly SortedSet<string> _imports = new(StringComparer.Ordinal);
 
-        internal ExpressionSyntax NameAt(SemanticModel model, int position, INamedTypeSymbol type)
+        /// <summary>The type's name for a type position (a declaration's type, a return type).</summary>
+        internal TypeSyntax TypeAt(SemanticModel model, int position, INamedTypeSymbol type) =>
+            SyntaxFactory.ParseTypeName(Spell(model, position, type));
+
+        /// <summary>The type's name as the receiver of a member access (<c>Task.Delay</c>).</summary>
+        internal ExpressionSyntax ExpressionAt(SemanticModel model, int position, INamedTypeSymbol type) =>
+            SyntaxFactory.ParseExpression(Spell(model, position, type));
+
+        private string Spell(SemanticModel model, int position, INamedTypeSymbol type)
         {
             // Task and Task<T> share a name; only symbols of the same arity (or namespaces) compete.
             var visible = model.LookupNamespacesAndTypes(position, name: type.Name)
                 .Where(s => s is not INamedTypeSymbol named || named.Arity == type.Arity)
                 .ToList();
-            if (visible.Count == 1 && SymbolEqualityComparer.Default.Equals(visible[0], type))
+            var simple = type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
+            if (visible.Count == 1 && SymbolEqualityComparer.Default.Equals(visible[0], type.OriginalDefinition))
             {
-                return SyntaxFactory.IdentifierName(type.Name);
+                return simple;
             }
 
             var ns = type.ContainingNamespace;
             if (visible.Count == 0 && type.ContainingType is null && ns is { IsGlobalNamespace: false })
             {
                 _imports.Add(ns.ToDisplayString());
-                return SyntaxFactory.IdentifierName(type.Name);
+                return simple;
             }
 
-            return SyntaxFactory.ParseName(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
+            return type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
         }
 
         /// <summary>Adds the collected <c>using</c> directives, System namespaces first, then alphabetically.</summary>

@@ -591,6 +591,63 @@ namespace AsyncGuard.Tests.Rules
             """);
 
         [Fact]
+        public Task FileHeader_StaysAboveTheAddedUsing() => Verify.VerifyCodeFixAsync("""
+            // Copyright (c) Example. All rights reserved.
+
+            using System;
+
+            class C
+            {
+                async System.Threading.Tasks.Task M()
+                {
+                    [|System.Threading.Thread.Sleep(1)|];
+                    Console.WriteLine();
+                }
+            }
+            """, """
+            // Copyright (c) Example. All rights reserved.
+
+            using System;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async System.Threading.Tasks.Task M()
+                {
+                    await Task.Delay(1);
+                    Console.WriteLine();
+                }
+            }
+            """);
+
+        [Fact]
+        public Task UserTypeNamedTask_ForcesTheQualifiedName() => Verify.VerifyCodeFixAsync("""
+            using System.Threading;
+
+            class Task { }
+
+            class C
+            {
+                async System.Threading.Tasks.Task M()
+                {
+                    [|Thread.Sleep(1)|];
+                }
+            }
+            """, """
+            using System.Threading;
+
+            class Task { }
+
+            class C
+            {
+                async System.Threading.Tasks.Task M()
+                {
+                    await global::System.Threading.Tasks.Task.Delay(1);
+                }
+            }
+            """);
+
+        [Fact]
         public Task NamedArgument_LosesItsName() => Verify.VerifyCodeFixAsync("""
             using System;
             using System.Threading;
