@@ -20,6 +20,38 @@ namespace AsyncGuard.Analyzers
         /// <summary>Rule pages live in the repository under <c>docs/rules/{id}.md</c>.</summary>
         public const string HelpLinkBase = "https://github.com/asyncguard/asyncguard/blob/main/docs/rules/";
 
+        public static readonly DiagnosticDescriptor AwaitableResultDiscarded = Create(
+            RuleIds.AwaitableResultDiscarded,
+            Categories.LostTasks,
+            title: "Awaitable result is discarded",
+            messageFormat: "The {0} returned by '{1}' is discarded: its exceptions are lost and nothing waits for it to finish",
+            description: "A task that nobody awaits, returns or stores loses its exceptions, and the work it stands for can outlive " +
+                         "the code that started it. Await it, or make the hand-off explicit.");
+
+        public static readonly DiagnosticDescriptor TaskLocalNeverObserved = Create(
+            RuleIds.TaskLocalNeverObserved,
+            Categories.LostTasks,
+            title: "Task stored in a local is never observed",
+            messageFormat: "The task in '{0}' is never awaited, returned or passed on: its exceptions are lost",
+            description: "A task kept in a local variable that is never awaited, returned, passed, stored or combined with " +
+                         "WhenAll/WhenAny/ContinueWith is as lost as a discarded one; reading IsCompleted or Status does not observe it.");
+
+        public static readonly DiagnosticDescriptor AsyncVoidMethod = Create(
+            RuleIds.AsyncVoidMethod,
+            Categories.LostTasks,
+            title: "Async void method that is not an event handler",
+            messageFormat: "'{0}' is async void: callers cannot await it and its exceptions crash the process; return Task",
+            description: "An async void method gives its caller nothing to await. An exception it throws is raised on the " +
+                         "synchronization context or the thread pool, where it usually ends the process. Only event handlers need to be async void.");
+
+        public static readonly DiagnosticDescriptor AsyncVoidDelegate = Create(
+            RuleIds.AsyncVoidDelegate,
+            Categories.LostTasks,
+            title: "Async lambda converted to a void-returning delegate",
+            messageFormat: "This async {0} becomes an async void delegate of type '{1}': nothing awaits it and its exceptions crash the process",
+            description: "When an async lambda or method is passed where a void-returning delegate such as Action is expected, it " +
+                         "becomes async void: the caller moves on at its first await, and an exception ends the process.");
+
         public static readonly DiagnosticDescriptor ThreadSleepInAsyncCode = Create(
             RuleIds.ThreadSleepInAsyncCode,
             Categories.Blocking,
@@ -28,6 +60,14 @@ namespace AsyncGuard.Analyzers
             description: "Thread.Sleep holds the current thread for the whole delay. In async code that thread belongs to the " +
                          "thread pool or to a UI or request context, so every other continuation waiting for it waits too. " +
                          "Awaiting Task.Delay releases the thread for the duration of the delay.");
+
+        public static readonly DiagnosticDescriptor TaskCompletionSourceInlineContinuations = Create(
+            RuleIds.TaskCompletionSourceInlineContinuations,
+            Categories.Completion,
+            title: "TaskCompletionSource without RunContinuationsAsynchronously",
+            messageFormat: "Create this TaskCompletionSource with TaskCreationOptions.RunContinuationsAsynchronously, or its awaiters run inline on the thread that completes it",
+            description: "By default the code awaiting a TaskCompletionSource's task runs synchronously inside SetResult, on the " +
+                         "completer's thread and while it holds whatever locks it holds. That stalls the completer and can deadlock.");
 
         public static string HelpLink(string id) => HelpLinkBase + id + ".md";
 

@@ -3,7 +3,22 @@ namespace AsyncGuard.Analyzers
     /// <summary>Every rule id AsyncGuard ships. Ids are stable once released; new rules take the next free number in their group.</summary>
     public static class RuleIds
     {
+        /// <summary>An awaitable result is discarded.</summary>
+        public const string AwaitableResultDiscarded = "AG0001";
+
+        /// <summary>A task stored in a local is never observed.</summary>
+        public const string TaskLocalNeverObserved = "AG0002";
+
+        /// <summary><c>async void</c> that is not an event handler.</summary>
+        public const string AsyncVoidMethod = "AG0003";
+
+        /// <summary>Async lambda or method group converted to a void-returning delegate.</summary>
+        public const string AsyncVoidDelegate = "AG0004";
+
         /// <summary><c>Thread.Sleep</c> in async code.</summary>
         public const string ThreadSleepInAsyncCode = "AG0010";
+
+        /// <summary><c>TaskCompletionSource</c> without <c>RunContinuationsAsynchronously</c>.</summary>
+        public const string TaskCompletionSourceInlineContinuations = "AG0040";
     }
 }

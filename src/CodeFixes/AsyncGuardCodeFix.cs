@@ -21,16 +21,22 @@ namespace AsyncGuard.CodeFixes
         protected abstract IEnumerable<FixAction> GetActions(Diagnostic diagnostic);
 
         /// <summary>Applies the action named by <paramref name="equivalenceKey"/> for one diagnostic.</summary>
-        /// <remarks>Name types through <paramref name="names"/> so the <c>using</c> directives they need are added once.</remarks>
-        private protected abstract Task ApplyAsync(DocumentEditor editor, TypeNames names, Diagnostic diagnostic, string equivalenceKey, CancellationToken cancellationToken);
+        private protected abstract Task ApplyAsync(DocumentFix fix, Diagnostic diagnostic, string equivalenceKey, CancellationToken cancellationToken);
 
         public sealed override FixAllProvider GetFixAllProvider() => new DocumentFixAll(this);
 
-        public sealed override Task RegisterCodeFixesAsync(CodeFixContext context)
+        /// <summary>
+        /// The actions for a diagnostic that carries no AsyncGuard properties (a compiler diagnostic such as CS4014):
+        /// the fixer works the facts out from the document. By default, <see cref="GetActions"/>.
+        /// </summary>
+        private protected virtual Task<IEnumerable<FixAction>> GetActionsAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken) =>
+            Task.FromResult(GetActions(diagnostic));
+
+        public sealed override async Task RegisterCodeFixesAsync(CodeFixContext context)
         {
             foreach (var diagnostic in context.Diagnostics)
             {
-                foreach (var action in GetActions(diagnostic))
+                foreach (var action in await GetActionsAsync(context.Document, diagnostic, context.CancellationToken).ConfigureAwait(false))
                 {
                     var document = context.Document;
                     var key = action.EquivalenceKey;
@@ -39,25 +45,24 @@ namespace AsyncGuard.CodeFixes
                         diagnostic);
                 }
             }
-
-            return Task.CompletedTask;
         }
 
         private async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string equivalenceKey, CancellationToken cancellationToken)
         {
             var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-            var names = new TypeNames();
+            var fix = new DocumentFix(editor);
             foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
             {
-                if (GetActions(diagnostic).Any(a => a.EquivalenceKey == equivalenceKey))
+                var actions = await GetActionsAsync(document, diagnostic, cancellationToken).ConfigureAwait(false);
+                if (actions.Any(a => a.EquivalenceKey == equivalenceKey))
                 {
-                    await ApplyAsync(editor, names, diagnostic, equivalenceKey, cancellationToken).ConfigureAwait(false);
+                    await ApplyAsync(fix, diagnostic, equivalenceKey, cancellationToken).ConfigureAwait(false);
                 }
             }
 
             var changed = editor.GetChangedDocument();
             var root = await changed.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            return root is null ? changed : changed.WithSyntaxRoot(names.AddImports(root));
+            return root is null ? changed : changed.WithSyntaxRoot(fix.Names.AddImports(root));
         }
 
         private sealed class DocumentFixAll : DocumentBasedFixAllProvider
@@ -76,6 +81,23 @@ namespace AsyncGuard.CodeFixes
                 return await _fixer.FixDocumentAsync(document, diagnostics, key, fixAllContext.CancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// Everything one run of a fix over one document shares: the editor, the type names (and the <c>using</c>
+    /// directives they need), and the functions already made async, so Fix All changes each signature once.
+    /// </summary>
+    internal sealed class DocumentFix
+    {
+        internal DocumentFix(DocumentEditor editor) => Editor = editor;
+
+        internal DocumentEditor Editor { get; }
+
+        internal SemanticModel Model => Editor.SemanticModel;
+
+        internal TypeNames Names { get; } = new();
+
+        internal HashSet<SyntaxNode> FunctionsMadeAsync { get; } = new();
     }
 
     /// <summary>A code action a fixer offers: its title, and a stable, non-localised key that Fix All groups by.</summary>

@@ -17,6 +17,15 @@ namespace AsyncGuard.CodeFixes
                 SyntaxFactory.Token(SyntaxKind.AwaitKeyword).WithTrailingTrivia(SyntaxFactory.Space),
                 expression);
 
+        /// <summary>Wraps an expression in parentheses unless it binds tighter than any binary operator already.</summary>
+        internal static ExpressionSyntax ParenthesizeForBinaryOperand(ExpressionSyntax expression) => expression switch
+        {
+            IdentifierNameSyntax or MemberAccessExpressionSyntax or InvocationExpressionSyntax or LiteralExpressionSyntax
+                or ParenthesizedExpressionSyntax or ElementAccessExpressionSyntax or CastExpressionSyntax => expression,
+            BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.BitwiseOrExpression) => expression,
+            _ => SyntaxFactory.ParenthesizedExpression(expression),
+        };
+
         /// <summary>Appends an argument after the user's, with a <c>", "</c> separator; existing separators are kept.</summary>
         internal static ArgumentListSyntax AppendArgument(ArgumentListSyntax list, ExpressionSyntax expression)
         {

@@ -38,8 +38,10 @@ namespace AsyncGuard.CodeFixes
             }
         }
 
-        private protected override Task ApplyAsync(DocumentEditor editor, TypeNames names, Diagnostic diagnostic, string equivalenceKey, CancellationToken cancellationToken)
+        private protected override Task ApplyAsync(DocumentFix fix, Diagnostic diagnostic, string equivalenceKey, CancellationToken cancellationToken)
         {
+            var editor = fix.Editor;
+            var names = fix.Names;
             var root = editor.OriginalRoot;
             if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax invocation)
             {

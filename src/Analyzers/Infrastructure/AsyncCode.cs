@@ -36,6 +36,27 @@ namespace AsyncGuard.Analyzers.Infrastructure
         internal static bool IsInAsyncCode(IOperation operation, ISymbol containingSymbol) =>
             GetInnermostFunction(operation, containingSymbol) is { IsAsync: true };
 
+        /// <summary>True inside a lambda that is converted to an expression tree: it is data, never run as written.</summary>
+        internal static bool IsInExpressionTree(IOperation operation, KnownSymbols known)
+        {
+            if (known.ExpressionOfT is null || operation.SemanticModel is null)
+            {
+                return false;
+            }
+
+            for (var current = operation.Parent; current is not null; current = current.Parent)
+            {
+                if (current is IAnonymousFunctionOperation lambda &&
+                    operation.SemanticModel.GetTypeInfo(lambda.Syntax).ConvertedType?.OriginalDefinition is { } target &&
+                    SymbolEqualityComparer.Default.Equals(target, known.ExpressionOfT))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>
         /// Whether the compiler accepts an <c>await</c> in place of <paramref name="node"/>, assuming the
         /// innermost function is async. Not inside <c>lock</c> (CS1996), an unsafe context (CS4004), a catch

@@ -27,7 +27,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 return false;
             }
 
-            if (IsTaskLike(type))
+            if (IsTaskLike(type, _known))
             {
                 return true;
             }
@@ -44,17 +44,17 @@ namespace AsyncGuard.Analyzers.Infrastructure
         }
 
         /// <summary>Task, Task&lt;T&gt;, ValueTask, ValueTask&lt;T&gt; (and types derived from Task).</summary>
-        internal bool IsTaskLike(ITypeSymbol type)
+        internal static bool IsTaskLike(ITypeSymbol type, KnownSymbols known)
         {
             var definition = type.OriginalDefinition;
-            if (Is(definition, _known.ValueTask) || Is(definition, _known.ValueTaskOfT))
+            if (Is(definition, known.ValueTask) || Is(definition, known.ValueTaskOfT))
             {
                 return true;
             }
 
             for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
             {
-                if (Is(current.OriginalDefinition, _known.Task) || Is(current.OriginalDefinition, _known.TaskOfT))
+                if (Is(current.OriginalDefinition, known.Task) || Is(current.OriginalDefinition, known.TaskOfT))
                 {
                     return true;
                 }

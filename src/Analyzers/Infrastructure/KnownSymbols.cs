@@ -21,6 +21,13 @@ namespace AsyncGuard.Analyzers.Infrastructure
             CancellationTokenSource = compilation.GetBestType("System.Threading.CancellationTokenSource");
             INotifyCompletion = compilation.GetBestType("System.Runtime.CompilerServices.INotifyCompletion");
             HttpContext = compilation.GetBestType("Microsoft.AspNetCore.Http.HttpContext");
+            TaskCompletionSource = compilation.GetBestType("System.Threading.Tasks.TaskCompletionSource");
+            TaskCompletionSourceOfT = compilation.GetBestType("System.Threading.Tasks.TaskCompletionSource`1");
+            TaskCreationOptions = compilation.GetBestType("System.Threading.Tasks.TaskCreationOptions");
+            EventArgs = compilation.GetBestType("System.EventArgs");
+            ExpressionOfT = compilation.GetBestType("System.Linq.Expressions.Expression`1");
+            Parallel = compilation.GetBestType("System.Threading.Tasks.Parallel");
+            ListOfT = compilation.GetBestType("System.Collections.Generic.List`1");
         }
 
         internal Compilation Compilation { get; }
@@ -44,6 +51,20 @@ namespace AsyncGuard.Analyzers.Infrastructure
         internal INamedTypeSymbol? INotifyCompletion { get; }
 
         internal INamedTypeSymbol? HttpContext { get; }
+
+        internal INamedTypeSymbol? TaskCompletionSource { get; }
+
+        internal INamedTypeSymbol? TaskCompletionSourceOfT { get; }
+
+        internal INamedTypeSymbol? TaskCreationOptions { get; }
+
+        internal INamedTypeSymbol? EventArgs { get; }
+
+        internal INamedTypeSymbol? ExpressionOfT { get; }
+
+        internal INamedTypeSymbol? Parallel { get; }
+
+        internal INamedTypeSymbol? ListOfT { get; }
 
         internal bool IsCancellationToken(ITypeSymbol? type) =>
             CancellationToken is not null && SymbolEqualityComparer.Default.Equals(type, CancellationToken);

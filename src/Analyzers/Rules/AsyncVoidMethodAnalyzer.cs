@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Linq;
+using AsyncGuard.Analyzers.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncGuard.Analyzers.Rules
+{
+    /// <summary>
+    /// AG0003: <c>async void</c> methods and local functions that are not event handlers. A method counts as an event
+    /// handler by its <c>(object, EventArgs)</c> shape, or by being converted to a delegate in its own type (a
+    /// subscription with <c>+=</c>, a callback); overrides and interface implementations are not reported, their
+    /// base is.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class AsyncVoidMethodAnalyzer : DiagnosticAnalyzer
+    {
+        /// <summary><see cref="PropertyKeys.FixKind"/> value: change the return type to Task.</summary>
+        public const string ReturnTaskFix = "ReturnTask";
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.AsyncVoidMethod);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(start =>
+            {
+                var known = new KnownSymbols(start.Compilation);
+                if (known.Task is null)
+                {
+                    return;
+                }
+
+                start.RegisterSymbolStartAction(typeStart => AnalyzeType(typeStart, known), SymbolKind.NamedType);
+                start.RegisterOperationAction(c => AnalyzeLocalFunction(c, known), OperationKind.LocalFunction);
+            });
+        }
+
+        private static void AnalyzeType(SymbolStartAnalysisContext context, KnownSymbols known)
+        {
+            var type = (INamedTypeSymbol)context.Symbol;
+            if (!type.GetMembers().Any(m => m is IMethodSymbol { IsAsync: true, ReturnsVoid: true }))
+            {
+                return;
+            }
+
+            var convertedToDelegate = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
+            context.RegisterOperationAction(
+                c => convertedToDelegate.TryAdd(((IMethodReferenceOperation)c.Operation).Method.OriginalDefinition, true),
+                OperationKind.MethodReference);
+            context.RegisterSymbolEndAction(end =>
+            {
+                foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
+                {
+                    if (method is { IsAsync: true, ReturnsVoid: true, MethodKind: MethodKind.Ordinary } &&
+                        !convertedToDelegate.ContainsKey(method) &&
+                        !MethodFacts.SignatureIsInherited(method) &&
+                        !MethodFacts.HasEventHandlerShape(method, known))
+                    {
+                        Report(end.ReportDiagnostic, method, fixable: !method.IsVirtual && method.PartialDefinitionPart is null && method.PartialImplementationPart is null);
+                    }
+                }
+            });
+        }
+
+        private static void AnalyzeLocalFunction(OperationAnalysisContext context, KnownSymbols known)
+        {
+            var function = ((ILocalFunctionOperation)context.Operation).Symbol;
+            if (!function.IsAsync || !function.ReturnsVoid || MethodFacts.HasEventHandlerShape(function, known))
+            {
+                return;
+            }
+
+            var root = context.Operation;
+            while (root.Parent is not null)
+            {
+                root = root.Parent;
+            }
+
+            var usedAsDelegate = root.Descendants().OfType<IMethodReferenceOperation>()
+                .Any(r => SymbolEqualityComparer.Default.Equals(r.Method.OriginalDefinition, function.OriginalDefinition));
+            if (!usedAsDelegate)
+            {
+                Report(context.ReportDiagnostic, function, fixable: true);
+            }
+        }
+
+        private static void Report(System.Action<Diagnostic> report, IMethodSymbol method, bool fixable)
+        {
+            var location = method.Locations.FirstOrDefault(l => l.IsInSource);
+            if (location is null)
+            {
+                return;
+            }
+
+            var properties = fixable
+                ? ImmutableDictionary<string, string?>.Empty.Add(PropertyKeys.FixKind, ReturnTaskFix)
+                : ImmutableDictionary<string, string?>.Empty;
+            report(Diagnostic.Create(Descriptors.AsyncVoidMethod, location, properties, method.Name));
+        }
+    }
+}

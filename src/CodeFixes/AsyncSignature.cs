@@ -1,0 +1,211 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using AsyncGuard.Analyzers.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.FindSymbols;
+using Microsoft.CodeAnalysis.Formatting;
+
+namespace AsyncGuard.CodeFixes
+{
+    /// <summary>
+    /// Turns a method or local function into an async one that returns a task: <c>void</c> becomes <c>Task</c>,
+    /// <c>async</c> is added, and when the function already returned a task its <c>return</c> statements are rewritten
+    /// (<c>return Task.CompletedTask;</c> → <c>return;</c>, <c>return Task.FromResult(x);</c> → <c>return x;</c>,
+    /// <c>return other;</c> → <c>return await other;</c>). Each function is changed once per document fix.
+    /// </summary>
+    internal static class AsyncSignature
+    {
+        internal static void MakeAsyncReturningTask(DocumentFix fix, SyntaxNode function, IMethodSymbol symbol)
+        {
+            if (!fix.FunctionsMadeAsync.Add(function))
+            {
+                return;
+            }
+
+            TypeSyntax? newReturnType = null;
+            if (symbol.ReturnsVoid)
+            {
+                var task = fix.Model.Compilation.GetBestType("System.Threading.Tasks.Task");
+                if (task is null)
+                {
+                    return;
+                }
+
+                newReturnType = fix.Names.TypeAt(fix.Model, function.SpanStart, task);
+            }
+            else if (!symbol.IsAsync)
+            {
+                RewriteReturns(fix, function, symbol);
+            }
+
+            var addAsync = !symbol.IsAsync;
+            fix.Editor.ReplaceNode(function, (current, _) => WithAsyncSignature(current, newReturnType, addAsync));
+        }
+
+        /// <summary>
+        /// A method group use (<c>x += M</c>, <c>Run(M)</c>) anywhere in the solution needs M's current signature;
+        /// a call does not. Local functions are checked by the analyzer, which sees their whole scope.
+        /// </summary>
+        internal static async Task<bool> IsUsedAsDelegateAsync(Solution solution, IMethodSymbol method, CancellationToken cancellationToken)
+        {
+            if (method.MethodKind == MethodKind.LocalFunction)
+            {
+                return false;
+            }
+
+            var references = await SymbolFinder.FindReferencesAsync(method, solution, cancellationToken).ConfigureAwait(false);
+            foreach (var location in references.SelectMany(r => r.Locations))
+            {
+                var root = await location.Location.SourceTree!.GetRootAsync(cancellationToken).ConfigureAwait(false);
+                var name = root.FindNode(location.Location.SourceSpan, getInnermostNodeForTie: true);
+                var callee = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : name;
+                if (callee.Parent is not InvocationExpressionSyntax invocation || invocation.Expression != callee)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static SyntaxNode WithAsyncSignature(SyntaxNode node, TypeSyntax? newReturnType, bool addAsync)
+        {
+            var (modifiers, returnType) = node switch
+            {
+                MethodDeclarationSyntax m => (m.Modifiers, m.ReturnType),
+                LocalFunctionStatementSyntax l => (l.Modifiers, l.ReturnType),
+                _ => (default, null!),
+            };
+            if (returnType is null)
+            {
+                return node;
+            }
+
+            var type = newReturnType?.WithTriviaFrom(returnType) ?? returnType;
+            if (addAsync)
+            {
+                var asyncKeyword = SyntaxFactory.Token(SyntaxKind.AsyncKeyword).WithTrailingTrivia(SyntaxFactory.Space);
+                if (modifiers.Count == 0)
+                {
+                    asyncKeyword = asyncKeyword.WithLeadingTrivia(type.GetLeadingTrivia());
+                    type = type.WithoutLeadingTrivia();
+                }
+
+                modifiers = modifiers.Add(asyncKeyword);
+            }
+
+            return node switch
+            {
+                MethodDeclarationSyntax m => m.WithModifiers(modifiers).WithReturnType(type),
+                LocalFunctionStatementSyntax l => l.WithModifiers(modifiers).WithReturnType(type),
+                _ => node,
+            };
+        }
+
+        private static void RewriteReturns(DocumentFix fix, SyntaxNode function, IMethodSymbol symbol)
+        {
+            var body = function switch
+            {
+                MethodDeclarationSyntax m => m.Body,
+                LocalFunctionStatementSyntax l => l.Body,
+                _ => null,
+            };
+            if (body is null)
+            {
+                return;
+            }
+
+            var generic = symbol.ReturnType is INamedTypeSymbol { IsGenericType: true };
+            foreach (var statement in OwnReturns(body))
+            {
+                if (statement.Expression is not { } value)
+                {
+                    continue;
+                }
+
+                if (generic)
+                {
+                    var result = CompletedResult(value);
+                    var newValue = result ?? Rewrite.Await(value.WithoutTrivia()).WithTriviaFrom(value);
+                    fix.Editor.ReplaceNode(value, newValue);
+                    continue;
+                }
+
+                var isLast = statement.Parent == body && body.Statements.Last() == statement;
+                var replacement = new List<StatementSyntax>();
+                if (!IsCompletedTask(value))
+                {
+                    replacement.Add(SyntaxFactory.ExpressionStatement(Rewrite.Await(value.WithoutTrivia())));
+                }
+
+                if (!isLast)
+                {
+                    replacement.Add(SyntaxFactory.ReturnStatement());
+                }
+
+                ReplaceStatement(fix, statement, replacement);
+            }
+        }
+
+        /// <summary>The function's own return statements, not those of lambdas or local functions inside it.</summary>
+        private static IEnumerable<ReturnStatementSyntax> OwnReturns(BlockSyntax body) =>
+            body.DescendantNodes(n => n == body || !MethodFacts.IsFunction(n)).OfType<ReturnStatementSyntax>();
+
+        private static void ReplaceStatement(DocumentFix fix, StatementSyntax statement, List<StatementSyntax> replacement)
+        {
+            var leading = statement.GetLeadingTrivia();
+            var trailing = statement.GetTrailingTrivia();
+            if (replacement.Count == 0)
+            {
+                if (statement.Parent is BlockSyntax)
+                {
+                    fix.Editor.RemoveNode(statement, SyntaxRemoveOptions.KeepNoTrivia);
+                }
+                else
+                {
+                    fix.Editor.ReplaceNode(statement, SyntaxFactory.Block().WithTriviaFrom(statement));
+                }
+
+                return;
+            }
+
+            if (replacement.Count == 1 || statement.Parent is not BlockSyntax)
+            {
+                var single = replacement.Count == 1
+                    ? replacement[0].WithLeadingTrivia(leading).WithTrailingTrivia(trailing)
+                    : SyntaxFactory.Block(replacement).WithLeadingTrivia(leading).WithTrailingTrivia(trailing).WithAdditionalAnnotations(Formatter.Annotation);
+                fix.Editor.ReplaceNode(statement, single);
+                return;
+            }
+
+            var endOfLine = trailing.LastOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+            var lineBreak = endOfLine.IsKind(SyntaxKind.EndOfLineTrivia) ? endOfLine : SyntaxFactory.EndOfLine("\n");
+            fix.Editor.InsertBefore(statement, replacement[0].WithLeadingTrivia(leading).WithTrailingTrivia(lineBreak));
+            fix.Editor.ReplaceNode(statement, replacement[1].WithLeadingTrivia(leading).WithTrailingTrivia(trailing));
+        }
+
+        private static bool IsCompletedTask(ExpressionSyntax value) => value switch
+        {
+            MemberAccessExpressionSyntax { Name.Identifier.Text: "CompletedTask" } => true,
+            LiteralExpressionSyntax literal => literal.IsKind(SyntaxKind.DefaultLiteralExpression),
+            DefaultExpressionSyntax => true,
+            ObjectCreationExpressionSyntax { ArgumentList.Arguments.Count: 0 } => true,
+            ImplicitObjectCreationExpressionSyntax { ArgumentList.Arguments.Count: 0 } => true,
+            _ => false,
+        };
+
+        /// <summary><c>Task.FromResult(x)</c>, <c>ValueTask.FromResult(x)</c> or <c>new ValueTask&lt;T&gt;(x)</c>: the <c>x</c>.</summary>
+        private static ExpressionSyntax? CompletedResult(ExpressionSyntax value) => value switch
+        {
+            InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "FromResult" }, ArgumentList.Arguments.Count: 1 } call
+                => call.ArgumentList.Arguments[0].Expression.WithTriviaFrom(value),
+            BaseObjectCreationExpressionSyntax { ArgumentList.Arguments.Count: 1 } creation
+                => creation.ArgumentList.Arguments[0].Expression.WithTriviaFrom(value),
+            _ => null,
+        };
+    }
+}

@@ -1,0 +1,166 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using AsyncGuard.Analyzers;
+using AsyncGuard.Analyzers.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncGuard.CodeFixes
+{
+    /// <summary>
+    /// AG0001 and the compiler's CS4014: await the discarded task. In async code: <c>await</c> it. In a sync method or
+    /// local function that may change: make it <c>async</c> (void becomes Task) and await it.
+    /// </summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AwaitableResultDiscardedFixer)), Shared]
+    public sealed class AwaitableResultDiscardedFixer : AsyncGuardCodeFix
+    {
+        public const string CompilerUnawaitedCallId = "CS4014";
+        public const string AwaitKey = "AsyncGuard.AG0001.Await";
+        public const string MakeAsyncKey = "AsyncGuard.AG0001.MakeAsyncAndAwait";
+
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.AwaitableResultDiscarded, CompilerUnawaitedCallId);
+
+        protected override IEnumerable<FixAction> GetActions(Diagnostic diagnostic)
+        {
+            diagnostic.Properties.TryGetValue(PropertyKeys.FixKind, out var kind);
+            return Actions(kind);
+        }
+
+        private protected override async Task<IEnumerable<FixAction>> GetActionsAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
+        {
+            string? kind;
+            if (diagnostic.Id == CompilerUnawaitedCallId)
+            {
+                kind = (await AnalyzeCompilerDiagnosticAsync(document, diagnostic, cancellationToken).ConfigureAwait(false))?.Fix;
+            }
+            else
+            {
+                diagnostic.Properties.TryGetValue(PropertyKeys.FixKind, out kind);
+            }
+
+            if (kind == DiscardedAwaitables.MakeAsyncFix && await ChangesAVoidDelegateTargetAsync(document, diagnostic, cancellationToken).ConfigureAwait(false))
+            {
+                return Enumerable.Empty<FixAction>();
+            }
+
+            return Actions(kind);
+        }
+
+        /// <summary>Making a void method return Task breaks every place that uses it as a delegate (<c>x += M</c>).</summary>
+        private static async Task<bool> ChangesAVoidDelegateTargetAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            var function = root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true)
+                .Ancestors().FirstOrDefault(n => n is MethodDeclarationSyntax or LocalFunctionStatementSyntax);
+            return function is null || model?.GetDeclaredSymbol(function, cancellationToken) is not IMethodSymbol symbol ||
+                   (symbol.ReturnsVoid && await AsyncSignature.IsUsedAsDelegateAsync(document.Project.Solution, symbol, cancellationToken).ConfigureAwait(false));
+        }
+
+        private static IEnumerable<FixAction> Actions(string? kind) => kind switch
+        {
+            DiscardedAwaitables.AwaitFix => new[] { new FixAction("Await the task", AwaitKey) },
+            DiscardedAwaitables.MakeAsyncFix => new[] { new FixAction("Make the method async and await the task", MakeAsyncKey) },
+            _ => Enumerable.Empty<FixAction>(),
+        };
+
+        private protected override async Task ApplyAsync(DocumentFix fix, Diagnostic diagnostic, string equivalenceKey, CancellationToken cancellationToken)
+        {
+            var node = fix.Editor.OriginalRoot.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+            if (node is not ExpressionSyntax dropped)
+            {
+                return;
+            }
+
+            bool conditional;
+            if (diagnostic.Id == CompilerUnawaitedCallId)
+            {
+                var facts = await AnalyzeCompilerDiagnosticAsync(fix.Editor.OriginalDocument, diagnostic, cancellationToken).ConfigureAwait(false);
+                conditional = facts?.Conditional == true;
+            }
+            else
+            {
+                conditional = diagnostic.Properties.ContainsKey(DiscardedAwaitables.ConditionalKey);
+            }
+
+            if (equivalenceKey == MakeAsyncKey)
+            {
+                var function = dropped.Ancestors().FirstOrDefault(n => n is MethodDeclarationSyntax or LocalFunctionStatementSyntax);
+                if (function is null || fix.Model.GetDeclaredSymbol(function, cancellationToken) is not IMethodSymbol symbol)
+                {
+                    return;
+                }
+
+                AsyncSignature.MakeAsyncReturningTask(fix, function, symbol);
+            }
+
+            fix.Editor.ReplaceNode(dropped, AwaitExpression(fix, dropped, conditional).WithTriviaFrom(dropped));
+        }
+
+        /// <summary><c>await x.FooAsync()</c>; for <c>x?.FooAsync()</c>, <c>await (x?.FooAsync() ?? Task.CompletedTask)</c>, since awaiting null throws.</summary>
+        private static ExpressionSyntax AwaitExpression(DocumentFix fix, ExpressionSyntax dropped, bool conditional)
+        {
+            var awaited = dropped.WithoutTrivia();
+            if (conditional && fix.Model.Compilation.GetBestType("System.Threading.Tasks.Task") is { } task)
+            {
+                awaited = SyntaxFactory.ParenthesizedExpression(SyntaxFactory.BinaryExpression(
+                    SyntaxKind.CoalesceExpression,
+                    awaited,
+                    SyntaxFactory.Token(SyntaxKind.QuestionQuestionToken).WithLeadingTrivia(SyntaxFactory.Space).WithTrailingTrivia(SyntaxFactory.Space),
+                    SyntaxFactory.MemberAccessExpression(
+                        SyntaxKind.SimpleMemberAccessExpression,
+                        fix.Names.ExpressionAt(fix.Model, dropped.SpanStart, task),
+                        SyntaxFactory.IdentifierName("CompletedTask"))));
+            }
+
+            return Rewrite.Await(awaited);
+        }
+
+        private sealed class CompilerFacts
+        {
+            internal CompilerFacts(string? fix, bool conditional)
+            {
+                Fix = fix;
+                Conditional = conditional;
+            }
+
+            internal string? Fix { get; }
+
+            internal bool Conditional { get; }
+        }
+
+        /// <summary>CS4014 carries no properties: find the statement and ask the same question the analyzer asks.</summary>
+        private static async Task<CompilerFacts?> AnalyzeCompilerDiagnosticAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            var node = root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+
+            // The statement may be implicit: the expression body of a void method or an async lambda.
+            var operation = node is null ? null : model?.GetOperation(node, cancellationToken);
+            while (operation is not null and not IExpressionStatementOperation)
+            {
+                operation = operation.Parent is IConditionalAccessOperation or IExpressionStatementOperation ? operation.Parent : null;
+            }
+
+            if (node is null || model is null || operation is not IExpressionStatementOperation statement)
+            {
+                return null;
+            }
+
+            var known = new KnownSymbols(model.Compilation);
+            var dropped = DiscardedAwaitables.FindDroppedInvocation(statement, known, new Awaitables(known), out var conditional);
+            var containing = model.GetEnclosingSymbol(node.SpanStart, cancellationToken);
+            return dropped is null || containing is null
+                ? null
+                : new CompilerFacts(DiscardedAwaitables.ChooseFix(statement, dropped, conditional, containing, known), conditional);
+        }
+    }
+}

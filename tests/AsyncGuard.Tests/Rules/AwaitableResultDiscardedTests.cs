@@ -1,0 +1,474 @@
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+using Verify = AsyncGuard.Tests.Verifiers.CSharpCodeFixVerifier<
+    AsyncGuard.Analyzers.Rules.AwaitableResultDiscardedAnalyzer,
+    AsyncGuard.CodeFixes.AwaitableResultDiscardedFixer>;
+
+namespace AsyncGuard.Tests.Rules
+{
+    public class AwaitableResultDiscardedTests
+    {
+        private const string Api = """
+
+            static class Api
+            {
+                public static Task SendAsync() => Task.CompletedTask;
+                public static Task<int> CountAsync() => Task.FromResult(1);
+                public static ValueTask FlushAsync() => default;
+                public static ValueTask<int> PeekAsync() => default;
+            }
+            """;
+
+        // ---- must flag, with the make-async fix -----------------------------------------------------------
+
+        [Fact]
+        public Task SyncVoidMethod_BecomesAsyncTask() => Verify.VerifyCodeFixAsync("""
+            using System.Threading.Tasks;
+
+            class C
+            {
+                public void Save()
+                {
+                    // send first
+                    [|Api.SendAsync()|]; // then count
+                    [|Api.CountAsync()|];
+                    [|Api.FlushAsync()|];
+                    [|Api.PeekAsync()|];
+                }
+            }
+            """ + Api, """
+            using System.Threading.Tasks;
+
+            class C
+            {
+                public async Task Save()
+                {
+                    // send first
+                    await Api.SendAsync(); // then count
+                    await Api.CountAsync();
+                    await Api.FlushAsync();
+                    await Api.PeekAsync();
+                }
+            }
+            """ + Api);
+
+        /// <remarks>
+        /// The caller of the local function now drops a task in turn, which the compiler reports as CS4014; making the
+        /// whole chain async is a separate decision for the user. The fixed state is checked with that warning.
+        /// </remarks>
+        [Fact]
+        public Task ExpressionBodiedVoidMethod_AndLocalFunction() => new Verify.Test
+        {
+            TestCode = """
+            using System.Threading.Tasks;
+
+            class C
+            {
+                void Save() => [|Api.SendAsync()|];
+
+                int Count()
+                {
+                    Local();
+                    return 1;
+
+                    void Local()
+                    {
+                        [|Api.SendAsync()|];
+                    }
+                }
+            }
+            """ + Api,
+            FixedState =
+            {
+                Sources = { """
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task Save() => await Api.SendAsync();
+
+                int Count()
+                {
+                    {|CS4014:Local()|};
+                    return 1;
+
+                    async Task Local()
+                    {
+                        await Api.SendAsync();
+                    }
+                }
+            }
+            """ + Api },
+                MarkupHandling = Microsoft.CodeAnalysis.Testing.MarkupMode.Allow,
+            },
+        }.RunAsync();
+
+        [Fact]
+        public Task StaticMain_BecomesAsyncTaskMain() => new Verify.Test
+        {
+            TestState = { OutputKind = OutputKind.ConsoleApplication, Sources = { """
+                using System.Threading.Tasks;
+
+                class Program
+                {
+                    static void Main(string[] args)
+                    {
+                        [|Api.SendAsync()|];
+                    }
+                }
+                """ + Api } },
+            FixedState = { Sources = { """
+                using System.Threading.Tasks;
+
+                class Program
+                {
+                    static async Task Main(string[] args)
+                    {
+                        await Api.SendAsync();
+                    }
+                }
+                """ + Api } },
+        }.RunAsync();
+
+        [Fact]
+        public Task TaskReturningMethod_BecomesAsync_AndReturnsAreRewritten() => Verify.VerifyCodeFixAsync("""
+            using System.Threading.Tasks;
+
+            class C
+            {
+                Task Run(bool quick)
+                {
+                    [|Api.SendAsync()|];
+                    if (quick)
+                        return Task.CompletedTask;
+                    if (!quick)
+                    {
+                        return Api.SendAsync();
+                    }
+
+                    return Api.FlushAsync().AsTask();
+                }
+
+                Task<int> Count(bool cached)
+                {
+                    [|Api.SendAsync()|];
+                    if (cached)
+                    {
+                        return Task.FromResult(42);
+                    }
+
+                    return Api.CountAsync();
+                }
+            }
+            """ + Api, """
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task Run(bool quick)
+                {
+                    await Api.SendAsync();
+                    if (quick)
+                        return;
+                    if (!quick)
+                    {
+                        await Api.SendAsync();
+                        return;
+                    }
+
+                    await Api.FlushAsync().AsTask();
+                }
+
+                async Task<int> Count(bool cached)
+                {
+                    await Api.SendAsync();
+                    if (cached)
+                    {
+                        return 42;
+                    }
+
+                    return await Api.CountAsync();
+                }
+            }
+            """ + Api);
+
+        [Fact]
+        public Task FixAll_MakesTheMethodAsyncOnce() => Verify.VerifyCodeFixAsync("""
+            using System.Threading.Tasks;
+
+            class C
+            {
+                void Save()
+                {
+                    [|Api.SendAsync()|];
+                    [|Api.SendAsync()|];
+                    [|Api.CountAsync()|];
+                }
+
+                void Other() => [|Api.FlushAsync()|];
+            }
+            """ + Api, """
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task Save()
+                {
+                    await Api.SendAsync();
+                    await Api.SendAsync();
+                    await Api.CountAsync();
+                }
+
+                async Task Other() => await Api.FlushAsync();
+            }
+            """ + Api);
+
+        [Fact]
+        public Task ConditionalAccess_IsAwaitedSafely() => Verify.VerifyCodeFixAsync("""
+            using System.Threading.Tasks;
+
+            class Client { public Task SendAsync() => Task.CompletedTask; public Task<int> CountAsync() => Task.FromResult(1); }
+
+            class C
+            {
+                async Task Run(Client client)
+                {
+                    await Task.Yield();
+                    [|client?.SendAsync()|];
+                    [|client?.CountAsync()|];
+                }
+            }
+            """, """
+            using System.Threading.Tasks;
+
+            class Client { public Task SendAsync() => Task.CompletedTask; public Task<int> CountAsync() => Task.FromResult(1); }
+
+            class C
+            {
+                async Task Run(Client client)
+                {
+                    await Task.Yield();
+                    await (client?.SendAsync() ?? Task.CompletedTask);
+                    await (client?.CountAsync() ?? Task.CompletedTask);
+                }
+            }
+            """);
+
+        [Fact]
+        public Task TopLevelStatements_AreAwaited() => new Verify.Test
+        {
+            TestState = { OutputKind = OutputKind.ConsoleApplication, Sources = { """
+                using System.Threading.Tasks;
+
+                {|CS4014:Api.SendAsync()|};
+                """ + Api } },
+            FixedState = { Sources = { """
+                using System.Threading.Tasks;
+
+                await Api.SendAsync();
+                """ + Api } },
+        }.RunAsync();
+
+        [Fact]
+        public Task CSharp7_3_MakeAsyncCompiles() => new Verify.Test
+        {
+            LanguageVersion = LanguageVersion.CSharp7_3,
+            TestCode = """
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    void Save()
+                    {
+                        [|Api.SendAsync()|];
+                    }
+                }
+                """ + Api,
+            FixedCode = """
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task Save()
+                    {
+                        await Api.SendAsync();
+                    }
+                }
+                """ + Api,
+        }.RunAsync();
+
+        // ---- must flag, no fix possible -------------------------------------------------------------------
+
+        [Fact]
+        public Task PlacesThatCannotBecomeAsync_AreFlaggedWithoutFix()
+        {
+            const string Source = """
+                using System;
+                using System.Threading.Tasks;
+
+                class C : IDisposable
+                {
+                    public C() { [|Api.SendAsync()|]; }
+
+                    public int P
+                    {
+                        get { [|Api.SendAsync()|]; return 1; }
+                    }
+
+                    public void Dispose() => [|Api.SendAsync()|];
+
+                    public override string ToString() { [|Api.SendAsync()|]; return ""; }
+
+                    void OnClick(object sender, EventArgs e) { [|Api.SendAsync()|]; }
+
+                    void M(ref int x)
+                    {
+                        [|Api.SendAsync()|];
+                        Action a = () => [|Api.SendAsync()|];
+                        Action b = () => { [|Api.SendAsync()|]; };
+                        Func<Task> f = Api.SendAsync;
+                        Action c = () => [|f()|];
+                    }
+                }
+                """ + Api;
+            return Verify.VerifyCodeFixAsync(Source, Source);
+        }
+
+        [Fact]
+        public Task MethodUsedAsDelegate_IsNotChanged()
+        {
+            const string Source = """
+                using System;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    void Save() { [|Api.SendAsync()|]; }
+                }
+
+                class D
+                {
+                    Action a = new C().Save;
+                }
+                """ + Api;
+            return Verify.VerifyCodeFixAsync(Source.Replace("void Save()", "public void Save()"), Source.Replace("void Save()", "public void Save()"));
+        }
+
+        [Fact]
+        public Task MessageNamesTheTypeAndMethod() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                void M(Func<Task<int>> load)
+                {
+                    {|#0:Api.CountAsync()|};
+                    {|#1:load()|};
+                }
+            }
+            """ + Api,
+            Verify.Diagnostic("AG0001").WithLocation(0).WithArguments("Task<int>", "CountAsync"),
+            Verify.Diagnostic("AG0001").WithLocation(1).WithArguments("Task<int>", "load"));
+
+        [Fact]
+        public Task CustomAwaitable_IsFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System.Runtime.CompilerServices;
+            using System.Threading.Tasks;
+
+            class Job { public TaskAwaiter GetAwaiter() => Task.CompletedTask.GetAwaiter(); }
+
+            class C
+            {
+                Job Start() => new Job();
+
+                void M()
+                {
+                    [|Start()|];
+                    [|Api.SendAsync().ConfigureAwait(false)|];
+                }
+            }
+            """ + Api);
+
+        // ---- CS4014 -----------------------------------------------------------------------------------------
+
+        [Fact]
+        public Task AsyncCode_IsLeftToCS4014_WhichGetsTheSameFix() => Verify.VerifyCodeFixAsync("""
+            using System;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task Run()
+                {
+                    {|CS4014:Api.SendAsync()|};
+                    Func<Task> later = async () => {|CS4014:Api.SendAsync()|};
+                    await Task.Yield();
+                }
+            }
+            """ + Api, """
+            using System;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task Run()
+                {
+                    await Api.SendAsync();
+                    Func<Task> later = async () => await Api.SendAsync();
+                    await Task.Yield();
+                }
+            }
+            """ + Api);
+
+        // ---- must not flag ----------------------------------------------------------------------------------
+
+        [Fact]
+        public Task ObservedOrDeliberate_IsNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Collections.Concurrent;
+            using System.Collections.Generic;
+            using System.Linq.Expressions;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            static class Fire { public static void Forget(this Task task) { } }
+
+            class C
+            {
+                Task _last = Task.CompletedTask;
+                readonly List<Task> _all = new List<Task>();
+                readonly ConcurrentDictionary<int, Task> _cache = new ConcurrentDictionary<int, Task>();
+
+                Task Use(Task t) => t;
+
+                async Task Awaits(Task t)
+                {
+                    await Api.SendAsync();
+                    await Use(Api.SendAsync());
+                    await Task.WhenAny(t, Api.SendAsync());
+                }
+
+                Task<Task> Run(Task t, TaskCompletionSource<int> tcs)
+                {
+                    _ = Api.SendAsync();
+                    _last = Api.SendAsync();
+                    _all.Add(Api.SendAsync());
+                    t.ContinueWith(x => Console.WriteLine(x.Exception), TaskContinuationOptions.OnlyOnFaulted);
+                    Api.SendAsync().Forget();
+                    Task.FromResult(1);
+                    tcs.SetResult(1);
+                    tcs.TrySetResult(2);
+                    _cache.GetOrAdd(1, _ => Api.SendAsync());
+                    Interlocked.Exchange(ref _last, Api.SendAsync());
+                    Expression<Action> e = () => Api.SendAsync();
+                    var name = nameof(Api.SendAsync);
+                    Console.WriteLine(name);
+                    return Task.FromResult(Api.SendAsync());
+                }
+            }
+            """ + Api);
+    }
+}
