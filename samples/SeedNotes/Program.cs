@@ -15,7 +15,11 @@ for (var i = 0; i < args.Length - 1; i++)
     }
 }
 
-Note[] notes = { new HelloWorld(), new Coroutines(), new TwoTasks(), new Gather(), new SeedNotes.Notes.Timeout() };
+Note[] notes =
+{
+    new HelloWorld(), new Coroutines(), new TwoTasks(), new Gather(), new SeedNotes.Notes.Timeout(),
+    new AwaitEveryCoroutine(), new FutureCompletedElsewhere(),
+};
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {

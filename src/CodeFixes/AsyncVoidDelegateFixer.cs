@@ -108,7 +108,7 @@ namespace AsyncGuard.CodeFixes
             var call = SyntaxFactory.InvocationExpression(
                 callee.WithName(SyntaxFactory.IdentifierName("ForEachAsync").WithTriviaFrom(callee.Name)),
                 arguments.WithArguments(SyntaxFactory.SeparatedList(newArguments, separators)));
-            return Rewrite.Await(call);
+            return Rewrite.Await(call.WithoutLeadingTrivia());
         }
 
         private static bool IsFreeName(SemanticModel model, AnonymousFunctionExpressionSyntax lambda, string name) =>

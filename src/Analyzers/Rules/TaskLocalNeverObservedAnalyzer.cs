@@ -95,11 +95,8 @@ namespace AsyncGuard.Analyzers.Rules
                 properties = properties.Add(PropertyKeys.FixKind, AwaitAtDeclarationFix);
             }
 
-            var location = starts[0] switch
-            {
-                IVariableDeclaratorOperation { Syntax: VariableDeclaratorSyntax syntax } => syntax.Identifier.GetLocation(),
-                var assignment => assignment.Syntax.GetLocation(),
-            };
+            // Always at the declaration: a diagnostic outside the analyzed node would only show in full-solution analysis.
+            var location = declarator.Syntax is VariableDeclaratorSyntax syntax ? syntax.Identifier.GetLocation() : declarator.Syntax.GetLocation();
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.TaskLocalNeverObserved, location, properties, local.Name));
         }
 

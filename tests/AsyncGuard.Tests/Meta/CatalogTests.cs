@@ -69,7 +69,8 @@ namespace AsyncGuard.Tests.Meta
                 Assert.NotNull(type.GetCustomAttribute<System.Composition.SharedAttribute>());
                 Assert.NotNull(fixer.GetFixAllProvider());
                 Assert.NotEmpty(fixer.FixableDiagnosticIds);
-                Assert.All(fixer.FixableDiagnosticIds, id => Assert.Contains(id, ids));
+                // Our own rules, plus compiler diagnostics we offer a fix for (CS4014).
+                Assert.All(fixer.FixableDiagnosticIds, id => Assert.True(ids.Contains(id) || Regex.IsMatch(id, @"^CS\d{4}$"), id));
             }
         }
 

@@ -32,6 +32,21 @@ namespace AsyncGuard.Tests.Meta
             "using System.Threading; using System.Threading.Tasks; class C<T> where T : Task { async T M() { Thread.Sleep(1); } }",
             "using System.Threading; using System.Threading.Tasks; class C { async Task M() { Thread.Sleep(timeout: 1, millisecondsTimeout: 2); } }",
             "using System.Threading; namespace System.Threading.Tasks { class Task { } } class C { async System.Threading.Tasks.Task M() { Thread.Sleep(1); } }",
+            "using System.Threading.Tasks; class C { void M() { Foo(); SendAsync(); Task.Run(() => { }); } Task SendAsync() => null; }",
+            "using System.Threading.Tasks; class C { void M() { SendAsync() } Task SendAsync() => Task.CompletedTask; }",
+            "using System.Threading.Tasks; class C { Task M() { SendAsync(); return } Task SendAsync() => Task.CompletedTask; }",
+            "using System.Threading.Tasks; class C { Task<int> M() { SendAsync(); return Task.FromResult(; } Task SendAsync() => Task.CompletedTask; }",
+            "using System.Threading.Tasks; class C { void M(ref int x) { SendAsync(); } C() { SendAsync(); } Task SendAsync() => Task.CompletedTask; }",
+            "using System.Threading.Tasks; class C { void M(C c) { c?.SendAsync(); c?.PeekAsync(); } Task SendAsync() => Task.CompletedTask; ValueTask PeekAsync() => default; }",
+            "using System.Threading.Tasks; class C { async Task M() { var t = SendAsync(); var u = ; t = } Task SendAsync() => Task.CompletedTask; }",
+            "using System.Threading.Tasks; class C { void M() { var t = SendAsync(); if (t.IsCompleted) { } } Task SendAsync() => Task.CompletedTask; }",
+            "using System.Threading.Tasks; class C { async void M( { await Task.Yield(); } async void N(object sender, System.EventArgs e) { } partial async void P(); }",
+            "using System.Threading.Tasks; class C : Unknown { public override async void M() { } async void Local() { async void L() { } } }",
+            "using System; using System.Collections.Generic; using System.Threading.Tasks; class C { async Task M(List<int> xs) { xs.ForEach(async x => await Task.Delay(x)); xs.ForEach(async x => ); Parallel.ForEach(xs, async ( } }",
+            "using System; using System.Threading.Tasks; class C { event Action E; void M() { E += async () => await Task.Yield(); Action a = async () => ; Action b = Undefined; } }",
+            "using System.Threading.Tasks; class C { object a = new TaskCompletionSource<int>(; object b = new TaskCompletionSource<>(); object c = new TaskCompletionSource<int>(TaskCreationOptions.); object d = new TaskCompletionSource<int>(1, 2, 3); }",
+            "using System.Threading.Tasks; class C { void M() { TaskCompletionSource<int> t = new(TaskCreationOptions.None, ); var o = TaskCreationOptions.None; o = ; var u = new TaskCompletionSource<int>(o); } }",
+            "using System.Threading.Tasks; SendAsync(); var t = SendAsync(); async void Local() { } Task SendAsync() => Task.CompletedTask;",
         }.Select(s => new object[] { s });
 
         [Theory]

@@ -1,0 +1,152 @@
+using System.Threading.Tasks;
+using Xunit;
+using Verify = AsyncGuard.Tests.Verifiers.CSharpCodeFixVerifier<
+    AsyncGuard.Analyzers.Rules.AsyncVoidMethodAnalyzer,
+    AsyncGuard.CodeFixes.AsyncVoidMethodFixer>;
+
+namespace AsyncGuard.Tests.Rules
+{
+    public class AsyncVoidMethodTests
+    {
+        [Fact]
+        public Task AsyncVoidMethodsAndLocalFunctions_ReturnTask() => Verify.VerifyCodeFixAsync("""
+            using System.Threading.Tasks;
+
+            class C
+            {
+                /// <summary>Saves.</summary>
+                public async void {|#0:Save|}()
+                {
+                    await Task.Delay(1);
+                }
+
+                private static async void [|Log|](string message) => await Task.Yield();
+
+                async Task Run()
+                {
+                    await Task.Yield();
+                    Local();
+
+                    async void [|Local|]()
+                    {
+                        await Task.Yield();
+                    }
+                }
+            }
+            """, """
+            using System.Threading.Tasks;
+
+            class C
+            {
+                /// <summary>Saves.</summary>
+                public async Task Save()
+                {
+                    await Task.Delay(1);
+                }
+
+                private static async Task Log(string message) => await Task.Yield();
+
+                async Task Run()
+                {
+                    await Task.Yield();
+                    {|CS4014:Local()|};
+
+                    async Task Local()
+                    {
+                        await Task.Yield();
+                    }
+                }
+            }
+            """, Verify.Diagnostic("AG0003").WithLocation(0).WithArguments("Save"));
+
+        [Fact]
+        public Task MissingUsing_IsAdded() => Verify.VerifyCodeFixAsync("""
+            class C
+            {
+                async void [|M|]() => await System.Threading.Tasks.Task.Yield();
+            }
+            """, """
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task M() => await System.Threading.Tasks.Task.Yield();
+            }
+            """);
+
+        [Fact]
+        public Task VirtualBase_IsReportedWithoutFix_OverrideIsNot()
+        {
+            const string Source = """
+                using System.Threading.Tasks;
+
+                class Base
+                {
+                    public virtual async void [|Refresh|]() => await Task.Yield();
+                }
+
+                class Derived : Base
+                {
+                    public override async void Refresh() => await Task.Yield();
+                }
+                """;
+            return Verify.VerifyCodeFixAsync(Source, Source);
+        }
+
+        [Fact]
+        public Task UsedAsADelegateInAnotherType_GetsNoFix()
+        {
+            const string Source = """
+                using System;
+                using System.Threading.Tasks;
+
+                class Worker
+                {
+                    public async void [|Tick|]() => await Task.Yield();
+                }
+
+                class Scheduler
+                {
+                    Action callback = new Worker().Tick;
+                }
+                """;
+            return Verify.VerifyCodeFixAsync(Source, Source);
+        }
+
+        [Fact]
+        public Task EventHandlersAndDelegateTargets_AreNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.ComponentModel;
+            using System.Threading.Tasks;
+
+            interface IListener { void OnMessage(); }
+
+            class C : IListener
+            {
+                public event Action? Changed;
+                public event EventHandler? Clicked;
+
+                public C()
+                {
+                    Changed += OnChanged;
+                    Clicked += OnClicked;
+                    Action callback = OnCallback;
+                    Action<int> local = OnLocal;
+                    async void OnLocal(int x) => await Task.Yield();
+                }
+
+                async void OnChanged() => await Task.Yield();
+                async void OnClicked(object? sender, EventArgs e) => await Task.Yield();
+                async void OnProperty(object sender, PropertyChangedEventArgs e) => await Task.Yield();
+                async void OnCallback() => await Task.Yield();
+                public async void OnMessage() => await Task.Yield();
+                void NotAsync()
+                {
+                    Changed?.Invoke();
+                    Clicked?.Invoke(this, EventArgs.Empty);
+                }
+                async Task ReturnsTask() => await Task.Yield();
+            }
+            """.Replace("?", ""));
+    }
+}
