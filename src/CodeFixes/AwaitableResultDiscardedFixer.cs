@@ -24,33 +24,38 @@ namespace AsyncGuard.CodeFixes
         public const string CompilerUnawaitedCallId = "CS4014";
         public const string AwaitKey = "AsyncGuard.AG0001.Await";
         public const string MakeAsyncKey = "AsyncGuard.AG0001.MakeAsyncAndAwait";
+        public const string ForgetKey = "AsyncGuard.AG0001.Forget";
 
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.AwaitableResultDiscarded, CompilerUnawaitedCallId);
 
         protected override IEnumerable<FixAction> GetActions(Diagnostic diagnostic)
         {
             diagnostic.Properties.TryGetValue(PropertyKeys.FixKind, out var kind);
-            return Actions(kind);
+            return Actions(kind, diagnostic.Properties.ContainsKey(DiscardedAwaitables.ForgetKey));
         }
 
         private protected override async Task<IEnumerable<FixAction>> GetActionsAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
             string? kind;
+            bool canForget;
             if (diagnostic.Id == CompilerUnawaitedCallId)
             {
-                kind = (await AnalyzeCompilerDiagnosticAsync(document, diagnostic, cancellationToken).ConfigureAwait(false))?.Fix;
+                var facts = await AnalyzeCompilerDiagnosticAsync(document, diagnostic, cancellationToken).ConfigureAwait(false);
+                kind = facts?.Fix;
+                canForget = facts?.CanForget == true;
             }
             else
             {
                 diagnostic.Properties.TryGetValue(PropertyKeys.FixKind, out kind);
+                canForget = diagnostic.Properties.ContainsKey(DiscardedAwaitables.ForgetKey);
             }
 
             if (kind == DiscardedAwaitables.MakeAsyncFix && await ChangesAVoidDelegateTargetAsync(document, diagnostic, cancellationToken).ConfigureAwait(false))
             {
-                return Enumerable.Empty<FixAction>();
+                kind = null;
             }
 
-            return Actions(kind);
+            return Actions(kind, canForget);
         }
 
         /// <summary>Making a void method return Task breaks every place that uses it as a delegate (<c>x += M</c>).</summary>
@@ -64,12 +69,23 @@ namespace AsyncGuard.CodeFixes
                    (symbol.ReturnsVoid && await AsyncSignature.IsUsedAsDelegateAsync(document.Project.Solution, symbol, cancellationToken).ConfigureAwait(false));
         }
 
-        private static IEnumerable<FixAction> Actions(string? kind) => kind switch
+        private static IEnumerable<FixAction> Actions(string? kind, bool canForget)
         {
-            DiscardedAwaitables.AwaitFix => new[] { new FixAction("Await the task", AwaitKey) },
-            DiscardedAwaitables.MakeAsyncFix => new[] { new FixAction("Make the method async and await the task", MakeAsyncKey) },
-            _ => Enumerable.Empty<FixAction>(),
-        };
+            switch (kind)
+            {
+                case DiscardedAwaitables.AwaitFix:
+                    yield return new FixAction("Await the task", AwaitKey);
+                    break;
+                case DiscardedAwaitables.MakeAsyncFix:
+                    yield return new FixAction("Make the method async and await the task", MakeAsyncKey);
+                    break;
+            }
+
+            if (canForget)
+            {
+                yield return new FixAction("Let it run, observed: .Forget(onError)", ForgetKey);
+            }
+        }
 
         private protected override async Task ApplyAsync(DocumentFix fix, Diagnostic diagnostic, string equivalenceKey, CancellationToken cancellationToken)
         {
@@ -88,6 +104,12 @@ namespace AsyncGuard.CodeFixes
             else
             {
                 conditional = diagnostic.Properties.ContainsKey(DiscardedAwaitables.ConditionalKey);
+            }
+
+            if (equivalenceKey == ForgetKey)
+            {
+                fix.Editor.ReplaceNode(dropped, Forget(fix, dropped).WithTriviaFrom(dropped));
+                return;
             }
 
             if (equivalenceKey == MakeAsyncKey)
@@ -123,17 +145,48 @@ namespace AsyncGuard.CodeFixes
             return Rewrite.Await(awaited);
         }
 
+        /// <summary>
+        /// <c>x.FooAsync()</c> → <c>x.FooAsync().Forget(exception => Trace.TraceError(exception.ToString()))</c>; for
+        /// <c>x?.FooAsync()</c> the call joins the conditional chain. The handler is a visible default the user replaces
+        /// with their own logging: the point is that the failure is reported, not swallowed.
+        /// </summary>
+        private static ExpressionSyntax Forget(DocumentFix fix, ExpressionSyntax dropped)
+        {
+            if (dropped is ConditionalAccessExpressionSyntax conditional)
+            {
+                return conditional.WithWhenNotNull(Forget(fix, conditional.WhenNotNull));
+            }
+
+            fix.Names.Import("AsyncGuard");
+            var trace = fix.Model.Compilation.GetBestType("System.Diagnostics.Trace");
+            var report = trace is null
+                ? (ExpressionSyntax)SyntaxFactory.ParseExpression("System.Console.Error.WriteLine(exception)")
+                : SyntaxFactory.InvocationExpression(
+                    SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, fix.Names.ExpressionAt(fix.Model, dropped.SpanStart, trace), SyntaxFactory.IdentifierName("TraceError")),
+                    SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.ParseExpression("exception.ToString()")))));
+            var handler = SyntaxFactory.SimpleLambdaExpression(
+                SyntaxFactory.Parameter(SyntaxFactory.Identifier("exception")).WithTrailingTrivia(SyntaxFactory.Space),
+                report)
+                .WithArrowToken(SyntaxFactory.Token(SyntaxKind.EqualsGreaterThanToken).WithTrailingTrivia(SyntaxFactory.Space));
+            return SyntaxFactory.InvocationExpression(
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, dropped.WithoutTrivia(), SyntaxFactory.IdentifierName("Forget")),
+                SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(handler))));
+        }
+
         private sealed class CompilerFacts
         {
-            internal CompilerFacts(string? fix, bool conditional)
+            internal CompilerFacts(string? fix, bool conditional, bool canForget)
             {
                 Fix = fix;
                 Conditional = conditional;
+                CanForget = canForget;
             }
 
             internal string? Fix { get; }
 
             internal bool Conditional { get; }
+
+            internal bool CanForget { get; }
         }
 
         /// <summary>CS4014 carries no properties: find the statement and ask the same question the analyzer asks.</summary>
@@ -160,7 +213,7 @@ namespace AsyncGuard.CodeFixes
             var containing = model.GetEnclosingSymbol(node.SpanStart, cancellationToken);
             return dropped is null || containing is null
                 ? null
-                : new CompilerFacts(DiscardedAwaitables.ChooseFix(statement, dropped, conditional, containing, known), conditional);
+                : new CompilerFacts(DiscardedAwaitables.ChooseFix(statement, dropped, conditional, containing, known), conditional, DiscardedAwaitables.CanForget(dropped, known));
         }
     }
 }

@@ -46,6 +46,9 @@ namespace AsyncGuard.CodeFixes
             return type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
         }
 
+        /// <summary>Asks for a <c>using</c> of a namespace, for an extension method the fix calls.</summary>
+        internal void Import(string ns) => _imports.Add(ns);
+
         /// <summary>Adds the collected <c>using</c> directives, System namespaces first, then alphabetically.</summary>
         internal SyntaxNode AddImports(SyntaxNode root)
         {

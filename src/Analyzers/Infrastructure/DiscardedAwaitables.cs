@@ -18,6 +18,9 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// <summary>Fix: make the enclosing method or local function <c>async</c> (returning a task), then await.</summary>
         public const string MakeAsyncFix = "MakeAsync";
 
+        /// <summary>Property: "true" when AsyncGuard's <c>Forget(onError)</c> accepts the dropped value (the helper library is referenced).</summary>
+        public const string ForgetKey = "Forget";
+
         /// <summary>Property: "true" when the dropped value is a conditional access (<c>x?.FooAsync()</c>), awaited as <c>await (… ?? Task.CompletedTask)</c>.</summary>
         public const string ConditionalKey = "Conditional";
 
@@ -65,6 +68,22 @@ namespace AsyncGuard.Analyzers.Infrastructure
             }
 
             return method.MethodKind != MethodKind.DelegateInvoke && method.OriginalDefinition.ReturnType is ITypeParameterSymbol;
+        }
+
+        /// <summary>Whether an accessible <c>AsyncGuard.FireAndForget.Forget</c> overload takes a value of the dropped type.</summary>
+        internal static bool CanForget(IInvocationOperation dropped, KnownSymbols known)
+        {
+            if (known.FireAndForget is not { } helper || dropped.Type is not { } type ||
+                !known.Compilation.IsSymbolAccessibleWithin(helper, known.Compilation.Assembly))
+            {
+                return false;
+            }
+
+            return helper.GetMembers("Forget").OfType<IMethodSymbol>().Any(m =>
+                m.IsExtensionMethod && m.Parameters.Length == 2 && m.DeclaredAccessibility == Accessibility.Public &&
+                (m.IsGenericMethod
+                    ? type.OriginalDefinition.Equals(m.Parameters[0].Type.OriginalDefinition, SymbolEqualityComparer.Default)
+                    : known.Compilation.ClassifyCommonConversion(type, m.Parameters[0].Type).IsImplicit));
         }
 
         /// <summary>Whether the compiler already reports CS4014 for this statement (async code drops a call's task).</summary>

@@ -28,6 +28,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
             ExpressionOfT = compilation.GetBestType("System.Linq.Expressions.Expression`1");
             Parallel = compilation.GetBestType("System.Threading.Tasks.Parallel");
             ListOfT = compilation.GetBestType("System.Collections.Generic.List`1");
+            FireAndForget = compilation.GetBestType("AsyncGuard.FireAndForget");
         }
 
         internal Compilation Compilation { get; }
@@ -65,6 +66,9 @@ namespace AsyncGuard.Analyzers.Infrastructure
         internal INamedTypeSymbol? Parallel { get; }
 
         internal INamedTypeSymbol? ListOfT { get; }
+
+        /// <summary>AsyncGuard's own helper library, when the compilation references it.</summary>
+        internal INamedTypeSymbol? FireAndForget { get; }
 
         internal bool IsCancellationToken(ITypeSymbol? type) =>
             CancellationToken is not null && SymbolEqualityComparer.Default.Equals(type, CancellationToken);

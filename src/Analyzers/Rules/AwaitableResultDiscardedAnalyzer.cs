@@ -48,6 +48,11 @@ namespace AsyncGuard.Analyzers.Rules
                 properties = properties.Add(DiscardedAwaitables.ConditionalKey, "true");
             }
 
+            if (DiscardedAwaitables.CanForget(dropped, known))
+            {
+                properties = properties.Add(DiscardedAwaitables.ForgetKey, "true");
+            }
+
             var type = dropped.Type!.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
             var name = dropped.TargetMethod.MethodKind == MethodKind.DelegateInvoke && dropped.Syntax is InvocationExpressionSyntax call
                 ? call.Expression.ToString()

@@ -67,7 +67,17 @@ namespace AsyncGuard.Tests.Package
             Assert.Contains("analyzers/dotnet/cs/AsyncGuard.CodeFixes.dll", entries);
             Assert.Contains("README.md", entries);
             Assert.DoesNotContain(entries, e => e.StartsWith("analyzers/", StringComparison.Ordinal) && e.Contains("Microsoft.CodeAnalysis", StringComparison.Ordinal));
-            Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.EndsWith(".dll", StringComparison.Ordinal) && e.Contains("AsyncGuard.Package", StringComparison.Ordinal));
+            var lib = entries.Where(e => e.StartsWith("lib/", StringComparison.Ordinal)).OrderBy(e => e, StringComparer.Ordinal).ToList();
+            if (developmentDependency)
+            {
+                Assert.Empty(lib);
+            }
+            else
+            {
+                Assert.Equal(
+                    new[] { "lib/net8.0/AsyncGuard.dll", "lib/net8.0/AsyncGuard.xml", "lib/netstandard2.0/AsyncGuard.dll", "lib/netstandard2.0/AsyncGuard.xml" },
+                    lib);
+            }
 
             using var nuspecStream = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
             var nuspec = XDocument.Load(nuspecStream);
@@ -109,7 +119,22 @@ namespace AsyncGuard.Tests.Package
                 </Project>
                 """);
             File.WriteAllText(Path.Combine(project, "Program.cs"), """
+                new Starter();
                 await new Poller().PollAsync(System.Threading.CancellationToken.None);
+                """);
+            var starter = Path.Combine(project, "Starter.cs");
+            File.WriteAllText(starter, """
+                using System.Threading.Tasks;
+
+                public sealed class Starter
+                {
+                    public Starter()
+                    {
+                        WarmUpAsync();
+                    }
+
+                    private static Task WarmUpAsync() => Task.Delay(1);
+                }
                 """);
             var worker = Path.Combine(project, "Poller.cs");
             File.WriteAllText(worker, """
@@ -131,8 +156,9 @@ namespace AsyncGuard.Tests.Package
             Assert.True(build.ExitCode == 0, build.ToString());
             Assert.Matches(new Regex(@"Poller\.cs\(9,9\): warning AG0010:"), build.Output);
             Assert.Single(Regex.Matches(build.Output, @"Poller\.cs\(\d+,\d+\): warning AG0010").Select(m => m.Value).Distinct());
+            Assert.Matches(new Regex(@"Starter\.cs\(7,9\): warning AG0001:"), build.Output);
 
-            var format = DotnetCli.Run(project, _feed.Packages, "format", "analyzers", "--diagnostics", "AG0010", "--severity", "warn");
+            var format = DotnetCli.Run(project, _feed.Packages, "format", "analyzers", "--diagnostics", "AG0010", "AG0001", "--severity", "warn");
             Assert.True(format.ExitCode == 0, format.ToString());
 
             // dotnet format exits 0 whether or not it fixed anything: the file itself is the evidence.
@@ -141,10 +167,16 @@ namespace AsyncGuard.Tests.Package
             Assert.Contains("// give the device time to settle", fixedText);
             Assert.DoesNotContain("Thread.Sleep", fixedText);
 
+            // A constructor cannot await: the fix hands the task to the helper library shipped in the same package.
+            var startedText = File.ReadAllText(starter);
+            Assert.Contains("WarmUpAsync().Forget(exception => Trace.TraceError(exception.ToString()));", startedText);
+            Assert.Contains("using AsyncGuard;", startedText);
+
             var rebuild = DotnetCli.Run(project, _feed.Packages, "build", "--no-incremental", "-p:UseSharedCompilation=false");
             Assert.True(rebuild.ExitCode == 0, rebuild.ToString());
             Assert.Contains("Consumer.dll", rebuild.Output);
             Assert.DoesNotContain("AG0010", rebuild.Output);
+            Assert.DoesNotContain("AG0001", rebuild.Output);
         }
     }
 }

@@ -470,5 +470,133 @@ namespace AsyncGuard.Tests.Rules
                 }
             }
             """ + Api);
+    
+        // ---- the observed fire-and-forget fix, offered when the helper library is referenced ----------------
+
+        private static readonly MetadataReference Runtime = MetadataReference.CreateFromFile(typeof(global::AsyncGuard.FireAndForget).Assembly.Location);
+
+        private static Verify.Test WithRuntime(string source, string fixedSource, string? equivalenceKey = null)
+        {
+            var test = new Verify.Test { TestCode = source, FixedCode = fixedSource, CodeActionEquivalenceKey = equivalenceKey };
+            test.TestState.AdditionalReferences.Add(Runtime);
+            test.FixedState.AdditionalReferences.Add(Runtime);
+            return test;
+        }
+
+        [Fact]
+        public Task WhereNothingCanBecomeAsync_ForgetObservesTheTask_FixAll() => WithRuntime("""
+            using System;
+            using System.Threading.Tasks;
+
+            class C : IDisposable
+            {
+                public C()
+                {
+                    // start both
+                    [|Api.SendAsync()|]; // and move on
+                    [|Api.CountAsync()|];
+                }
+
+                public void Dispose() => [|Api.FlushAsync()|];
+
+                void OnClick(object sender, EventArgs e) { [|Api.PeekAsync()|]; }
+            }
+            """ + Api, """
+            using System;
+            using System.Diagnostics;
+            using System.Threading.Tasks;
+            using AsyncGuard;
+
+            class C : IDisposable
+            {
+                public C()
+                {
+                    // start both
+                    Api.SendAsync().Forget(exception => Trace.TraceError(exception.ToString())); // and move on
+                    Api.CountAsync().Forget(exception => Trace.TraceError(exception.ToString()));
+                }
+
+                public void Dispose() => Api.FlushAsync().Forget(exception => Trace.TraceError(exception.ToString()));
+
+                void OnClick(object sender, EventArgs e) { Api.PeekAsync().Forget(exception => Trace.TraceError(exception.ToString())); }
+            }
+            """ + Api).RunAsync();
+
+        [Fact]
+        public Task ForgetIsTheSecondChoice_InAsyncCodeAndForCS4014() => WithRuntime("""
+            using System.Threading.Tasks;
+
+            class Client { public Task SendAsync() => Task.CompletedTask; }
+
+            class C
+            {
+                async Task Run(Client client)
+                {
+                    {|CS4014:Api.SendAsync()|};
+                    [|client?.SendAsync()|];
+                    System.Action a = async () => { await Task.Yield(); {|CS4014:Api.SendAsync()|}; };
+                }
+            }
+            """ + Api, """
+            using System.Diagnostics;
+            using System.Threading.Tasks;
+            using AsyncGuard;
+
+            class Client { public Task SendAsync() => Task.CompletedTask; }
+
+            class C
+            {
+                async Task Run(Client client)
+                {
+                    Api.SendAsync().Forget(exception => Trace.TraceError(exception.ToString()));
+                    client?.SendAsync().Forget(exception => Trace.TraceError(exception.ToString()));
+                    System.Action a = async () => { await Task.Yield(); Api.SendAsync().Forget(exception => Trace.TraceError(exception.ToString())); };
+                }
+            }
+            """ + Api, AsyncGuard.CodeFixes.AwaitableResultDiscardedFixer.ForgetKey).RunAsync();
+
+        [Fact]
+        public Task ForgetKeepsAFullyQualifiedTrace_WhenAnotherTraceIsInScope() => WithRuntime("""
+            using System.Threading.Tasks;
+            using AsyncGuard;
+
+            class Trace { }
+
+            class C
+            {
+                C() { [|Api.SendAsync()|]; }
+            }
+            """ + Api, """
+            using System.Threading.Tasks;
+            using AsyncGuard;
+
+            class Trace { }
+
+            class C
+            {
+                C() { Api.SendAsync().Forget(exception => global::System.Diagnostics.Trace.TraceError(exception.ToString())); }
+            }
+            """ + Api).RunAsync();
+
+        [Fact]
+        public Task ForgetIsNotOffered_ForAnAwaitableItDoesNotTake()
+        {
+            const string Source = """
+                using System.Runtime.CompilerServices;
+
+                class Job
+                {
+                    public TaskAwaiter GetAwaiter() => System.Threading.Tasks.Task.CompletedTask.GetAwaiter();
+                }
+
+                class C
+                {
+                    static Job Start() => new Job();
+
+                    C() { [|Start()|]; }
+                }
+                """;
+            return WithRuntime(Source, Source).RunAsync();
+        }
     }
 }
