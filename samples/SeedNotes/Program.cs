@@ -18,7 +18,7 @@ for (var i = 0; i < args.Length - 1; i++)
 Note[] notes =
 {
     new HelloWorld(), new Coroutines(), new TwoTasks(), new Gather(), new SeedNotes.Notes.Timeout(),
-    new AwaitEveryCoroutine(), new FutureCompletedElsewhere(),
+    new AwaitEveryCoroutine(), new FutureCompletedElsewhere(), new WaitsOnResult(), new ReadsFileSynchronously(),
 };
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

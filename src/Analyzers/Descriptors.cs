@@ -61,6 +61,24 @@ namespace AsyncGuard.Analyzers
                          "thread pool or to a UI or request context, so every other continuation waiting for it waits too. " +
                          "Awaiting Task.Delay releases the thread for the duration of the delay.");
 
+        public static readonly DiagnosticDescriptor BlockingWaitInAsyncCode = Create(
+            RuleIds.BlockingWaitInAsyncCode,
+            Categories.Blocking,
+            title: "Blocking wait on a task in async code",
+            messageFormat: "'{0}' blocks the thread until the task completes; await it instead",
+            description: "Reading Result, calling Wait() or GetAwaiter().GetResult(), or Task.WaitAll/WaitAny inside async code holds " +
+                         "a thread for as long as the task runs, and deadlocks when that task needs the thread's context to finish. " +
+                         "Awaiting gives the thread back. Not reported where the task is provably complete.");
+
+        public static readonly DiagnosticDescriptor SyncCallWithAsyncCounterpart = Create(
+            RuleIds.SyncCallWithAsyncCounterpart,
+            Categories.Blocking,
+            title: "Synchronous call in async code has an async counterpart",
+            messageFormat: "'{0}' blocks the thread in async code; await '{1}' instead",
+            description: "A synchronous I/O or wait call inside async code holds its thread until the operation finishes. When the " +
+                         "same operation exists as an awaitable method with the same parameters (optionally plus a CancellationToken), " +
+                         "awaiting that method frees the thread while the operation waits.");
+
         public static readonly DiagnosticDescriptor TaskCompletionSourceInlineContinuations = Create(
             RuleIds.TaskCompletionSourceInlineContinuations,
             Categories.Completion,

@@ -18,6 +18,12 @@ namespace AsyncGuard.Analyzers
         /// <summary><c>Thread.Sleep</c> in async code.</summary>
         public const string ThreadSleepInAsyncCode = "AG0010";
 
+        /// <summary>Blocking wait on a task (<c>.Result</c>, <c>.Wait()</c>, <c>GetAwaiter().GetResult()</c>, <c>Task.WaitAll/WaitAny</c>) in async code.</summary>
+        public const string BlockingWaitInAsyncCode = "AG0011";
+
+        /// <summary>Synchronous call with a true async counterpart in async code.</summary>
+        public const string SyncCallWithAsyncCounterpart = "AG0012";
+
         /// <summary><c>TaskCompletionSource</c> without <c>RunContinuationsAsynchronously</c>.</summary>
         public const string TaskCompletionSourceInlineContinuations = "AG0040";
     }

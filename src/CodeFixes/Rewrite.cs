@@ -43,5 +43,25 @@ namespace AsyncGuard.CodeFixes
             nodes.Add(SyntaxFactory.Argument(expression).WithTrailingTrivia(last.GetTrailingTrivia()));
             return list.WithArguments(SyntaxFactory.SeparatedList(nodes, separators));
         }
+    
+        /// <summary><c>expression.ConfigureAwait(false)</c>.</summary>
+        internal static ExpressionSyntax ConfigureAwaitFalse(ExpressionSyntax expression) =>
+            SyntaxFactory.InvocationExpression(
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, expression, SyntaxFactory.IdentifierName("ConfigureAwait")),
+                SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.LiteralExpression(SyntaxKind.FalseLiteralExpression)))));
+
+        /// <summary>
+        /// Whether an <c>await</c> written in place of <paramref name="replaced"/> needs parentheses because a postfix
+        /// operator reads it: <c>t.Result.Length</c> → <c>(await t).Length</c>.
+        /// </summary>
+        internal static bool AwaitNeedsParentheses(SyntaxNode replaced) => replaced.Parent switch
+        {
+            MemberAccessExpressionSyntax member => member.Expression == replaced,
+            ElementAccessExpressionSyntax element => element.Expression == replaced,
+            InvocationExpressionSyntax invocation => invocation.Expression == replaced,
+            ConditionalAccessExpressionSyntax conditional => conditional.Expression == replaced,
+            PostfixUnaryExpressionSyntax => true,
+            _ => false,
+        };
     }
 }

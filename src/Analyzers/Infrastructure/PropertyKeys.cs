@@ -8,5 +8,8 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
         /// <summary>Which rewrite the fix performs; absent when no fix is possible at this place.</summary>
         public const string FixKind = "FixKind";
+
+        /// <summary>"true" when the function's other awaits all use <c>ConfigureAwait(false)</c>: a new await follows suit.</summary>
+        public const string ConfigureAwaitFalse = "ConfigureAwaitFalse";
     }
 }

@@ -1,0 +1,250 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace AsyncGuard.Analyzers.Infrastructure
+{
+    /// <summary>How a synchronous method's async counterpart is called.</summary>
+    internal enum CounterpartShape
+    {
+        /// <summary>Same arguments.</summary>
+        SameArguments,
+
+        /// <summary>Same arguments plus a trailing <c>CancellationToken</c>.</summary>
+        WithToken,
+
+        /// <summary><c>(buffer, offset, count)</c> becomes <c>(buffer.AsMemory(offset, count)[, token])</c>.</summary>
+        Memory,
+    }
+
+    /// <summary>A counterpart found for one call.</summary>
+    internal readonly struct Counterpart
+    {
+        internal Counterpart(IMethodSymbol method, CounterpartShape shape, bool tokenRequired)
+        {
+            Method = method;
+            Shape = shape;
+            TokenRequired = tokenRequired;
+        }
+
+        internal IMethodSymbol Method { get; }
+
+        internal CounterpartShape Shape { get; }
+
+        /// <summary>The counterpart's trailing token parameter has no default value.</summary>
+        internal bool TokenRequired { get; }
+
+        /// <summary>The counterpart's trailing <c>CancellationToken</c> parameter, if it has one.</summary>
+        internal IParameterSymbol? TokenParameter(KnownSymbols known) =>
+            Method.Parameters.Length > 0 && known.IsCancellationToken(Method.Parameters[Method.Parameters.Length - 1].Type)
+                ? Method.Parameters[Method.Parameters.Length - 1]
+                : null;
+    }
+
+    /// <summary>
+    /// Finds the true async counterpart of a synchronous method: a method named <c>MAsync</c> on the receiver's type
+    /// (its base types and interfaces) or an extension in scope, taking M's parameters (optionally followed by a
+    /// <c>CancellationToken</c>), or for <c>(byte[], int, int)</c> stream methods a <c>Memory&lt;byte&gt;</c>/
+    /// <c>ReadOnlyMemory&lt;byte&gt;</c> buffer instead, and returning <c>Task</c>/<c>ValueTask</c> of M's return type.
+    /// Not <c>[Obsolete]</c>, and accessible where M is called. The members named <c>MAsync</c> of each type are
+    /// collected once per compilation; the answer does not depend on the order calls are analyzed in.
+    /// </summary>
+    internal sealed class AsyncCounterparts
+    {
+        private readonly KnownSymbols _known;
+        private readonly INamedTypeSymbol? _obsolete;
+        private readonly INamedTypeSymbol? _memory;
+        private readonly INamedTypeSymbol? _readOnlyMemory;
+        private readonly ConcurrentDictionary<(ITypeSymbol Type, string Name), ImmutableArray<IMethodSymbol>> _members = new();
+        private readonly ConcurrentDictionary<(IMethodSymbol Method, ITypeSymbol Receiver, SyntaxTree Tree), ImmutableArray<IMethodSymbol>> _extensions = new();
+
+        internal AsyncCounterparts(KnownSymbols known)
+        {
+            _known = known;
+            _obsolete = known.Compilation.GetBestType("System.ObsoleteAttribute");
+            _memory = known.Compilation.GetBestType("System.Memory`1");
+            _readOnlyMemory = known.Compilation.GetBestType("System.ReadOnlyMemory`1");
+        }
+
+        /// <summary>The best counterpart for calling <paramref name="method"/> on <paramref name="receiverType"/>, or null.</summary>
+        /// <param name="method">The called method, in its non-reduced form (an extension's first parameter is its receiver).</param>
+        /// <param name="receiverType">The static type of the receiver; null for a static call.</param>
+        /// <param name="within">The type the call is written in, for accessibility.</param>
+        /// <param name="tokenInScope">Whether a token could be passed: prefer the overload that takes one.</param>
+        internal Counterpart? Find(IMethodSymbol method, ITypeSymbol? receiverType, INamedTypeSymbol within, bool tokenInScope, SemanticModel model, int position)
+        {
+            var syncParameters = method.IsExtensionMethod ? method.Parameters.RemoveAt(0) : method.Parameters;
+            var asyncName = method.Name + "Async";
+
+            var candidates = method.IsExtensionMethod || receiverType is null
+                ? Members(method.ContainingType, asyncName).Where(c => c.IsStatic && method.IsExtensionMethod == c.IsExtensionMethod).ToImmutableArray()
+                : Members(receiverType, asyncName).Where(c => !c.IsStatic).ToImmutableArray();
+            var best = Best(method, syncParameters, candidates, within, receiverType, tokenInScope);
+            if (best is not null || receiverType is null)
+            {
+                return best;
+            }
+
+            var extensions = _extensions.GetOrAdd((method.OriginalDefinition, receiverType, model.SyntaxTree), key =>
+                model.LookupSymbols(position, key.Receiver, asyncName, includeReducedExtensionMethods: true)
+                    .OfType<IMethodSymbol>()
+                    .Where(m => m.ReducedFrom is not null)
+                    .ToImmutableArray());
+            return Best(method, syncParameters, extensions, within, receiverType, tokenInScope);
+        }
+
+        private ImmutableArray<IMethodSymbol> Members(ITypeSymbol type, string name) =>
+            _members.GetOrAdd((type, name), key =>
+            {
+                var found = ImmutableArray.CreateBuilder<IMethodSymbol>();
+                for (var current = key.Type; current is not null; current = current.BaseType)
+                {
+                    found.AddRange(current.GetMembers(key.Name).OfType<IMethodSymbol>());
+                }
+
+                if (key.Type.TypeKind == TypeKind.Interface)
+                {
+                    foreach (var face in key.Type.AllInterfaces)
+                    {
+                        found.AddRange(face.GetMembers(key.Name).OfType<IMethodSymbol>());
+                    }
+                }
+
+                return found.ToImmutable();
+            });
+
+        private Counterpart? Best(IMethodSymbol method, ImmutableArray<IParameterSymbol> syncParameters, ImmutableArray<IMethodSymbol> candidates, INamedTypeSymbol within, ITypeSymbol? receiverType, bool tokenInScope)
+        {
+            Counterpart? plain = null, withToken = null, memory = null;
+            foreach (var candidate in candidates)
+            {
+                var constructed = Construct(candidate, method);
+                if (constructed is null || IsObsolete(candidate) || !IsAccessible(candidate, method, within, receiverType) ||
+                    !ReturnsAwaitableOf(constructed, method.ReturnType))
+                {
+                    continue;
+                }
+
+                var parameters = constructed.Parameters;
+                var hasToken = parameters.Length > 0 && _known.IsCancellationToken(parameters[parameters.Length - 1].Type);
+                var tokenRequired = hasToken && !parameters[parameters.Length - 1].IsOptional;
+                var leading = hasToken ? parameters.RemoveAt(parameters.Length - 1) : parameters;
+
+                if (SameParameters(syncParameters, parameters))
+                {
+                    plain ??= new Counterpart(constructed, CounterpartShape.SameArguments, tokenRequired: false);
+                }
+                else if (hasToken && SameParameters(syncParameters, leading))
+                {
+                    withToken ??= new Counterpart(constructed, CounterpartShape.WithToken, tokenRequired);
+                }
+                else if (IsMemoryFormOf(syncParameters, leading))
+                {
+                    memory ??= new Counterpart(constructed, CounterpartShape.Memory, tokenRequired);
+                }
+            }
+
+            if (tokenInScope && withToken is not null)
+            {
+                return withToken;
+            }
+
+            if (plain is not null)
+            {
+                return plain;
+            }
+
+            if (withToken is { TokenRequired: false } optional)
+            {
+                return optional;
+            }
+
+            return withToken ?? memory;
+        }
+
+        /// <summary>The candidate with the sync method's type arguments, or null when their arity differs.</summary>
+        private static IMethodSymbol? Construct(IMethodSymbol candidate, IMethodSymbol method)
+        {
+            if (candidate.Arity == 0)
+            {
+                return method.Arity == 0 || candidate.ReducedFrom is not null ? candidate : null;
+            }
+
+            if (candidate.Arity != method.Arity)
+            {
+                return null;
+            }
+
+            // Already inferred from the receiver (a reduced extension method), or to be constructed like the sync call.
+            return candidate.TypeArguments.Any(t => t.TypeKind != TypeKind.TypeParameter)
+                ? candidate
+                : candidate.Construct(method.TypeArguments.ToArray());
+        }
+
+        private bool ReturnsAwaitableOf(IMethodSymbol candidate, ITypeSymbol syncReturn)
+        {
+            if (candidate.ReturnType is not INamedTypeSymbol returned)
+            {
+                return false;
+            }
+
+            var definition = returned.OriginalDefinition;
+            if (syncReturn.SpecialType == SpecialType.System_Void)
+            {
+                return SymbolEqualityComparer.Default.Equals(definition, _known.Task) || SymbolEqualityComparer.Default.Equals(definition, _known.ValueTask);
+            }
+
+            return (SymbolEqualityComparer.Default.Equals(definition, _known.TaskOfT) || SymbolEqualityComparer.Default.Equals(definition, _known.ValueTaskOfT)) &&
+                   SymbolEqualityComparer.Default.Equals(returned.TypeArguments[0], syncReturn);
+        }
+
+        private static bool SameParameters(ImmutableArray<IParameterSymbol> sync, ImmutableArray<IParameterSymbol> candidate)
+        {
+            if (sync.Length != candidate.Length)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < sync.Length; i++)
+            {
+                if (sync[i].RefKind != RefKind.None || candidate[i].RefKind != RefKind.None ||
+                    !SymbolEqualityComparer.Default.Equals(sync[i].Type, candidate[i].Type))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary><c>(byte[] buffer, int offset, int count)</c> against <c>(Memory&lt;byte&gt;)</c> or <c>(ReadOnlyMemory&lt;byte&gt;)</c>.</summary>
+        private bool IsMemoryFormOf(ImmutableArray<IParameterSymbol> sync, ImmutableArray<IParameterSymbol> leading) =>
+            sync.Length == 3 && leading.Length == 1 &&
+            sync[0].Type is IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_Byte } &&
+            sync[1].Type.SpecialType == SpecialType.System_Int32 && sync[2].Type.SpecialType == SpecialType.System_Int32 &&
+            leading[0].Type is INamedTypeSymbol { TypeArguments.Length: 1 } buffer &&
+            buffer.TypeArguments[0].SpecialType == SpecialType.System_Byte &&
+            (SymbolEqualityComparer.Default.Equals(buffer.OriginalDefinition, _memory) || SymbolEqualityComparer.Default.Equals(buffer.OriginalDefinition, _readOnlyMemory));
+
+        private bool IsObsolete(IMethodSymbol candidate) =>
+            _obsolete is not null && candidate.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _obsolete));
+
+        /// <summary>Callable here, and not less accessible than the sync method (a private twin is an implementation detail).</summary>
+        private bool IsAccessible(IMethodSymbol candidate, IMethodSymbol method, INamedTypeSymbol within, ITypeSymbol? receiverType)
+        {
+            var definition = candidate.ReducedFrom ?? candidate;
+            return _known.Compilation.IsSymbolAccessibleWithin(definition, within, candidate.IsStatic || candidate.ReducedFrom is not null ? null : receiverType) &&
+                   Rank(definition.DeclaredAccessibility) >= Rank(method.DeclaredAccessibility);
+        }
+
+        private static int Rank(Accessibility accessibility) => accessibility switch
+        {
+            Accessibility.Public => 4,
+            Accessibility.ProtectedOrInternal => 3,
+            Accessibility.Internal or Accessibility.Protected => 2,
+            Accessibility.ProtectedAndInternal => 1,
+            _ => 0,
+        };
+    }
+}

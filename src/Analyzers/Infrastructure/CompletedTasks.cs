@@ -1,0 +1,295 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncGuard.Analyzers.Infrastructure
+{
+    /// <summary>
+    /// Decides whether a task is provably complete where its result is read, so that <c>.Result</c> or
+    /// <c>.Wait()</c> there cannot block: a task completed by construction; one checked with <c>IsCompleted</c>
+    /// (or a sibling) by an enclosing condition or an earlier guard that returns; one awaited earlier on every
+    /// path (directly, or through <c>Task.WhenAll</c> over it or over a collection holding it); the task handed
+    /// out by an awaited <c>Task.WhenAny</c>; the antecedent inside a <c>ContinueWith</c> callback.
+    /// </summary>
+    internal static class CompletedTasks
+    {
+        private static readonly string[] CompletionProperties = { "IsCompleted", "IsCompletedSuccessfully", "IsFaulted", "IsCanceled" };
+        private static readonly string[] CollectionMutators = { "Add", "AddRange", "Insert", "InsertRange", "Push", "Enqueue" };
+
+        /// <param name="task">The expression whose task is read.</param>
+        /// <param name="use">The blocking operation (its position and enclosing code matter).</param>
+        internal static bool IsProvablyCompleted(IOperation task, IOperation use, KnownSymbols known)
+        {
+            task = KnownConditions.SkipConversions(task);
+            if (IsCompletedByConstruction(task, known))
+            {
+                return true;
+            }
+
+            var body = Symbols.FunctionBody(use);
+            if (Symbols.LocalOrParameter(task) is { } symbol)
+            {
+                return IsCheckedByCondition(symbol, use, body) ||
+                       IsAntecedentOfContinuation(symbol, use, known) ||
+                       IsWhenAnyResult(symbol, body) ||
+                       IsAwaitedBefore(body, use, symbol, a => Holds(a.Operation, symbol, body, a.Syntax.SpanStart, known)) ||
+                       IsIterationOfAwaitedCollection(symbol, body, known);
+            }
+
+            // tasks[i] after `await Task.WhenAll(tasks)`.
+            var collection = task switch
+            {
+                IArrayElementReferenceOperation element => Symbols.LocalOrParameter(element.ArrayReference),
+                IPropertyReferenceOperation { Property.IsIndexer: true } indexer => Symbols.LocalOrParameter(indexer.Instance),
+                _ => null,
+            };
+            return collection is not null &&
+                   IsAwaitedBefore(body, use, collection, a => IsWhenAllOver(a.Operation, collection, known) && !IsMutatedAfter(collection, body, a.Syntax.SpanStart));
+        }
+
+        private static bool IsCompletedByConstruction(IOperation task, KnownSymbols known)
+        {
+            switch (task)
+            {
+                case IInvocationOperation { TargetMethod: { IsStatic: true } method } when method.Name is "FromResult" or "FromException" or "FromCanceled":
+                    return IsTaskType(method.ContainingType, known);
+                case IPropertyReferenceOperation { Property: { IsStatic: true, Name: "CompletedTask" } property }:
+                    return IsTaskType(property.ContainingType, known);
+                case IDefaultValueOperation:
+                    return task.Type is not null && SymbolEqualityComparer.Default.Equals(task.Type.OriginalDefinition, known.ValueTask);
+                case IObjectCreationOperation { Arguments.Length: 1 } creation
+                    when creation.Type is { } type && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known.ValueTaskOfT):
+                    // new ValueTask<T>(value) holds a result; new ValueTask<T>(task) wraps a task that may still run.
+                    return creation.Arguments[0].Value.Type is { } argument && !Awaitables.IsTaskLike(argument, known);
+                default:
+                    return false;
+            }
+        }
+
+        private static bool IsCheckedByCondition(ISymbol symbol, IOperation use, IOperation body)
+        {
+            var facts = KnownConditions.At(use);
+            return KnownConditions.Any(facts, (condition, value) =>
+                (IsCompletionCheck(condition, symbol) && value ||
+                 IsTerminalStatusComparison(condition, symbol, value)) &&
+                !Symbols.IsAssignedAfter(symbol, body, condition.Syntax.SpanStart));
+        }
+
+        private static bool IsCompletionCheck(IOperation condition, ISymbol symbol) =>
+            condition is IPropertyReferenceOperation { Property.Name: var name } property &&
+            CompletionProperties.Contains(name) &&
+            SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(property.Instance), symbol);
+
+        /// <summary><c>t.Status == TaskStatus.RanToCompletion</c> (or Faulted, Canceled) known true, or <c>!=</c> known false.</summary>
+        private static bool IsTerminalStatusComparison(IOperation condition, ISymbol symbol, bool value)
+        {
+            if (condition is not IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison ||
+                value != (comparison.OperatorKind == BinaryOperatorKind.Equals))
+            {
+                return false;
+            }
+
+            var (status, constant) = comparison.LeftOperand is IPropertyReferenceOperation
+                ? (comparison.LeftOperand, comparison.RightOperand)
+                : (comparison.RightOperand, comparison.LeftOperand);
+            return status is IPropertyReferenceOperation { Property.Name: "Status" } property &&
+                   SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(property.Instance), symbol) &&
+                   KnownConditions.SkipConversions(constant) is IFieldReferenceOperation { Field.Name: "RanToCompletion" or "Faulted" or "Canceled" };
+        }
+
+        /// <summary>The task parameter of an async callback given to <c>t.ContinueWith(…)</c>: the antecedent, complete by then.</summary>
+        private static bool IsAntecedentOfContinuation(ISymbol symbol, IOperation use, KnownSymbols known)
+        {
+            if (symbol is not IParameterSymbol { Ordinal: 0, ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } lambdaSymbol })
+            {
+                return false;
+            }
+
+            for (var current = use.Parent; current is not null; current = current.Parent)
+            {
+                if (current is IAnonymousFunctionOperation lambda && SymbolEqualityComparer.Default.Equals(lambda.Symbol, lambdaSymbol))
+                {
+                    var argument = lambda.Parent is IDelegateCreationOperation creation ? creation.Parent : lambda.Parent;
+                    return argument is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "ContinueWith" } method } } &&
+                           IsTaskType(method.ContainingType, known);
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary><c>var done = await Task.WhenAny(…);</c>: the task WhenAny hands back has completed.</summary>
+        private static bool IsWhenAnyResult(ISymbol symbol, IOperation body)
+        {
+            if (symbol is not ILocalSymbol || Symbols.IsAssignedAfterDeclaration(symbol, body))
+            {
+                return false;
+            }
+
+            var declarator = body.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>()
+                .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, symbol));
+            var initializer = declarator?.GetVariableInitializer()?.Value;
+            return initializer is not null &&
+                   KnownConditions.SkipConversions(initializer) is IAwaitOperation awaited &&
+                   StripConfigureAwait(awaited.Operation) is IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } };
+        }
+
+        /// <summary><c>foreach (var t in tasks)</c> after <c>await Task.WhenAll(tasks)</c>.</summary>
+        private static bool IsIterationOfAwaitedCollection(ISymbol symbol, IOperation body, KnownSymbols known)
+        {
+            if (symbol is not ILocalSymbol local)
+            {
+                return false;
+            }
+
+            var loop = body.DescendantsAndSelf().OfType<IForEachLoopOperation>()
+                .FirstOrDefault(l => l.Locals.Contains(local, SymbolEqualityComparer.Default));
+            if (loop is null || Symbols.LocalOrParameter(loop.Collection) is not { } collection || Symbols.IsAssignedAfterDeclaration(symbol, body))
+            {
+                return false;
+            }
+
+            return IsAwaitedBefore(body, loop, collection, a => IsWhenAllOver(a.Operation, collection, known) && !IsMutatedAfter(collection, body, a.Syntax.SpanStart));
+        }
+
+        /// <summary>
+        /// An await in the same function, before <paramref name="use"/> on every path to it, that
+        /// <paramref name="covers"/> accepts; and <paramref name="symbol"/> is not reassigned after it.
+        /// </summary>
+        private static bool IsAwaitedBefore(IOperation body, IOperation use, ISymbol symbol, System.Func<IAwaitOperation, bool> covers) =>
+            body.DescendantsAndSelf()
+                .OfType<IAwaitOperation>()
+                .Any(a => a.Syntax.Span.End <= use.Syntax.SpanStart &&
+                          Symbols.IsInSameFunction(a, body) &&
+                          covers(a) &&
+                          !Symbols.IsAssignedAfter(symbol, body, a.Syntax.SpanStart) &&
+                          RunsBeforeOnEveryPath(a, use));
+
+        /// <summary>
+        /// The await is a statement (or part of one, never skipped by a condition, loop or try) that precedes the
+        /// statement holding <paramref name="use"/> in a block enclosing both.
+        /// </summary>
+        private static bool RunsBeforeOnEveryPath(IOperation awaited, IOperation use)
+        {
+            var child = awaited;
+            for (var parent = awaited.Parent; parent is not null; child = parent, parent = parent.Parent)
+            {
+                switch (parent)
+                {
+                    case IBlockOperation block when block.Syntax.Span.Contains(use.Syntax.Span):
+                        return !child.Syntax.Span.Contains(use.Syntax.Span);
+                    case IConditionalOperation:
+                    case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr }:
+                    case ICoalesceOperation:
+                    case IConditionalAccessOperation:
+                    case IAnonymousFunctionOperation:
+                    case ILocalFunctionOperation:
+                    case ILoopOperation:
+                    case ISwitchOperation:
+                    case ISwitchExpressionOperation:
+                    case ITryOperation:
+                    case ICatchClauseOperation:
+                        return false;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Whether the awaited operand is the task itself, or a WhenAll over it or over a collection holding it.</summary>
+        private static bool Holds(IOperation awaitedOperand, ISymbol task, IOperation body, int awaitPosition, KnownSymbols known)
+        {
+            awaitedOperand = StripConfigureAwait(awaitedOperand);
+            if (SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(awaitedOperand), task))
+            {
+                return true;
+            }
+
+            return awaitedOperand is IInvocationOperation { TargetMethod: { Name: "WhenAll", IsStatic: true } whenAll } invocation &&
+                   IsTaskType(whenAll.ContainingType, known) &&
+                   invocation.Arguments.Any(a => ContainsElement(a.Value, task, body, awaitPosition));
+        }
+
+        private static bool ContainsElement(IOperation value, ISymbol task, IOperation body, int awaitPosition)
+        {
+            value = KnownConditions.SkipConversions(value);
+            switch (value)
+            {
+                case IArrayCreationOperation { Initializer: { } elements }:
+                    return elements.ElementValues.Any(e => ContainsElement(e, task, body, awaitPosition));
+                case IObjectCreationOperation { Initializer: { } collectionInitializer }:
+                    return collectionInitializer.Initializers.OfType<IInvocationOperation>()
+                        .Any(add => add.Arguments.Any(a => ContainsElement(a.Value, task, body, awaitPosition)));
+            }
+
+            var symbol = Symbols.LocalOrParameter(value);
+            if (symbol is null)
+            {
+                return false;
+            }
+
+            if (SymbolEqualityComparer.Default.Equals(symbol, task))
+            {
+                return true;
+            }
+
+            // A collection local: its initializer lists the task, or the task was added to it before the await.
+            if (symbol is not ILocalSymbol || Symbols.IsAssignedAfterDeclaration(symbol, body))
+            {
+                return false;
+            }
+
+            var declarator = body.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>()
+                .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, symbol));
+            var initializer = declarator?.GetVariableInitializer()?.Value;
+            if (initializer is not null && ContainsElement(initializer, task, body, awaitPosition))
+            {
+                return true;
+            }
+
+            return body.DescendantsAndSelf().OfType<IInvocationOperation>().Any(add =>
+                add.Syntax.SpanStart < awaitPosition &&
+                add.TargetMethod.Name == "Add" &&
+                SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(add.Instance), symbol) &&
+                add.Arguments.Length == 1 &&
+                SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(add.Arguments[0].Value), task));
+        }
+
+        private static bool IsWhenAllOver(IOperation awaitedOperand, ISymbol collection, KnownSymbols known) =>
+            StripConfigureAwait(awaitedOperand) is IInvocationOperation { TargetMethod: { Name: "WhenAll", IsStatic: true } whenAll } invocation &&
+            IsTaskType(whenAll.ContainingType, known) &&
+            invocation.Arguments.Length == 1 &&
+            SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(invocation.Arguments[0].Value), collection);
+
+        /// <summary>Whether something is added to or stored into the collection at or after <paramref name="position"/>.</summary>
+        private static bool IsMutatedAfter(ISymbol collection, IOperation body, int position) =>
+            body.DescendantsAndSelf().Any(o => o.Syntax.SpanStart >= position && o switch
+            {
+                IInvocationOperation call => CollectionMutators.Contains(call.TargetMethod.Name) &&
+                                             SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(call.Instance), collection),
+                IAssignmentOperation assignment => ElementContainer(assignment.Target) is { } container &&
+                                                   SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(container), collection),
+                _ => false,
+            });
+
+        private static IOperation? ElementContainer(IOperation target) => target switch
+        {
+            IArrayElementReferenceOperation element => element.ArrayReference,
+            IPropertyReferenceOperation indexer => indexer.Instance,
+            _ => null,
+        };
+
+        /// <summary><c>x.ConfigureAwait(…)</c> → <c>x</c>.</summary>
+        internal static IOperation StripConfigureAwait(IOperation operation)
+        {
+            operation = KnownConditions.SkipConversions(operation);
+            return operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } instance } ? KnownConditions.SkipConversions(instance) : operation;
+        }
+
+        private static bool IsTaskType(INamedTypeSymbol? type, KnownSymbols known) =>
+            type is not null && (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known.Task) ||
+                                 SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known.TaskOfT) ||
+                                 SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known.ValueTask) ||
+                                 SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known.ValueTaskOfT));
+    }
+}

@@ -1,0 +1,62 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncGuard.Analyzers.Infrastructure
+{
+    /// <summary>
+    /// Dual-mode code serves a synchronous and an asynchronous API from one implementation, switched by a
+    /// <c>bool</c>: <c>if (useAsync) await s.ReadAsync(b); else s.Read(b);</c>. Its synchronous branch blocks on
+    /// purpose: the synchronous caller asked for it. Recognised by data flow, whatever the flag is called.
+    /// </summary>
+    internal static class DualMode
+    {
+        /// <summary>
+        /// True when <paramref name="operation"/> runs only while some <c>bool</c> parameter or local of the
+        /// enclosing functions is false, that flag is never reassigned, and the innermost function awaits somewhere
+        /// the flag being false does not guard (the asynchronous twin of this branch).
+        /// </summary>
+        internal static bool IsSynchronousBranch(IOperation operation, IOperation functionBody)
+        {
+            var facts = KnownConditions.At(operation);
+            if (facts.Count == 0)
+            {
+                return false;
+            }
+
+            ISymbol? flag = null;
+            var found = KnownConditions.Any(facts, (condition, value) =>
+            {
+                if (value || FlagSymbol(condition) is not { } symbol || Symbols.IsAssignedAfterDeclaration(symbol, functionBody))
+                {
+                    return false;
+                }
+
+                flag = symbol;
+                return true;
+            });
+            if (!found || flag is null)
+            {
+                return false;
+            }
+
+            var theFlag = flag;
+            return functionBody.Descendants()
+                .OfType<IAwaitOperation>()
+                .Where(a => Symbols.IsInSameFunction(a, functionBody))
+                .Any(a => !KnownConditions.Any(KnownConditions.At(a), (condition, value) =>
+                    !value && SymbolEqualityComparer.Default.Equals(FlagSymbol(condition), theFlag)));
+        }
+
+        private static ISymbol? FlagSymbol(IOperation condition)
+        {
+            ISymbol? symbol = condition switch
+            {
+                IParameterReferenceOperation parameter => parameter.Parameter,
+                ILocalReferenceOperation local => local.Local,
+                _ => null,
+            };
+            return condition.Type?.SpecialType == SpecialType.System_Boolean ? symbol : null;
+        }
+    }
+}

@@ -1,0 +1,173 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncGuard.Analyzers.Infrastructure
+{
+    /// <summary>
+    /// What a stream, reader or writer stands on, traced through the local it is read from to the expression that
+    /// created it: memory (its synchronous calls never wait), or a file opened for writing, a network stream or a
+    /// database connection (its synchronous dispose flushes or talks to the other side).
+    /// </summary>
+    internal sealed class IoResources
+    {
+        private readonly INamedTypeSymbol? _memoryStream;
+        private readonly INamedTypeSymbol? _unmanagedMemoryStream;
+        private readonly INamedTypeSymbol? _stringReader;
+        private readonly INamedTypeSymbol? _stringWriter;
+        private readonly INamedTypeSymbol? _pipe;
+        private readonly INamedTypeSymbol? _fileStream;
+        private readonly INamedTypeSymbol? _file;
+        private readonly INamedTypeSymbol? _fileAccess;
+        private readonly INamedTypeSymbol? _fileMode;
+        private readonly INamedTypeSymbol? _networkStream;
+        private readonly INamedTypeSymbol? _sslStream;
+        private readonly INamedTypeSymbol? _dbConnection;
+        private readonly INamedTypeSymbol?[] _wrappers;
+
+        internal IoResources(Compilation compilation)
+        {
+            _memoryStream = compilation.GetBestType("System.IO.MemoryStream");
+            _unmanagedMemoryStream = compilation.GetBestType("System.IO.UnmanagedMemoryStream");
+            _stringReader = compilation.GetBestType("System.IO.StringReader");
+            _stringWriter = compilation.GetBestType("System.IO.StringWriter");
+            _pipe = compilation.GetBestType("System.IO.Pipelines.Pipe");
+            _fileStream = compilation.GetBestType("System.IO.FileStream");
+            _file = compilation.GetBestType("System.IO.File");
+            _fileAccess = compilation.GetBestType("System.IO.FileAccess");
+            _fileMode = compilation.GetBestType("System.IO.FileMode");
+            _networkStream = compilation.GetBestType("System.Net.Sockets.NetworkStream");
+            _sslStream = compilation.GetBestType("System.Net.Security.SslStream");
+            _dbConnection = compilation.GetBestType("System.Data.Common.DbConnection");
+            _wrappers = new[]
+            {
+                compilation.GetBestType("System.IO.StreamReader"),
+                compilation.GetBestType("System.IO.StreamWriter"),
+                compilation.GetBestType("System.IO.BufferedStream"),
+                compilation.GetBestType("System.IO.BinaryReader"),
+                compilation.GetBestType("System.IO.BinaryWriter"),
+            };
+        }
+
+        /// <summary>A receiver whose synchronous calls never wait for a device: memory streams, string readers and
+        /// writers, readers and writers over those, a <c>Pipe</c>'s reader and writer, <c>Console.Out</c>/<c>Error</c>.</summary>
+        internal bool IsInMemory(IOperation receiver, INamedTypeSymbol? console)
+        {
+            var value = Origin(receiver);
+            if (value.Type is { } type && (DerivesFrom(type, _memoryStream) || DerivesFrom(type, _unmanagedMemoryStream) ||
+                                           DerivesFrom(type, _stringReader) || DerivesFrom(type, _stringWriter)))
+            {
+                return true;
+            }
+
+            switch (value)
+            {
+                case IPropertyReferenceOperation { Property: { Name: "Reader" or "Writer" } property } when SymbolEqualityComparer.Default.Equals(property.ContainingType, _pipe):
+                    return true;
+                case IPropertyReferenceOperation { Property: { Name: "Out" or "Error", IsStatic: true } property } when SymbolEqualityComparer.Default.Equals(property.ContainingType, console):
+                    return true;
+                case IObjectCreationOperation { Arguments.Length: > 0 } creation when IsWrapper(creation.Type):
+                    return IsInMemory(creation.Arguments[0].Value, console);
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>Whether disposing this receiver synchronously does I/O.</summary>
+        internal bool DisposesWithIo(IOperation receiver) => CreatesIoResource(receiver) || IsNetworkOrDatabase(receiver.Type);
+
+        /// <summary>
+        /// The expression creates (or reads a local created as) a file stream or writer opened for writing, a
+        /// network stream or a database connection.
+        /// </summary>
+        internal bool CreatesIoResource(IOperation value)
+        {
+            value = Origin(value);
+            if (IsNetworkOrDatabase(value.Type))
+            {
+                return true;
+            }
+
+            switch (value)
+            {
+                case IObjectCreationOperation creation when DerivesFrom(creation.Type, _fileStream):
+                    return OpensForWriting(creation.Arguments);
+                case IObjectCreationOperation { Arguments.Length: > 0 } creation when IsWrapper(creation.Type):
+                    var underlying = creation.Arguments[0].Value;
+                    // new StreamWriter(path): a file opened for writing.
+                    return underlying.Type?.SpecialType == SpecialType.System_String
+                        ? creation.Type?.Name == "StreamWriter" || creation.Type?.Name == "BinaryWriter"
+                        : CreatesIoResource(underlying);
+                case IInvocationOperation { TargetMethod: { IsStatic: true } method } invocation when SymbolEqualityComparer.Default.Equals(method.ContainingType, _file):
+                    return method.Name is "Create" or "OpenWrite" or "CreateText" or "AppendText" ||
+                           (method.Name == "Open" && OpensForWriting(invocation.Arguments));
+                default:
+                    return false;
+            }
+        }
+
+        private bool IsNetworkOrDatabase(ITypeSymbol? type) =>
+            DerivesFrom(type, _networkStream) || DerivesFrom(type, _sslStream) || DerivesFrom(type, _dbConnection);
+
+        /// <summary>An explicit <c>FileAccess</c> with Write, else a <c>FileMode</c> that creates or appends.</summary>
+        private bool OpensForWriting(System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments)
+        {
+            var access = arguments.FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.Value.Type, _fileAccess));
+            if (access is not null)
+            {
+                return access.Value.ConstantValue is { HasValue: true, Value: int flags } && (flags & 2) != 0;
+            }
+
+            var mode = arguments.FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.Value.Type, _fileMode));
+            // CreateNew = 1, Create = 2, OpenOrCreate = 4, Truncate = 5, Append = 6
+            return mode?.Value.ConstantValue is { HasValue: true, Value: int value } && value is 1 or 2 or 4 or 5 or 6;
+        }
+
+        /// <summary>A local's value is the expression that initialized it, when it is never reassigned.</summary>
+        private static IOperation Origin(IOperation value)
+        {
+            value = KnownConditions.SkipConversions(value);
+            if (value is not ILocalReferenceOperation { Local: var local })
+            {
+                return value;
+            }
+
+            var body = Symbols.FunctionBody(value);
+            var root = body;
+            while (root.Parent is not null)
+            {
+                root = root.Parent;
+            }
+
+            if (Symbols.IsAssignedAfterDeclaration(local, root))
+            {
+                return value;
+            }
+
+            var declarator = root.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>()
+                .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local));
+            var initializer = declarator?.GetVariableInitializer()?.Value;
+            return initializer is null ? value : KnownConditions.SkipConversions(initializer);
+        }
+
+        private bool IsWrapper(ITypeSymbol? type) => _wrappers.Any(w => DerivesFrom(type, w));
+
+        private static bool DerivesFrom(ITypeSymbol? type, INamedTypeSymbol? baseType)
+        {
+            if (baseType is null)
+            {
+                return false;
+            }
+
+            for (var current = type; current is not null; current = current.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, baseType))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncGuard.Analyzers.Infrastructure
+{
+    /// <summary>Small questions about locals, parameters and the function an operation belongs to.</summary>
+    internal static class Symbols
+    {
+        /// <summary>The local or parameter an expression reads, looking through implicit conversions; else null.</summary>
+        internal static ISymbol? LocalOrParameter(IOperation? operation) => operation is null
+            ? null
+            : KnownConditions.SkipConversions(operation) switch
+            {
+                ILocalReferenceOperation local => local.Local,
+                IParameterReferenceOperation parameter => parameter.Parameter,
+                _ => null,
+            };
+
+        /// <summary>
+        /// The body of the innermost function containing <paramref name="operation"/>: a lambda's or local function's
+        /// body, else the root of the member's operation tree.
+        /// </summary>
+        internal static IOperation FunctionBody(IOperation operation)
+        {
+            var current = operation;
+            for (var parent = operation.Parent; parent is not null; current = parent, parent = parent.Parent)
+            {
+                switch (parent)
+                {
+                    case IAnonymousFunctionOperation lambda:
+                        return lambda.Body;
+                    case ILocalFunctionOperation localFunction:
+                        return (IOperation?)localFunction.Body ?? localFunction.IgnoredBody ?? current;
+                }
+            }
+
+            return current;
+        }
+
+        /// <summary>Whether <paramref name="operation"/> belongs to the function whose body is <paramref name="body"/>, not to a lambda inside it.</summary>
+        internal static bool IsInSameFunction(IOperation operation, IOperation body)
+        {
+            for (var current = operation.Parent; current is not null; current = current.Parent)
+            {
+                if (current == body)
+                {
+                    return true;
+                }
+
+                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    return false;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Whether anything in <paramref name="root"/> (lambdas included) writes the symbol, other than its declaration.</summary>
+        internal static bool IsAssignedAfterDeclaration(ISymbol symbol, IOperation root) => AssignmentsOf(symbol, root).Any();
+
+        /// <summary>Whether anything in <paramref name="root"/> writes the symbol at or after <paramref name="position"/>, or inside a loop that also contains the position.</summary>
+        internal static bool IsAssignedAfter(ISymbol symbol, IOperation root, int position) =>
+            AssignmentsOf(symbol, root).Any(a => a.Syntax.SpanStart >= position || SharesLoop(a, position));
+
+        private static System.Collections.Generic.IEnumerable<IOperation> AssignmentsOf(ISymbol symbol, IOperation root) =>
+            root.DescendantsAndSelf().Where(o => o switch
+            {
+                IAssignmentOperation assignment => Writes(assignment.Target, symbol),
+                IIncrementOrDecrementOperation increment => Writes(increment.Target, symbol),
+                IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => Writes(argument.Value, symbol),
+                _ => false,
+            });
+
+        private static bool Writes(IOperation target, ISymbol symbol)
+        {
+            if (target is ITupleOperation tuple)
+            {
+                return tuple.Elements.Any(e => Writes(e, symbol));
+            }
+
+            if (target is IDeclarationExpressionOperation)
+            {
+                return false;
+            }
+
+            return SymbolEqualityComparer.Default.Equals(LocalOrParameter(target), symbol);
+        }
+
+        private static bool SharesLoop(IOperation assignment, int position)
+        {
+            for (var current = assignment.Parent; current is not null; current = current.Parent)
+            {
+                if (current is ILoopOperation loop && loop.Syntax.Span.Contains(position))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}

@@ -1,0 +1,347 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Linq;
+using AsyncGuard.Analyzers.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncGuard.Analyzers.Rules
+{
+    /// <summary>
+    /// AG0012: in async code, a call to <c>M</c> whose true async counterpart <c>MAsync</c> exists (see
+    /// <see cref="AsyncCounterparts"/>), and the synchronous disposal (<c>using</c>, <c>Dispose()</c>) of a resource whose
+    /// dispose does I/O: a file stream or writer opened for writing, a network stream, a database connection.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class SyncCallWithAsyncCounterpartAnalyzer : DiagnosticAnalyzer
+    {
+        /// <summary><see cref="PropertyKeys.FixKind"/>: <c>x.M(args)</c> → <c>await x.MAsync(args[, token])</c>.</summary>
+        public const string CallFix = "Call";
+
+        /// <summary><see cref="PropertyKeys.FixKind"/>: <c>s.Write(b, o, n)</c> → <c>await s.WriteAsync(b.AsMemory(o, n)[, token])</c>.</summary>
+        public const string MemoryFix = "Memory";
+
+        /// <summary><see cref="PropertyKeys.FixKind"/>: <c>using var x = …;</c> → <c>await using var x = …;</c>.</summary>
+        public const string AwaitUsingFix = "AwaitUsing";
+
+        /// <summary>Property: the counterpart's name.</summary>
+        public const string CounterpartKey = "Counterpart";
+
+        /// <summary>Property: the name of the counterpart's token parameter, when the token must be passed by name.</summary>
+        public const string TokenNameKey = "TokenName";
+
+        /// <summary>The <c>.editorconfig</c> key listing methods and types never reported.</summary>
+        public const string ExcludedMethodsOption = "asyncguard.AG0012.excluded_methods";
+
+        private static readonly string[] TestFrameworkNamespaces = { "Xunit", "NUnit.Framework", "Microsoft.VisualStudio.TestTools.UnitTesting" };
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+            ImmutableArray.Create(Descriptors.SyncCallWithAsyncCounterpart);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(start =>
+            {
+                var known = new KnownSymbols(start.Compilation);
+                if (known.Task is null || known.TaskOfT is null)
+                {
+                    return;
+                }
+
+                var state = new State(known);
+                start.RegisterOperationAction(c => AnalyzeInvocation(c, state), OperationKind.Invocation);
+                if (state.AsyncDisposable is not null)
+                {
+                    start.RegisterOperationAction(c => AnalyzeUsing(c, state), OperationKind.Using, OperationKind.UsingDeclaration);
+                }
+            });
+        }
+
+        /// <summary>What the rule resolves once per compilation.</summary>
+        private sealed class State
+        {
+            private readonly ConcurrentDictionary<string, Exclusions> _exclusions = new(StringComparer.Ordinal);
+
+            internal State(KnownSymbols known)
+            {
+                Known = known;
+                Counterparts = new AsyncCounterparts(known);
+                var compilation = known.Compilation;
+                AsyncDisposable = compilation.GetBestType("System.IAsyncDisposable");
+                Resources = new IoResources(compilation);
+                SemaphoreSlim = compilation.GetBestType("System.Threading.SemaphoreSlim");
+                Console = compilation.GetBestType("System.Console");
+            }
+
+            internal KnownSymbols Known { get; }
+
+            internal AsyncCounterparts Counterparts { get; }
+
+            internal INamedTypeSymbol? AsyncDisposable { get; }
+
+            internal IoResources Resources { get; }
+
+            internal INamedTypeSymbol? SemaphoreSlim { get; }
+
+            internal INamedTypeSymbol? Console { get; }
+
+            internal Exclusions ExclusionsFor(AnalyzerOptions options, SyntaxTree tree) =>
+                options.AnalyzerConfigOptionsProvider.GetOptions(tree).TryGetValue(ExcludedMethodsOption, out var value)
+                    ? _exclusions.GetOrAdd(value, v => new Exclusions(v))
+                    : Exclusions.None;
+        }
+
+        private static void AnalyzeInvocation(OperationAnalysisContext context, State state)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            var method = invocation.TargetMethod;
+            var known = state.Known;
+            // An async void method returns at its first await: calling it does not block (AG0003 is about it).
+            if (method.Name.EndsWith("Async", StringComparison.Ordinal) || method.MethodKind != MethodKind.Ordinary || method.IsAsync ||
+                method.ContainingType is null || invocation.Syntax is not InvocationExpressionSyntax syntax ||
+                !AsyncCode.IsInAsyncCode(invocation, context.ContainingSymbol) || !AsyncCode.CanAwaitAt(invocation.Syntax))
+            {
+                return;
+            }
+
+            var receiver = method.IsExtensionMethod ? invocation.Arguments.FirstOrDefault()?.Value : invocation.Instance;
+            if (method.IsExtensionMethod && (receiver is null || !invocation.Arguments[0].IsImplicit))
+            {
+                return;
+            }
+
+            if (IsExempt(invocation, method, receiver, state) ||
+                state.ExclusionsFor(context.Options, invocation.Syntax.SyntaxTree).Excludes(method))
+            {
+                return;
+            }
+
+            var disposal = method.Name == "Dispose" && method.Parameters.Length == 0;
+            if (disposal && (receiver is null || !state.Resources.DisposesWithIo(receiver)))
+            {
+                return;
+            }
+
+            var model = invocation.SemanticModel!;
+            var within = context.ContainingSymbol.ContainingType ?? (context.ContainingSymbol as INamedTypeSymbol);
+            if (within is null)
+            {
+                return;
+            }
+
+            var token = TokenInScope.Find(invocation, context.ContainingSymbol, known, context.CancellationToken);
+            var receiverType = receiver is IInstanceReferenceOperation ? method.ContainingType : receiver?.Type;
+            if (receiver is not null && receiverType is null)
+            {
+                return;
+            }
+
+            var counterpart = state.Counterparts.Find(method, receiverType, within, token is not null, model, syntax.SpanStart);
+            if (counterpart is not { } found ||
+                IsTheCounterpartItself(context.ContainingSymbol, receiver, found.Method) ||
+                (receiver is not null && state.Resources.IsInMemory(receiver, state.Console)) ||
+                DualMode.IsSynchronousBranch(invocation, Symbols.FunctionBody(invocation)))
+            {
+                return;
+            }
+
+            var properties = ImmutableDictionary<string, string?>.Empty
+                .Add(PropertyKeys.FixKind, found.Shape == CounterpartShape.Memory ? MemoryFix : CallFix)
+                .Add(CounterpartKey, found.Method.Name);
+            var tokenParameter = found.TokenParameter(known);
+            if (tokenParameter is not null && token is not null)
+            {
+                properties = properties.Add(PropertyKeys.CancellationToken, token);
+                if (syntax.ArgumentList.Arguments.Any(a => a.NameColon is not null))
+                {
+                    properties = properties.Add(TokenNameKey, tokenParameter.Name);
+                }
+            }
+            else if (found.TokenRequired)
+            {
+                properties = properties.Add(PropertyKeys.CancellationToken, "default");
+            }
+
+            if (AwaitStyle.UsesConfigureAwaitFalse(Symbols.FunctionBody(invocation)))
+            {
+                properties = properties.Add(PropertyKeys.ConfigureAwaitFalse, "true");
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.SyncCallWithAsyncCounterpart, syntax.GetLocation(), properties, method.Name, found.Method.Name));
+        }
+
+        /// <summary><c>using var w = new StreamWriter(path);</c> in async code → <c>await using</c>.</summary>
+        private static void AnalyzeUsing(OperationAnalysisContext context, State state)
+        {
+            var operation = context.Operation;
+            var isAsynchronous = operation switch
+            {
+                IUsingOperation statement => statement.IsAsynchronous,
+                IUsingDeclarationOperation declaration => declaration.IsAsynchronous,
+                _ => true,
+            };
+            if (isAsynchronous ||
+                ((CSharpParseOptions)operation.Syntax.SyntaxTree.Options).LanguageVersion < LanguageVersion.CSharp8 ||
+                !AsyncCode.IsInAsyncCode(operation, context.ContainingSymbol) ||
+                !AsyncCode.CanAwaitAt(operation.Syntax) ||
+                DualMode.IsSynchronousBranch(operation, Symbols.FunctionBody(operation)))
+            {
+                return;
+            }
+
+            var resources = operation switch
+            {
+                IUsingOperation statement => statement.Resources,
+                IUsingDeclarationOperation declaration => declaration.DeclarationGroup,
+                _ => null,
+            };
+            var declarators = resources switch
+            {
+                IVariableDeclarationGroupOperation group => group.Declarations.SelectMany(d => d.Declarators).ToList(),
+                _ => new System.Collections.Generic.List<IVariableDeclaratorOperation>(),
+            };
+            if (declarators.Count == 0)
+            {
+                return;
+            }
+
+            // One `await using` covers every resource of the statement: all must be async-disposable.
+            if (!declarators.All(d => d.Symbol.Type.AllInterfaces.Contains(state.AsyncDisposable!, SymbolEqualityComparer.Default)) ||
+                !declarators.Any(d => d.GetVariableInitializer()?.Value is { } value && state.Resources.CreatesIoResource(value)))
+            {
+                return;
+            }
+
+            var properties = ImmutableDictionary<string, string?>.Empty
+                .Add(PropertyKeys.FixKind, AwaitUsingFix)
+                .Add(CounterpartKey, "DisposeAsync");
+            var usingKeyword = operation.Syntax switch
+            {
+                UsingStatementSyntax statement => statement.UsingKeyword,
+                LocalDeclarationStatementSyntax declaration => declaration.UsingKeyword,
+                _ => default,
+            };
+            if (usingKeyword == default)
+            {
+                return;
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.SyncCallWithAsyncCounterpart, usingKeyword.GetLocation(), properties, "using", "await using"));
+        }
+
+        /// <summary>Calls whose sync form never blocks, or that other rules or the user's intent own.</summary>
+        private static bool IsExempt(IInvocationOperation invocation, IMethodSymbol method, IOperation? receiver, State state)
+        {
+            var known = state.Known;
+            var type = method.ContainingType;
+            if (Awaitables.IsTaskLike(type, known) ||
+                SymbolEqualityComparer.Default.Equals(type, known.Thread) ||
+                SymbolEqualityComparer.Default.Equals(type, known.CancellationTokenSource) ||
+                IsTestAssertion(type))
+            {
+                return true;
+            }
+
+            // Entity Framework Core: Add/AddRange only track entities; AddAsync exists for special value generators.
+            if ((method.Name is "Add" or "AddRange" && Namespace(type).StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal)) ||
+                method.Name == "CreateDbContext")
+            {
+                return true;
+            }
+
+            // SemaphoreSlim.Wait(0) / Wait(TimeSpan.Zero) only tries to enter.
+            if (SymbolEqualityComparer.Default.Equals(type, state.SemaphoreSlim) && invocation.Arguments.Any(a =>
+                    a.Value.ConstantValue is { HasValue: true, Value: 0 } ||
+                    KnownConditions.SkipConversions(a.Value) is IFieldReferenceOperation { Field: { Name: "Zero", IsStatic: true } }))
+            {
+                return true;
+            }
+
+            return false;
+        }
+
+        private static bool IsTestAssertion(INamedTypeSymbol type) =>
+            type.Name is "Assert" or "CollectionAssert" or "StringAssert" &&
+            TestFrameworkNamespaces.Any(ns => Namespace(type).StartsWith(ns, StringComparison.Ordinal));
+
+        private static string Namespace(INamedTypeSymbol type) =>
+            type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : "";
+
+        /// <summary>
+        /// <c>Read</c> called on this object inside its own <c>ReadAsync</c> (or an override of it): the fix would make
+        /// the method call itself.
+        /// </summary>
+        private static bool IsTheCounterpartItself(ISymbol containingSymbol, IOperation? receiver, IMethodSymbol counterpart)
+        {
+            if (receiver is not null && receiver is not IInstanceReferenceOperation)
+            {
+                return false;
+            }
+
+            var target = (counterpart.ReducedFrom ?? counterpart).OriginalDefinition;
+            for (var method = containingSymbol as IMethodSymbol; method is not null; method = method.OverriddenMethod)
+            {
+                if (SymbolEqualityComparer.Default.Equals(method.OriginalDefinition, target))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// The parsed <see cref="ExcludedMethodsOption"/>: <c>T:Namespace.Type</c> excludes every method of a type,
+        /// <c>M:Namespace.Type.Method</c> one method (all overloads); entries separated by <c>|</c>.
+        /// </summary>
+        private sealed class Exclusions
+        {
+            internal static readonly Exclusions None = new("");
+
+            private readonly ImmutableHashSet<string> _types;
+            private readonly ImmutableHashSet<string> _methods;
+
+            internal Exclusions(string option)
+            {
+                var entries = option.Split(new[] { '|', ',', ';' }, StringSplitOptions.RemoveEmptyEntries).Select(e => e.Trim()).ToList();
+                _types = entries.Where(e => e.StartsWith("T:", StringComparison.Ordinal)).Select(e => e.Substring(2)).ToImmutableHashSet(StringComparer.Ordinal);
+                _methods = entries.Where(e => e.StartsWith("M:", StringComparison.Ordinal))
+                    .Select(e => e.Substring(2))
+                    .Select(e => e.IndexOf('(') is var paren and >= 0 ? e.Substring(0, paren) : e)
+                    .ToImmutableHashSet(StringComparer.Ordinal);
+            }
+
+            /// <summary>The method, or one it overrides, is listed, or its type is.</summary>
+            internal bool Excludes(IMethodSymbol method)
+            {
+                if (_types.IsEmpty && _methods.IsEmpty)
+                {
+                    return false;
+                }
+
+                for (var current = (IMethodSymbol?)(method.ReducedFrom ?? method); current is not null; current = current.OverriddenMethod)
+                {
+                    var typeName = FullName(current.ContainingType);
+                    if (_types.Contains(typeName) || _methods.Contains(typeName + "." + current.Name))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
+            private static string FullName(INamedTypeSymbol type)
+            {
+                var name = type.ContainingType is { } outer ? FullName(outer) + "." + type.Name : type.Name;
+                return type.ContainingType is null && type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() + "." + name : name;
+            }
+        }
+    }
+}

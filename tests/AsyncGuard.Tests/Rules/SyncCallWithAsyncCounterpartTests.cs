@@ -1,0 +1,697 @@
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Testing;
+using Xunit;
+using Verify = AsyncGuard.Tests.Verifiers.CSharpCodeFixVerifier<
+    AsyncGuard.Analyzers.Rules.SyncCallWithAsyncCounterpartAnalyzer,
+    AsyncGuard.CodeFixes.SyncCallWithAsyncCounterpartFixer>;
+
+namespace AsyncGuard.Tests.Rules
+{
+    public class SyncCallWithAsyncCounterpartTests
+    {
+        // ---- must flag, with fixes ------------------------------------------------------------------------
+
+        [Fact]
+        public Task FileAndStreamCalls_AwaitTheirCounterpart_ForwardingTheToken() => Verify.VerifyCodeFixAsync("""
+            using System.IO;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task<int> Run(string path, Stream stream, byte[] buffer, CancellationToken cancellationToken)
+                {
+                    await Task.Yield();
+                    var text = [|File.ReadAllText(path)|]; // whole file
+                    var read = [|stream.Read(buffer, 0, buffer.Length)|];
+                    [|stream.Flush()|];
+                    return text.Length + read;
+                }
+            }
+            """, """
+            using System.IO;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task<int> Run(string path, Stream stream, byte[] buffer, CancellationToken cancellationToken)
+                {
+                    await Task.Yield();
+                    var text = await File.ReadAllTextAsync(path, cancellationToken); // whole file
+                    var read = await stream.ReadAsync(buffer, 0, buffer.Length, cancellationToken);
+                    await stream.FlushAsync(cancellationToken);
+                    return text.Length + read;
+                }
+            }
+            """);
+
+        [Fact]
+        public Task WithoutAToken_TheShortOverloadIsUsed_AndLargerExpressionsAreParenthesised() => Verify.VerifyCodeFixAsync("""
+            using System.IO;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task<int> Run(string path)
+                {
+                    await Task.Yield();
+                    using var reader = new StreamReader(path);
+                    return [|reader.ReadToEnd()|].Length + [|reader.ReadLine()|]!.Length;
+                }
+            }
+            """, """
+            using System.IO;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task<int> Run(string path)
+                {
+                    await Task.Yield();
+                    using var reader = new StreamReader(path);
+                    return (await reader.ReadToEndAsync()).Length + (await reader.ReadLineAsync())!.Length;
+                }
+            }
+            """);
+
+        [Fact]
+        public Task SemaphoreWait_BecomesWaitAsync_AndConfigureAwaitStyleIsKept() => Verify.VerifyCodeFixAsync("""
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private readonly SemaphoreSlim _gate = new SemaphoreSlim(1);
+
+                async Task Run()
+                {
+                    await Task.Delay(1).ConfigureAwait(false);
+                    [|_gate.Wait()|];
+                    _gate.Release();
+                }
+            }
+            """, """
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private readonly SemaphoreSlim _gate = new SemaphoreSlim(1);
+
+                async Task Run()
+                {
+                    await Task.Delay(1).ConfigureAwait(false);
+                    await _gate.WaitAsync().ConfigureAwait(false);
+                    _gate.Release();
+                }
+            }
+            """);
+
+        [Fact]
+        public Task UserTypesAndValueTaskCounterparts_AreFound_FixAll() => Verify.VerifyCodeFixAsync("""
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class Store
+            {
+                public int Load(string key) => 0;
+                public ValueTask<int> LoadAsync(string key, CancellationToken cancellationToken = default) => default;
+                public void Save(string key, int value) { }
+                public Task SaveAsync(string key, int value) => Task.CompletedTask;
+            }
+
+            class C
+            {
+                async Task Run(Store store)
+                {
+                    await Task.Yield();
+                    var value = [|store.Load("a")|];
+                    [|store.Save("a", value + 1)|];
+                    [|store.Save(value: 2, key: "b")|];
+                }
+            }
+            """, """
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class Store
+            {
+                public int Load(string key) => 0;
+                public ValueTask<int> LoadAsync(string key, CancellationToken cancellationToken = default) => default;
+                public void Save(string key, int value) { }
+                public Task SaveAsync(string key, int value) => Task.CompletedTask;
+            }
+
+            class C
+            {
+                async Task Run(Store store)
+                {
+                    await Task.Yield();
+                    var value = await store.LoadAsync("a");
+                    await store.SaveAsync("a", value + 1);
+                    await store.SaveAsync(value: 2, key: "b");
+                }
+            }
+            """);
+
+        [Fact]
+        public Task NamedArguments_GetANamedToken_AndExtensionCounterpartsAreFound() => Verify.VerifyCodeFixAsync("""
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class Client { }
+
+            static class ClientExtensions
+            {
+                public static int Send(this Client client, string body, int retries) => 0;
+                public static Task<int> SendAsync(this Client client, string body, int retries, CancellationToken cancellationToken) => Task.FromResult(0);
+            }
+
+            class C
+            {
+                async Task Run(Client client, CancellationToken ct)
+                {
+                    await Task.Yield();
+                    [|client.Send(retries: 1, body: "x")|];
+                }
+            }
+            """, """
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class Client { }
+
+            static class ClientExtensions
+            {
+                public static int Send(this Client client, string body, int retries) => 0;
+                public static Task<int> SendAsync(this Client client, string body, int retries, CancellationToken cancellationToken) => Task.FromResult(0);
+            }
+
+            class C
+            {
+                async Task Run(Client client, CancellationToken ct)
+                {
+                    await Task.Yield();
+                    await client.SendAsync(retries: 1, body: "x", cancellationToken: ct);
+                }
+            }
+            """);
+
+        [Fact]
+        public Task MemoryOnlyCounterpart_GetsAsMemory() => Verify.VerifyCodeFixAsync("""
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class Device
+            {
+                public int Read(byte[] buffer, int offset, int count) => 0;
+                public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => default;
+            }
+
+            class C
+            {
+                async Task<int> Run(Device device, byte[] buffer)
+                {
+                    await Task.Yield();
+                    return [|device.Read(buffer, 0, 16)|];
+                }
+            }
+            """, """
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class Device
+            {
+                public int Read(byte[] buffer, int offset, int count) => 0;
+                public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => default;
+            }
+
+            class C
+            {
+                async Task<int> Run(Device device, byte[] buffer)
+                {
+                    await Task.Yield();
+                    return await device.ReadAsync(buffer.AsMemory(0, 16));
+                }
+            }
+            """);
+
+        [Fact]
+        public Task WritableFileAndNetworkResources_GetAwaitUsingOrDisposeAsync() => Verify.VerifyCodeFixAsync("""
+            using System.IO;
+            using System.Net.Sockets;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task Run(string path, TcpClient client)
+                {
+                    await Task.Yield();
+                    [|using|] var writer = new StreamWriter(path);
+                    // log file
+                    [|using|] (var log = new FileStream(path, FileMode.Append))
+                    {
+                        await log.WriteAsync(new byte[1]);
+                    }
+
+                    var network = client.GetStream();
+                    await network.WriteAsync(new byte[1]);
+                    [|network.Dispose()|];
+                    await writer.WriteAsync("x");
+                }
+            }
+            """, """
+            using System.IO;
+            using System.Net.Sockets;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task Run(string path, TcpClient client)
+                {
+                    await Task.Yield();
+                    await using var writer = new StreamWriter(path);
+                    // log file
+                    await using (var log = new FileStream(path, FileMode.Append))
+                    {
+                        await log.WriteAsync(new byte[1]);
+                    }
+
+                    var network = client.GetStream();
+                    await network.WriteAsync(new byte[1]);
+                    await network.DisposeAsync();
+                    await writer.WriteAsync("x");
+                }
+            }
+            """);
+
+        [Fact]
+        public Task LambdasLocalFunctionsAndTopLevel_AreFlagged() => new Verify.Test
+        {
+            TestCode = """
+                using System;
+                using System.IO;
+                using System.Threading.Tasks;
+
+                Func<string, Task<string>> f = async p => { await Task.Yield(); return [|File.ReadAllText(p)|]; };
+                Console.WriteLine([|File.ReadAllText("a")|]);
+                await Local();
+
+                async Task Local() => [|File.WriteAllText("b", "")|];
+                """,
+            FixedCode = """
+                using System;
+                using System.IO;
+                using System.Threading.Tasks;
+
+                Func<string, Task<string>> f = async p => { await Task.Yield(); return await File.ReadAllTextAsync(p); };
+                Console.WriteLine(await File.ReadAllTextAsync("a"));
+                await Local();
+
+                async Task Local() => await File.WriteAllTextAsync("b", "");
+                """,
+            TestState = { OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication },
+        }.RunAsync();
+
+        [Fact]
+        public Task MessageNamesBothMethods() => Verify.VerifyAnalyzerAsync("""
+            using System.IO;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task Run(string path)
+                {
+                    await Task.Yield();
+                    {|#0:File.ReadAllBytes(path)|};
+                }
+            }
+            """, Verify.Diagnostic("AG0012").WithLocation(0).WithArguments("ReadAllBytes", "ReadAllBytesAsync"));
+
+        // ---- must not flag --------------------------------------------------------------------------------
+
+        [Fact]
+        public Task SyncCodeSyncLambdasAndCodeThatCannotAwait_AreNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.IO;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private readonly object _gate = new object();
+
+                string Sync(string path) => File.ReadAllText(path);
+
+                async Task Run(string path)
+                {
+                    await Task.Yield();
+                    Func<string> read = () => File.ReadAllText(path);
+                    await Task.Run(() => File.WriteAllText(path, ""));
+                    lock (_gate)
+                    {
+                        File.ReadAllText(path);
+                    }
+
+                    var name = nameof(File.ReadAllText);
+                    Console.WriteLine(name);
+                }
+            }
+            """);
+
+        [Fact]
+        public Task InMemoryReceivers_AreNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.IO;
+            using System.IO.Pipelines;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            namespace System.IO.Pipelines
+            {
+                // The shape of the real type (it ships with ASP.NET Core, not in the .NET reference assemblies).
+                class Pipe
+                {
+                    public PipeEnd Reader { get; } = new PipeEnd();
+                    public PipeEnd Writer { get; } = new PipeEnd();
+                }
+
+                class PipeEnd
+                {
+                    public void Complete() { }
+                    public ValueTask CompleteAsync() => default;
+                }
+            }
+
+            class C
+            {
+                async Task Run(byte[] data, CancellationTokenSource cts, SemaphoreSlim gate)
+                {
+                    await Task.Yield();
+                    var memory = new MemoryStream();
+                    memory.Write(data, 0, data.Length);
+                    memory.Flush();
+                    using var reader = new StreamReader(new MemoryStream(data));
+                    reader.ReadToEnd();
+                    var writer = new StreamWriter(memory);
+                    writer.Write("x");
+                    writer.Flush();
+                    using var buffered = new BufferedStream(memory);
+                    buffered.Flush();
+                    new StringReader("a").ReadToEnd();
+                    var text = new StringWriter();
+                    text.Write("x");
+                    Console.Out.Write("x");
+                    Console.Error.Flush();
+                    var pipe = new Pipe();
+                    pipe.Writer.Complete();
+                    pipe.Reader.Complete();
+                    cts.Cancel();
+                    if (gate.Wait(0) || gate.Wait(TimeSpan.Zero)) { gate.Release(); }
+                    var lazy = new Lazy<int>(() => 1);
+                    Console.WriteLine(lazy.Value);
+                }
+            }
+            """);
+
+        [Fact]
+        public Task CounterpartsThatDoNotMatch_AreIgnored() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class Store
+            {
+                public int Old() => 0;
+                [Obsolete] public Task<int> OldAsync() => Task.FromResult(0);
+
+                public int Hidden() => 0;
+                private Task<int> HiddenAsync() => Task.FromResult(0);
+
+                public int Other(string key) => 0;
+                public Task<int> OtherAsync(int key) => Task.FromResult(0);
+
+                public int Kind() => 0;
+                public Task<long> KindAsync() => Task.FromResult(0L);
+
+                public int Static() => 0;
+                public static Task<int> StaticAsync() => Task.FromResult(0);
+
+                public async void Log() => await LogAsync();
+                public Task LogAsync() => Task.CompletedTask;
+            }
+
+            class C
+            {
+                async Task Run(Store store)
+                {
+                    await Task.Yield();
+                    store.Old();
+                    store.Hidden();
+                    store.Other("k");
+                    store.Kind();
+                    store.Static();
+                    store.Log();
+                }
+            }
+            """);
+
+        [Fact]
+        public Task TheCounterpartCallingItsOwnSyncTwin_IsNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.IO;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class Upper : Stream
+            {
+                private readonly Stream _inner;
+                public Upper(Stream inner) => _inner = inner;
+                public override bool CanRead => true;
+                public override bool CanSeek => false;
+                public override bool CanWrite => false;
+                public override long Length => 0;
+                public override long Position { get => 0; set { } }
+                public override void Flush() { }
+                public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
+                public override long Seek(long offset, SeekOrigin origin) => 0;
+                public override void SetLength(long value) { }
+                public override void Write(byte[] buffer, int offset, int count) { }
+
+                public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+                {
+                    await Task.Yield();
+                    return Read(buffer, offset, count);
+                }
+
+                public override async Task FlushAsync(CancellationToken cancellationToken)
+                {
+                    await Task.Yield();
+                    Flush();
+                    this.Flush();
+                    [|_inner.Flush()|];
+                }
+            }
+            """);
+
+        [Fact]
+        public Task TestAssertions_AndEntityFrameworkShapes_AreNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            namespace Xunit
+            {
+                internal static class Assert
+                {
+                    public static Exception Throws(Type t, Func<Task> f) => null!;
+                    public static Task<Exception> ThrowsAsync(Type t, Func<Task> f) => Task.FromResult<Exception>(null!);
+                }
+            }
+
+            namespace Microsoft.EntityFrameworkCore
+            {
+                internal class DbSet<T>
+                {
+                    public object Add(T entity) => entity!;
+                    public ValueTask<object> AddAsync(T entity, CancellationToken cancellationToken = default) => default;
+                }
+
+                internal interface IDbContextFactory<T>
+                {
+                    T CreateDbContext();
+                    Task<T> CreateDbContextAsync(CancellationToken cancellationToken = default);
+                }
+            }
+
+            class C
+            {
+                async Task Run(Microsoft.EntityFrameworkCore.DbSet<string> set, Microsoft.EntityFrameworkCore.IDbContextFactory<object> factory)
+                {
+                    await Task.Yield();
+                    Xunit.Assert.Throws(typeof(Exception), () => Task.CompletedTask);
+                    set.Add("x");
+                    factory.CreateDbContext();
+                }
+            }
+            """);
+
+        [Fact]
+        public Task ReadOnlyStreamsDisposedWithUsing_AreNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System.IO;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task<int> Run(string path)
+                {
+                    await Task.Yield();
+                    using var input = File.OpenRead(path);
+                    using var reader = new StreamReader(path);
+                    using (var opened = new FileStream(path, FileMode.Open, FileAccess.Read))
+                    {
+                        await opened.ReadAsync(new byte[1]);
+                    }
+
+                    using var memory = new MemoryStream();
+                    var read = await input.ReadAsync(new byte[1]);
+                    input.Dispose();
+                    return read + (await reader.ReadToEndAsync()).Length;
+                }
+            }
+            """);
+
+        [Fact]
+        public Task DualMode_IsNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System.IO;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                public Task<int> ReadAsync(Stream s, byte[] b, CancellationToken ct) => ReadCore(s, b, true, ct);
+                public int Read(Stream s, byte[] b) => ReadCore(s, b, false, default).GetAwaiter().GetResult();
+
+                private static async Task<int> ReadCore(Stream s, byte[] b, bool useAsync, CancellationToken ct)
+                {
+                    var total = 0;
+                    int n;
+                    while ((n = useAsync ? await s.ReadAsync(b, 0, b.Length, ct) : s.Read(b, 0, b.Length)) > 0)
+                    {
+                        total += n;
+                    }
+
+                    if (useAsync) { await s.FlushAsync(ct); } else { s.Flush(); }
+                    return total;
+                }
+            }
+            """);
+
+        [Fact]
+        public Task ExcludedMethods_FromEditorConfig_AreNotFlagged() => new Verify.Test
+        {
+            TestCode = """
+                using System.IO;
+                using System.Threading.Tasks;
+
+                namespace Shop
+                {
+                    class Store
+                    {
+                        public int Load() => 0;
+                        public Task<int> LoadAsync() => Task.FromResult(0);
+                        public int Count() => 0;
+                        public Task<int> CountAsync() => Task.FromResult(0);
+                    }
+
+                    class C
+                    {
+                        async Task Run(Store store, string path)
+                        {
+                            await Task.Yield();
+                            store.Load();
+                            [|store.Count()|];
+                            File.ReadAllText(path);
+                        }
+                    }
+                }
+                """,
+            TestState =
+            {
+                AnalyzerConfigFiles =
+                {
+                    ("/.editorconfig", """
+                        root = true
+
+                        [*.cs]
+                        asyncguard.AG0012.excluded_methods = M:Shop.Store.Load | T:System.IO.File
+                        """),
+                },
+            },
+        }.RunAsync();
+
+        // ---- language versions and broken code ------------------------------------------------------------
+
+        [Fact]
+        public Task CSharp7_3_NoAwaitUsing_ButCallsAreFixed() => new Verify.Test
+        {
+            LanguageVersion = LanguageVersion.CSharp7_3,
+            TestCode = """
+                using System.IO;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task Run(string path)
+                    {
+                        await Task.Yield();
+                        using (var writer = new StreamWriter(path))
+                        {
+                            [|writer.Flush()|];
+                        }
+                    }
+                }
+                """,
+            FixedCode = """
+                using System.IO;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task Run(string path)
+                    {
+                        await Task.Yield();
+                        using (var writer = new StreamWriter(path))
+                        {
+                            await writer.FlushAsync();
+                        }
+                    }
+                }
+                """,
+        }.RunAsync();
+
+        [Fact]
+        public Task IncompleteCode_DoesNotCrash() => new Verify.Test
+        {
+            TestCode = """
+                using System.IO;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task Run(Missing m, string path)
+                    {
+                        m.Read();
+                        [|File.ReadAllText(path)|]
+                        [|using|] var w = new StreamWriter(
+                        File.ReadAllText(
+                    }
+                }
+                """,
+            CompilerDiagnostics = CompilerDiagnostics.None,
+        }.RunAsync();
+    }
+}
