@@ -79,6 +79,14 @@ namespace AsyncGuard.Analyzers
                          "same operation exists as an awaitable method with the same parameters (optionally plus a CancellationToken), " +
                          "awaiting that method frees the thread while the operation waits.");
 
+        public static readonly DiagnosticDescriptor SemaphoreMisuse = Create(
+            RuleIds.SemaphoreMisuse,
+            Categories.Concurrency,
+            title: "SemaphoreSlim misuse",
+            messageFormat: "SemaphoreSlim misuse: {0}",
+            description: "A SemaphoreSlim slot must be released exactly once, and only after it was taken: acquire before the try, " +
+                         "release in its finally, and check the result of a wait with a timeout.");
+
         public static readonly DiagnosticDescriptor TaskCompletionSourceInlineContinuations = Create(
             RuleIds.TaskCompletionSourceInlineContinuations,
             Categories.Completion,
