@@ -19,7 +19,7 @@ Note[] notes =
 {
     new HelloWorld(), new Coroutines(), new TwoTasks(), new Gather(), new SeedNotes.Notes.Timeout(),
     new AwaitEveryCoroutine(), new FutureCompletedElsewhere(), new WaitsOnResult(), new ReadsFileSynchronously(),
-    new SemaphoreSlot(),
+    new BoundedFanOut(), new SemaphoreSlot(),
 };
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

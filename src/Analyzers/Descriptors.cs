@@ -79,6 +79,15 @@ namespace AsyncGuard.Analyzers
                          "same operation exists as an awaitable method with the same parameters (optionally plus a CancellationToken), " +
                          "awaiting that method frees the thread while the operation waits.");
 
+        public static readonly DiagnosticDescriptor UnboundedFanOut = Create(
+            RuleIds.UnboundedFanOut,
+            Categories.Concurrency,
+            title: "Unbounded fan-out",
+            messageFormat: "This starts one task per element of a collection of unknown size, all at once; bound how many run together",
+            description: "Starting a task for every element and awaiting them together runs as many operations at once as there " +
+                         "are elements: sockets, connection pools, rate limits and memory pay for it. Bound the concurrency with " +
+                         "Parallel.ForEachAsync, a SemaphoreSlim, or AsyncGuard's SelectBoundedAsync.");
+
         public static readonly DiagnosticDescriptor SemaphoreMisuse = Create(
             RuleIds.SemaphoreMisuse,
             Categories.Concurrency,

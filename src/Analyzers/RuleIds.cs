@@ -24,6 +24,9 @@ namespace AsyncGuard.Analyzers
         /// <summary>Synchronous call with a true async counterpart in async code.</summary>
         public const string SyncCallWithAsyncCounterpart = "AG0012";
 
+        /// <summary>Unbounded fan-out: one task per element of a collection of unknown size, awaited together.</summary>
+        public const string UnboundedFanOut = "AG0020";
+
         /// <summary><c>SemaphoreSlim</c> misuse: acquire inside the releasing try, release outside finally, timed wait result ignored.</summary>
         public const string SemaphoreMisuse = "AG0021";
 

@@ -1,0 +1,246 @@
+using System;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncGuard.Analyzers.Infrastructure
+{
+    /// <summary>
+    /// The facts AG0020 needs about "one task per element": whether a source's size is known and small, whether each
+    /// element's work is already throttled, and whether a projection starts I/O tasks at all.
+    /// </summary>
+    internal sealed class FanOut
+    {
+        private static readonly string[] ThrottleWaits = { "WaitAsync", "AcquireAsync", "EnterAsync" };
+
+        private readonly KnownSymbols _known;
+        private readonly INamedTypeSymbol? _enumerable;
+        private readonly INamedTypeSymbol? _semaphoreSlim;
+        private readonly INamedTypeSymbol? _rateLimiter;
+
+        internal FanOut(KnownSymbols known)
+        {
+            _known = known;
+            _enumerable = known.Compilation.GetBestType("System.Linq.Enumerable");
+            _semaphoreSlim = known.Compilation.GetBestType("System.Threading.SemaphoreSlim");
+            _rateLimiter = known.Compilation.GetBestType("System.Threading.RateLimiting.RateLimiter");
+        }
+
+        internal bool IsEnumerableMethod(IMethodSymbol method, string name) =>
+            method.Name == name && SymbolEqualityComparer.Default.Equals(method.ContainingType, _enumerable);
+
+        /// <summary>
+        /// Known and small: an array or collection written out in the code, a <c>params</c> parameter,
+        /// <c>Enumerable.Range(a, n)</c>/<c>Repeat(x, n)</c>/<c>.Take(n)</c> and a batch of <c>.Chunk(n)</c> with a constant
+        /// <c>n</c> up to <paramref name="maxKnownSize"/>, and locals initialized with one of those.
+        /// </summary>
+        internal bool IsKnownSmall(IOperation source, int maxKnownSize, int depth = 0)
+        {
+            source = KnownConditions.SkipConversions(source);
+            if (depth > 4)
+            {
+                return false;
+            }
+
+            if (source.Syntax is CollectionExpressionSyntax or InitializerExpressionSyntax)
+            {
+                return true;
+            }
+
+            switch (source)
+            {
+                case IArrayCreationOperation { Initializer: not null }:
+                    return true;
+                case IArrayCreationOperation { DimensionSizes.Length: 1 } array:
+                    return IsSmallConstant(array.DimensionSizes[0], maxKnownSize);
+                case IObjectCreationOperation { Initializer: not null, Arguments.Length: 0 }:
+                    return true;
+                case IParameterReferenceOperation { Parameter.IsParams: true }:
+                    return true;
+                case IInvocationOperation invocation when invocation.TargetMethod.ContainingType is { } type && SymbolEqualityComparer.Default.Equals(type, _enumerable):
+                    return invocation.TargetMethod.Name switch
+                    {
+                        "Range" or "Repeat" or "Take" => invocation.Arguments.Length == 2 && IsSmallConstant(invocation.Arguments[1].Value, maxKnownSize),
+                        "Select" or "Where" or "Skip" or "Distinct" or "OrderBy" or "ToList" or "ToArray" or "AsEnumerable" =>
+                            invocation.Arguments.Length >= 1 && IsKnownSmall(invocation.Arguments[0].Value, maxKnownSize, depth + 1),
+                        _ => false,
+                    };
+                case ILocalReferenceOperation local:
+                    return IsKnownSmallLocal(local, maxKnownSize, depth);
+                default:
+                    return false;
+            }
+        }
+
+        private bool IsKnownSmallLocal(ILocalReferenceOperation reference, int maxKnownSize, int depth)
+        {
+            var root = Root(reference);
+            var local = reference.Local;
+            if (Symbols.IsAssignedAfterDeclaration(local, root))
+            {
+                return false;
+            }
+
+            // foreach (var batch in items.Chunk(10)): each batch has at most 10 elements.
+            var loop = root.DescendantsAndSelf().OfType<IForEachLoopOperation>().FirstOrDefault(l => l.Locals.Contains(local, SymbolEqualityComparer.Default));
+            if (loop is not null)
+            {
+                return KnownConditions.SkipConversions(loop.Collection) is IInvocationOperation { TargetMethod.Name: "Chunk" } chunk &&
+                       IsEnumerableMethod(chunk.TargetMethod, "Chunk") && chunk.Arguments.Length == 2 &&
+                       IsSmallConstant(chunk.Arguments[1].Value, maxKnownSize);
+            }
+
+            var declarator = root.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>().FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local));
+            var initializer = declarator?.GetVariableInitializer()?.Value;
+            return initializer is not null && IsKnownSmall(initializer, maxKnownSize, depth + 1);
+        }
+
+        private static bool IsSmallConstant(IOperation value, int maxKnownSize) =>
+            value.ConstantValue is { HasValue: true, Value: int n } && n <= maxKnownSize;
+
+        /// <summary>
+        /// The function a task projection runs per element awaits a throttle before its work: a
+        /// <c>SemaphoreSlim.WaitAsync</c>, a <c>RateLimiter</c>, AsyncGuard's <c>EnterAsync</c>, or a listed method; directly,
+        /// or inside a method of this compilation that it calls.
+        /// </summary>
+        internal bool IsThrottled(IOperation function, ImmutableArray<string> throttleMethods, int depth = 0)
+        {
+            foreach (var awaited in function.DescendantsAndSelf().OfType<IAwaitOperation>())
+            {
+                if (CompletedTasks.StripConfigureAwait(awaited.Operation) is IInvocationOperation call && IsThrottle(call.TargetMethod, throttleMethods))
+                {
+                    return true;
+                }
+            }
+
+            if (depth > 0)
+            {
+                return false;
+            }
+
+            foreach (var call in function.DescendantsAndSelf().OfType<IInvocationOperation>())
+            {
+                if (CallsThrottleInSource(call.TargetMethod, throttleMethods))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>A method of this compilation whose body awaits something named like a throttle (a syntactic check: no semantic model of another file is built).</summary>
+        internal static bool CallsThrottleInSource(IMethodSymbol method, ImmutableArray<string> throttleMethods)
+        {
+            foreach (var reference in method.OriginalDefinition.DeclaringSyntaxReferences)
+            {
+                var body = reference.GetSyntax();
+                foreach (var awaited in body.DescendantNodes().OfType<AwaitExpressionSyntax>())
+                {
+                    var name = CalledName(awaited.Expression);
+                    if (name is not null && (ThrottleWaits.Contains(name) || throttleMethods.Any(m => m == name || m.EndsWith("." + name, StringComparison.Ordinal))))
+                    {
+                        return true;
+                    }
+                }
+
+                foreach (var statement in body.DescendantNodes().OfType<UsingStatementSyntax>())
+                {
+                    if (statement.AwaitKeyword.IsKind(SyntaxKind.None) && statement.Expression is AwaitExpressionSyntax { Expression: var inner } && CalledName(inner) == "EnterAsync")
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static string? CalledName(ExpressionSyntax expression)
+        {
+            while (true)
+            {
+                switch (expression)
+                {
+                    case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait", Expression: var inner } }:
+                        expression = inner;
+                        continue;
+                    case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax member }:
+                        return member.Name.Identifier.ValueText;
+                    case InvocationExpressionSyntax { Expression: IdentifierNameSyntax identifier }:
+                        return identifier.Identifier.ValueText;
+                    default:
+                        return null;
+                }
+            }
+        }
+
+        private bool IsThrottle(IMethodSymbol method, ImmutableArray<string> throttleMethods)
+        {
+            var type = method.ContainingType;
+            if (method.Name == "WaitAsync" && SymbolEqualityComparer.Default.Equals(type, _semaphoreSlim))
+            {
+                return true;
+            }
+
+            if (method.Name is "AcquireAsync" or "WaitAsync" && _rateLimiter is not null)
+            {
+                for (var current = type; current is not null; current = current.BaseType)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(current, _rateLimiter))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            if (method.Name == "EnterAsync" && type?.ContainingNamespace?.Name == "AsyncGuard")
+            {
+                return true;
+            }
+
+            var full = type is null ? method.Name : type.ToDisplayString() + "." + method.Name;
+            return throttleMethods.Any(m => m == full || m == "M:" + full || m == method.Name);
+        }
+
+        /// <summary>
+        /// Whether the value a projection returns is a started I/O task: task-typed, not <c>Task.FromResult</c>/
+        /// <c>CompletedTask</c>, and not <c>Task.Run</c> of synchronous work (CPU work is bounded by the thread pool).
+        /// </summary>
+        internal bool StartsIoTask(IOperation value)
+        {
+            value = KnownConditions.SkipConversions(value);
+            if (value.Type is null || !Awaitables.IsTaskLike(value.Type, _known))
+            {
+                return false;
+            }
+
+            switch (value)
+            {
+                case IInvocationOperation { TargetMethod: { IsStatic: true, Name: "FromResult" or "FromException" or "FromCanceled" } }:
+                case IPropertyReferenceOperation { Property.Name: "CompletedTask" }:
+                    return false;
+                case IInvocationOperation { TargetMethod: { IsStatic: true, Name: "Run" } run } invocation when SymbolEqualityComparer.Default.Equals(run.ContainingType, _known.Task):
+                    return invocation.Arguments.FirstOrDefault()?.Value is not IDelegateCreationOperation { Target: IAnonymousFunctionOperation { Symbol: { IsAsync: false } lambda } } ||
+                           Awaitables.IsTaskLike(lambda.ReturnType, _known);
+                case IInvocationOperation { TargetMethod.Name: "AsTask", Instance: { } inner }:
+                    return StartsIoTask(inner);
+                default:
+                    return true;
+            }
+        }
+
+        private static IOperation Root(IOperation operation)
+        {
+            while (operation.Parent is not null)
+            {
+                operation = operation.Parent;
+            }
+
+            return operation;
+        }
+    }
+}

@@ -1,0 +1,405 @@
+using System.Collections.Immutable;
+using System.Linq;
+using AsyncGuard.Analyzers.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncGuard.Analyzers.Rules
+{
+    /// <summary>
+    /// AG0020: one task per element of a collection of unknown size, started and then awaited together, with no bound:
+    /// <c>Task.WhenAll(source.Select(FooAsync))</c>, the projection materialised first and awaited later, and loops that
+    /// add one started task per iteration to a collection awaited after the loop.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
+    {
+        /// <summary>Property: "true" when <c>source.SelectBoundedAsync(…)</c> can replace the fan-out (results used, helpers referenced).</summary>
+        public const string SelectBoundedKey = "SelectBounded";
+
+        /// <summary>Property: "true" when <c>Parallel.ForEachAsync</c> can replace it (results unused, .NET 6+).</summary>
+        public const string ParallelForEachKey = "ParallelForEach";
+
+        /// <summary>Property: "true" when a <c>SemaphoreSlim</c> can be wrapped around each element's work.</summary>
+        public const string SemaphoreKey = "Semaphore";
+
+        /// <summary>Property: the concurrency limit the fixes write.</summary>
+        public const string LimitKey = "Limit";
+
+        /// <summary>Property: "true" when the per-element call has an overload taking a trailing <c>CancellationToken</c>.</summary>
+        public const string ForwardTokenKey = "ForwardToken";
+
+        /// <summary>Property: "true" when the projection's tasks carry results (<c>Task&lt;T&gt;</c>).</summary>
+        public const string HasResultKey = "HasResult";
+
+        public const string MaxKnownSizeOption = "asyncguard.AG0020.max_known_size";
+        public const string ThrottleMethodsOption = "asyncguard.AG0020.throttle_methods";
+        public const int DefaultMaxKnownSize = 16;
+        public const int DefaultMaxConcurrency = 16;
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.UnboundedFanOut);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(start =>
+            {
+                var known = new KnownSymbols(start.Compilation);
+                if (known.Task is null)
+                {
+                    return;
+                }
+
+                var facts = new FanOut(known);
+                var hasParallelForEachAsync = known.Parallel?.GetMembers("ForEachAsync").Any() == true;
+                var hasBoundedHelper = HasBoundedHelper(start.Compilation);
+                start.RegisterOperationAction(c => AnalyzeInvocation(c, known, facts, hasParallelForEachAsync, hasBoundedHelper), OperationKind.Invocation);
+            });
+        }
+
+        /// <summary>AsyncGuard's <c>SelectBoundedAsync</c> is referenced (the helper library ships in the AsyncGuard package).</summary>
+        private static bool HasBoundedHelper(Compilation compilation) =>
+            compilation.GlobalNamespace.GetNamespaceMembers().Where(n => n.Name == "AsyncGuard")
+                .SelectMany(n => n.GetTypeMembers())
+                .SelectMany(t => t.GetMembers("SelectBoundedAsync"))
+                .Any(m => m is IMethodSymbol { IsExtensionMethod: true, DeclaredAccessibility: Accessibility.Public });
+
+        private static void AnalyzeInvocation(OperationAnalysisContext context, KnownSymbols known, FanOut facts, bool hasParallelForEachAsync, bool hasBoundedHelper)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            var method = invocation.TargetMethod;
+            if (facts.IsEnumerableMethod(method, "Select"))
+            {
+                AnalyzeProjection(context, invocation, known, facts, hasParallelForEachAsync, hasBoundedHelper);
+            }
+            else if (method.Name == "Add" && !method.IsStatic && invocation.Arguments.Length == 1)
+            {
+                AnalyzeLoopAdd(context, invocation, facts);
+            }
+        }
+
+        /// <summary><c>source.Select(x => FooAsync(x))</c> whose tasks are awaited together.</summary>
+        private static void AnalyzeProjection(OperationAnalysisContext context, IInvocationOperation select, KnownSymbols known, FanOut facts, bool hasParallelForEachAsync, bool hasBoundedHelper)
+        {
+            if (select.Arguments.Length != 2 ||
+                KnownConditions.SkipConversions(select.Arguments[1].Value) is not IDelegateCreationOperation selector)
+            {
+                return;
+            }
+
+            if (!ProducesIoTasks(selector.Target, facts, known))
+            {
+                return;
+            }
+
+            var tree = select.Syntax.SyntaxTree;
+            var maxKnownSize = RuleOptions.GetPositiveInt(context.Options, tree, MaxKnownSizeOption, DefaultMaxKnownSize);
+            var throttles = RuleOptions.GetList(context.Options, tree, ThrottleMethodsOption);
+            if (facts.IsKnownSmall(select.Arguments[0].Value, maxKnownSize) || IsThrottled(selector.Target, facts, throttles))
+            {
+                return;
+            }
+
+            var combinator = AwaitedTogether(select, facts, out var direct);
+            if (combinator is null)
+            {
+                return;
+            }
+
+            var properties = ImmutableDictionary<string, string?>.Empty;
+            if (direct && SelectorParameterCount(selector.Target) == 1 && combinator.TargetMethod.Name == "WhenAll" &&
+                combinator.Parent is IAwaitOperation or IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Parent: IAwaitOperation })
+            {
+                properties = FixProperties(context, select, combinator, selector, known, hasParallelForEachAsync, hasBoundedHelper);
+            }
+
+            // Query syntax: the whole query, not just its select clause.
+            var location = select.Parent is ITranslatedQueryOperation query ? query.Syntax.GetLocation() : select.Syntax.GetLocation();
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.UnboundedFanOut, location, properties));
+        }
+
+        /// <summary>
+        /// The <c>Task.WhenAll</c>/<c>WhenAny</c> that awaits the projection's tasks together: the projection is its argument
+        /// (<paramref name="direct"/>), possibly materialised first; or it initializes a local later passed to one, or a
+        /// materialised local awaited element by element in a <c>foreach</c> (returned as the projection itself).
+        /// </summary>
+        private static IInvocationOperation? AwaitedTogether(IInvocationOperation select, FanOut facts, out bool direct)
+        {
+            direct = false;
+            IOperation current = select;
+            var materialized = false;
+            while (true)
+            {
+                var parent = current.Parent;
+                if (parent is IConversionOperation or ITranslatedQueryOperation)
+                {
+                    current = parent;
+                    continue;
+                }
+
+                if (parent is IArgumentOperation { Parent: IInvocationOperation call } && (facts.IsEnumerableMethod(call.TargetMethod, "ToList") || facts.IsEnumerableMethod(call.TargetMethod, "ToArray")))
+                {
+                    materialized = true;
+                    current = call;
+                    continue;
+                }
+
+                if (parent is IArgumentOperation { Parent: IObjectCreationOperation creation })
+                {
+                    materialized = true;
+                    current = creation;
+                    continue;
+                }
+
+                break;
+            }
+
+            if (current.Parent is IArgumentOperation { Parent: IInvocationOperation combinator } && IsWhenAllOrAny(combinator))
+            {
+                direct = current == select;
+                return combinator;
+            }
+
+            if (LocalAssigned(current) is not { } local)
+            {
+                return null;
+            }
+
+            var root = current;
+            while (root.Parent is not null)
+            {
+                root = root.Parent;
+            }
+
+            foreach (var operation in root.DescendantsAndSelf())
+            {
+                if (operation is IInvocationOperation when && IsWhenAllOrAny(when) && when.Arguments.Length == 1 &&
+                    SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(when.Arguments[0].Value), local))
+                {
+                    return when;
+                }
+
+                if (materialized && operation is IForEachLoopOperation loop &&
+                    SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(loop.Collection), local) &&
+                    loop.Body.DescendantsAndSelf().OfType<IAwaitOperation>().Any(a => loop.Locals.Any(l => SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(CompletedTasks.StripConfigureAwait(a.Operation)), l))))
+                {
+                    return select;
+                }
+            }
+
+            return null;
+        }
+
+        private static ILocalSymbol? LocalAssigned(IOperation value) => value.Parent switch
+        {
+            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
+            ISimpleAssignmentOperation assignment when assignment.Value == value => Symbols.LocalOrParameter(assignment.Target) as ILocalSymbol,
+            _ => null,
+        };
+
+        private static bool IsWhenAllOrAny(IInvocationOperation call) =>
+            call.TargetMethod is { IsStatic: true, Name: "WhenAll" or "WhenAny" or "WhenEach" } method && method.ContainingType?.Name == "Task" &&
+            method.ContainingType.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks";
+
+        /// <summary>
+        /// <c>foreach (var x in source) { tasks.Add(FooAsync(x)); }</c> with <c>tasks</c> later awaited together, and no
+        /// await in the loop (an await there usually is the bound: <c>if (tasks.Count == n) await Task.WhenAny(tasks)</c>).
+        /// </summary>
+        private static void AnalyzeLoopAdd(OperationAnalysisContext context, IInvocationOperation add, FanOut facts)
+        {
+            if (Symbols.LocalOrParameter(add.Instance) is not ILocalSymbol collection || !facts.StartsIoTask(add.Arguments[0].Value))
+            {
+                return;
+            }
+
+            ILoopOperation? loop = null;
+            for (var current = add.Parent; current is not null; current = current.Parent)
+            {
+                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    return;
+                }
+
+                if (current is ILoopOperation found)
+                {
+                    loop = found;
+                    break;
+                }
+            }
+
+            if (loop is null || loop.Body.DescendantsAndSelf().Any(o => o is IAwaitOperation))
+            {
+                return;
+            }
+
+            var tree = add.Syntax.SyntaxTree;
+            var maxKnownSize = RuleOptions.GetPositiveInt(context.Options, tree, MaxKnownSizeOption, DefaultMaxKnownSize);
+            var throttles = RuleOptions.GetList(context.Options, tree, ThrottleMethodsOption);
+            if (IsSmallLoop(loop, facts, maxKnownSize) ||
+                (KnownConditions.SkipConversions(add.Arguments[0].Value) is IInvocationOperation started && FanOut.CallsThrottleInSource(started.TargetMethod, throttles)))
+            {
+                return;
+            }
+
+            var body = Symbols.FunctionBody(add);
+            var awaitedLater = body.DescendantsAndSelf().Any(o =>
+                o.Syntax.SpanStart > loop.Syntax.Span.End &&
+                (o is IInvocationOperation when && IsWhenAllOrAny(when) && when.Arguments.Length == 1 &&
+                 SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(when.Arguments[0].Value), collection) ||
+                 o is IForEachLoopOperation each && SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(each.Collection), collection) &&
+                 each.Body.DescendantsAndSelf().OfType<IAwaitOperation>().Any()));
+            if (awaitedLater)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.UnboundedFanOut, add.Syntax.GetLocation()));
+            }
+        }
+
+        private static bool IsSmallLoop(ILoopOperation loop, FanOut facts, int maxKnownSize) => loop switch
+        {
+            IForEachLoopOperation each => facts.IsKnownSmall(each.Collection, maxKnownSize),
+            IForLoopOperation { Condition: IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual } bound } =>
+                bound.RightOperand.ConstantValue is { HasValue: true, Value: int n } && n <= maxKnownSize,
+            _ => false,
+        };
+
+        /// <summary>
+        /// The selector starts an I/O task per element: an async lambda or a method group returning a task, or a lambda
+        /// whose every returned value is a started I/O task (<see cref="FanOut.StartsIoTask"/>).
+        /// </summary>
+        private static bool ProducesIoTasks(IOperation target, FanOut facts, KnownSymbols known)
+        {
+            switch (target)
+            {
+                case IAnonymousFunctionOperation { Symbol.IsAsync: true } lambda:
+                    return Awaitables.IsTaskLike(lambda.Symbol.ReturnType, known);
+                case IAnonymousFunctionOperation lambda:
+                    var returned = lambda.Body.DescendantsAndSelf().OfType<IReturnOperation>()
+                        .Where(r => r.ReturnedValue is not null && Symbols.IsInSameFunction(r, lambda.Body))
+                        .Select(r => r.ReturnedValue!)
+                        .ToList();
+                    return returned.Count > 0 && returned.All(facts.StartsIoTask);
+                case IMethodReferenceOperation reference:
+                    return Awaitables.IsTaskLike(reference.Method.ReturnType, known);
+                default:
+                    return false;
+            }
+        }
+
+        private static bool IsThrottled(IOperation target, FanOut facts, ImmutableArray<string> throttles) => target switch
+        {
+            IAnonymousFunctionOperation lambda => facts.IsThrottled(lambda.Body, throttles),
+            IMethodReferenceOperation reference => FanOut.CallsThrottleInSource(reference.Method, throttles),
+            _ => false,
+        };
+
+        private static int SelectorParameterCount(IOperation target) => target switch
+        {
+            IAnonymousFunctionOperation lambda => lambda.Symbol.Parameters.Length,
+            IMethodReferenceOperation reference => reference.Method.Parameters.Length,
+            _ => 0,
+        };
+
+        private static ImmutableDictionary<string, string?> FixProperties(
+            OperationAnalysisContext context, IInvocationOperation select, IInvocationOperation whenAll, IDelegateCreationOperation selector,
+            KnownSymbols known, bool hasParallelForEachAsync, bool hasBoundedHelper)
+        {
+            var properties = ImmutableDictionary<string, string?>.Empty;
+            var limit = RuleOptions.GetPositiveInt(context.Options, select.Syntax.SyntaxTree, RuleOptions.DefaultMaxConcurrency, DefaultMaxConcurrency);
+            properties = properties.Add(LimitKey, limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+            var awaitOperation = whenAll.Parent as IAwaitOperation ?? (IAwaitOperation)whenAll.Parent!.Parent!;
+            var resultsUsed = awaitOperation.Parent is not IExpressionStatementOperation;
+            var elementTask = (selector.Target as IAnonymousFunctionOperation)?.Symbol.ReturnType ?? (selector.Target as IMethodReferenceOperation)?.Method.ReturnType;
+            var hasResult = elementTask is INamedTypeSymbol { IsGenericType: true };
+            if (hasResult)
+            {
+                properties = properties.Add(HasResultKey, "true");
+            }
+
+            var token = TokenInScope.Find(select, context.ContainingSymbol, known, context.CancellationToken);
+            if (token is not null)
+            {
+                properties = properties.Add(PropertyKeys.CancellationToken, token);
+            }
+
+            // The fixes rewrite `x => FooAsync(x)`, method groups and async lambdas; other bodies get the diagnostic only.
+            var perElementMethod = PerElementMethod(selector.Target, out var defaultedToken);
+            var simpleBody = perElementMethod is not null || selector.Target is IAnonymousFunctionOperation { Symbol.IsAsync: true };
+            if (perElementMethod is not null && (defaultedToken || HasTokenOverload(perElementMethod, known)))
+            {
+                properties = properties.Add(ForwardTokenKey, "true");
+            }
+
+            if (resultsUsed && hasResult && hasBoundedHelper && perElementMethod is not null)
+            {
+                properties = properties.Add(SelectBoundedKey, "true");
+            }
+
+            if (!resultsUsed && hasParallelForEachAsync && simpleBody)
+            {
+                properties = properties.Add(ParallelForEachKey, "true");
+            }
+
+            if (simpleBody && awaitOperation.Parent is { } statementLike && Statement(statementLike) is { Parent: IBlockOperation })
+            {
+                properties = properties.Add(SemaphoreKey, "true");
+            }
+
+            return properties.IsEmpty ? properties : properties.Add(PropertyKeys.FixKind, "Bound");
+        }
+
+        /// <summary>
+        /// The method a selector calls once per element: a method group, or the single call of <c>x => FooAsync(x)</c>.
+        /// <paramref name="defaultedToken"/>: the call leaves a trailing optional <c>CancellationToken</c> at its default.
+        /// </summary>
+        private static IMethodSymbol? PerElementMethod(IOperation target, out bool defaultedToken)
+        {
+            defaultedToken = false;
+            switch (target)
+            {
+                case IMethodReferenceOperation reference:
+                    var parameters = reference.Method.Parameters;
+                    defaultedToken = parameters.Length == 2 && parameters[1].IsOptional && parameters[1].Type.Name == "CancellationToken";
+                    return reference.Method;
+                case IAnonymousFunctionOperation { Symbol.IsAsync: false } lambda
+                    when lambda.Syntax is LambdaExpressionSyntax { ExpressionBody: not null } &&
+                         lambda.Body.Operations.Length == 1 && lambda.Body.Operations[0] is IReturnOperation { ReturnedValue: { } value } &&
+                         KnownConditions.SkipConversions(value) is IInvocationOperation call:
+                    defaultedToken = call.Arguments.Any(a => a.ArgumentKind == ArgumentKind.DefaultValue && a.Parameter is { } p &&
+                                                             p.Ordinal == call.TargetMethod.Parameters.Length - 1 && p.Type.Name == "CancellationToken");
+                    return call.TargetMethod;
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>An overload with the same parameters plus a trailing <c>CancellationToken</c>.</summary>
+        private static bool HasTokenOverload(IMethodSymbol method, KnownSymbols known) =>
+            method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>().Any(m =>
+                m.Parameters.Length == method.Parameters.Length + 1 && m.IsStatic == method.IsStatic &&
+                known.IsCancellationToken(m.Parameters[m.Parameters.Length - 1].Type) &&
+                m.Parameters.Take(method.Parameters.Length).Zip(method.Parameters, (a, b) => SymbolEqualityComparer.Default.Equals(a.Type, b.Type)).All(same => same));
+
+        private static IOperation? Statement(IOperation operation)
+        {
+            for (var current = operation; current is not null; current = current.Parent)
+            {
+                if (current.Parent is IBlockOperation)
+                {
+                    return current;
+                }
+
+                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    return null;
+                }
+            }
+
+            return null;
+        }
+    }
+}
