@@ -96,6 +96,30 @@ namespace AsyncGuard.Analyzers
             description: "A SemaphoreSlim slot must be released exactly once, and only after it was taken: acquire before the try, " +
                          "release in its finally, and check the result of a wait with a timeout.");
 
+        public static readonly DiagnosticDescriptor UnboundedWait = Create(
+            RuleIds.UnboundedWait,
+            Categories.Timeouts,
+            title: "Unbounded wait",
+            messageFormat: "'{0}' can wait forever: it is given no CancellationToken and no timeout",
+            description: "A network receive or connect, a channel read, a semaphore wait or a process exit waits until the other side " +
+                         "acts. Without a token or a timeout, a peer that never answers holds the caller, and everything waiting on it, forever.");
+
+        public static readonly DiagnosticDescriptor TokenNotForwarded = Create(
+            RuleIds.TokenNotForwarded,
+            Categories.Timeouts,
+            title: "A CancellationToken is in scope but not passed",
+            messageFormat: "Pass '{0}' to '{1}': it can take a CancellationToken, and without one it cannot be cancelled",
+            description: "When the caller can cancel, every operation started on its behalf should hear about it. A call that has an " +
+                         "overload with a CancellationToken, or an optional token left at its default, keeps running after the caller gave up.");
+
+        public static readonly DiagnosticDescriptor WhenAnyDelayTimeout = Create(
+            RuleIds.WhenAnyDelayTimeout,
+            Categories.Timeouts,
+            title: "WhenAny with Delay used as a timeout",
+            messageFormat: "Task.WhenAny with Task.Delay as a timeout cancels neither the operation nor the timer; use WaitAsync with a timeout",
+            description: "When the delay wins, the operation keeps running unobserved and its failure is lost; when the operation wins, " +
+                         "the timer keeps running until it expires. WaitAsync(timeout) throws TimeoutException and cleans up its timer.");
+
         public static readonly DiagnosticDescriptor TaskCompletionSourceInlineContinuations = Create(
             RuleIds.TaskCompletionSourceInlineContinuations,
             Categories.Completion,

@@ -30,6 +30,15 @@ namespace AsyncGuard.Analyzers
         /// <summary><c>SemaphoreSlim</c> misuse: acquire inside the releasing try, release outside finally, timed wait result ignored.</summary>
         public const string SemaphoreMisuse = "AG0021";
 
+        /// <summary>Unbounded wait: an awaited operation that can wait forever, with no token and no timeout.</summary>
+        public const string UnboundedWait = "AG0030";
+
+        /// <summary>A <c>CancellationToken</c> is in scope but not passed to a call that accepts one.</summary>
+        public const string TokenNotForwarded = "AG0031";
+
+        /// <summary><c>Task.WhenAny(op, Task.Delay(t))</c> used as a timeout.</summary>
+        public const string WhenAnyDelayTimeout = "AG0032";
+
         /// <summary><c>TaskCompletionSource</c> without <c>RunContinuationsAsynchronously</c>.</summary>
         public const string TaskCompletionSourceInlineContinuations = "AG0040";
     }

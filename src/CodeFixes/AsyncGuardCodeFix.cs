@@ -98,6 +98,9 @@ namespace AsyncGuard.CodeFixes
         internal TypeNames Names { get; } = new();
 
         internal HashSet<SyntaxNode> FunctionsMadeAsync { get; } = new();
+
+        /// <summary>Methods that were given a new <c>CancellationToken</c> parameter, with its name: added once per method.</summary>
+        internal Dictionary<SyntaxNode, string> TokenParametersAdded { get; } = new();
     }
 
     /// <summary>A code action a fixer offers: its title, and a stable, non-localised key that Fix All groups by.</summary>

@@ -44,6 +44,19 @@ namespace AsyncGuard.CodeFixes
             return list.WithArguments(SyntaxFactory.SeparatedList(nodes, separators));
         }
     
+        /// <summary>Appends an argument, named <paramref name="name"/> when given (<c>cancellationToken: ct</c>).</summary>
+        internal static ArgumentListSyntax AppendArgument(ArgumentListSyntax list, ExpressionSyntax expression, string? name)
+        {
+            var appended = AppendArgument(list, expression);
+            if (name is null)
+            {
+                return appended;
+            }
+
+            var last = appended.Arguments[appended.Arguments.Count - 1];
+            return appended.WithArguments(appended.Arguments.Replace(last, last.WithNameColon(SyntaxFactory.NameColon(SyntaxFactory.IdentifierName(name)).WithTrailingTrivia(SyntaxFactory.Space))));
+        }
+
         /// <summary><c>expression.ConfigureAwait(false)</c>.</summary>
         internal static ExpressionSyntax ConfigureAwaitFalse(ExpressionSyntax expression) =>
             SyntaxFactory.InvocationExpression(

@@ -84,11 +84,7 @@ namespace AsyncGuard.CodeFixes
 
                 if (tokenExpression is not null)
                 {
-                    arguments = Rewrite.AppendArgument(arguments, SyntaxFactory.ParseExpression(tokenExpression));
-                    if (tokenName is not null)
-                    {
-                        arguments = arguments.WithArguments(NameLast(arguments.Arguments, tokenName));
-                    }
+                    arguments = Rewrite.AppendArgument(arguments, SyntaxFactory.ParseExpression(tokenExpression), tokenName);
                 }
 
                 ExpressionSyntax awaited = call.WithExpression(renamed).WithArgumentList(arguments).WithoutTrivia();
@@ -132,11 +128,6 @@ namespace AsyncGuard.CodeFixes
             return arguments.WithArguments(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(asMemory)));
         }
 
-        private static SeparatedSyntaxList<ArgumentSyntax> NameLast(SeparatedSyntaxList<ArgumentSyntax> arguments, string name)
-        {
-            var last = arguments[arguments.Count - 1];
-            return arguments.Replace(last, last.WithNameColon(SyntaxFactory.NameColon(SyntaxFactory.IdentifierName(name)).WithTrailingTrivia(SyntaxFactory.Space)));
-        }
 
         private static SyntaxNode AwaitUsing(UsingStatementSyntax statement) =>
             statement.WithAwaitKeyword(SyntaxFactory.Token(SyntaxKind.AwaitKeyword).WithLeadingTrivia(statement.UsingKeyword.LeadingTrivia).WithTrailingTrivia(SyntaxFactory.Space))

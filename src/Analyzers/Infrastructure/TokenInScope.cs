@@ -31,18 +31,22 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
             var sources = locals.Where(l => SymbolEqualityComparer.Default.Equals(l.Local.Type, known.CancellationTokenSource)).ToList();
             var linked = sources.Where(s => s.IsLinkedSource).ToList();
-            if (linked.Count == 1)
-            {
-                return linked[0].Local.Name + ".Token";
-            }
-
             if (linked.Count > 1)
             {
                 return null;
             }
 
-            foreach (var function in functions)
+            // A linked source wins over the token parameter of the function that declares it (or of one around it),
+            // not over the own token parameter of a lambda or local function nested inside that function.
+            var linkedOwner = linked.Count == 1 ? functions.FindIndex(f => SymbolEqualityComparer.Default.Equals(f, linked[0].Local.ContainingSymbol)) : -1;
+            for (var index = 0; index < functions.Count; index++)
             {
+                var function = functions[index];
+                if (linked.Count == 1 && (linkedOwner < 0 || linkedOwner <= index))
+                {
+                    return linked[0].Local.Name + ".Token";
+                }
+
                 var tokens = function.Parameters
                     .Where(p => known.IsCancellationToken(p.Type) || known.IsNullableCancellationToken(p.Type))
                     .ToList();
@@ -57,6 +61,11 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 }
 
                 return known.IsCancellationToken(tokens[0].Type) ? tokens[0].Name : tokens[0].Name + ".GetValueOrDefault()";
+            }
+
+            if (linked.Count == 1)
+            {
+                return linked[0].Local.Name + ".Token";
             }
 
             if (sources.Count == 1)

@@ -1,0 +1,129 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncGuard.Analyzers.Infrastructure
+{
+    /// <summary>
+    /// Whether a call could take a <c>CancellationToken</c> it is not given: an overload of the same method with the same
+    /// parameters plus a trailing token, or an optional token parameter left at its default. Overload sets are looked at
+    /// once per method per compilation.
+    /// </summary>
+    internal sealed class TokenOverloads
+    {
+        private readonly KnownSymbols _known;
+        private readonly INamedTypeSymbol? _obsolete;
+        private readonly ConcurrentDictionary<IMethodSymbol, IMethodSymbol?> _withToken = new(SymbolEqualityComparer.Default);
+
+        internal TokenOverloads(KnownSymbols known)
+        {
+            _known = known;
+            _obsolete = known.Compilation.GetBestType("System.ObsoleteAttribute");
+        }
+
+        /// <summary>Where the token would go.</summary>
+        internal readonly struct Slot
+        {
+            internal Slot(IParameterSymbol parameter, bool sameMethod)
+            {
+                Parameter = parameter;
+                SameMethod = sameMethod;
+            }
+
+            /// <summary>The token parameter (of the called method, or of the overload that takes one).</summary>
+            internal IParameterSymbol Parameter { get; }
+
+            /// <summary>The called method itself has the (optional) token parameter.</summary>
+            internal bool SameMethod { get; }
+        }
+
+        /// <summary>The token slot the call leaves empty, or null when it passes a token already or cannot take one.</summary>
+        internal Slot? Find(IInvocationOperation call, ISymbol within)
+        {
+            var method = call.TargetMethod;
+            foreach (var argument in call.Arguments)
+            {
+                if (argument.Parameter is { } parameter && (_known.IsCancellationToken(parameter.Type) || _known.IsNullableCancellationToken(parameter.Type)))
+                {
+                    return argument.ArgumentKind == ArgumentKind.DefaultValue ? new Slot(parameter, sameMethod: true) : null;
+                }
+            }
+
+            if (call.Arguments.Any(a => a.ArgumentKind == ArgumentKind.ParamArray))
+            {
+                return null;
+            }
+
+            var overload = _withToken.GetOrAdd(method.OriginalDefinition, FindOverload);
+            if (overload is null || !_known.Compilation.IsSymbolAccessibleWithin(overload, within as INamedTypeSymbol ?? within.ContainingType))
+            {
+                return null;
+            }
+
+            return new Slot(overload.Parameters[overload.Parameters.Length - 1], sameMethod: false);
+        }
+
+        private IMethodSymbol? FindOverload(IMethodSymbol method)
+        {
+            if (method.ContainingType is null)
+            {
+                return null;
+            }
+
+            return method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>()
+                .Where(m => !SymbolEqualityComparer.Default.Equals(m, method) &&
+                            m.IsStatic == method.IsStatic && m.Arity == method.Arity &&
+                            m.Parameters.Length == method.Parameters.Length + 1 &&
+                            _known.IsCancellationToken(m.Parameters[m.Parameters.Length - 1].Type) &&
+                            SameLeadingParameters(method, m) &&
+                            SameReturn(method, m) &&
+                            !IsObsolete(m))
+                .OrderBy(m => m.ToDisplayString(), System.StringComparer.Ordinal)
+                .FirstOrDefault();
+        }
+
+        private static bool SameLeadingParameters(IMethodSymbol method, IMethodSymbol overload)
+        {
+            for (var i = 0; i < method.Parameters.Length; i++)
+            {
+                var a = method.Parameters[i];
+                var b = overload.Parameters[i];
+                if (a.RefKind != b.RefKind || a.IsParams != b.IsParams || !SameType(a.Type, b.Type, method, overload))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Types equal, with method type parameters matched by position.</summary>
+        private static bool SameType(ITypeSymbol a, ITypeSymbol b, IMethodSymbol aOwner, IMethodSymbol bOwner)
+        {
+            if (a is ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method } ta && b is ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method } tb)
+            {
+                return ta.Ordinal == tb.Ordinal;
+            }
+
+            if (a is INamedTypeSymbol { IsGenericType: true } na && b is INamedTypeSymbol { IsGenericType: true } nb)
+            {
+                return SymbolEqualityComparer.Default.Equals(na.OriginalDefinition, nb.OriginalDefinition) &&
+                       na.TypeArguments.Zip(nb.TypeArguments, (x, y) => SameType(x, y, aOwner, bOwner)).All(same => same);
+            }
+
+            if (a is IArrayTypeSymbol aa && b is IArrayTypeSymbol ab)
+            {
+                return aa.Rank == ab.Rank && SameType(aa.ElementType, ab.ElementType, aOwner, bOwner);
+            }
+
+            return SymbolEqualityComparer.Default.Equals(a, b);
+        }
+
+        private static bool SameReturn(IMethodSymbol method, IMethodSymbol overload) => SameType(method.ReturnType, overload.ReturnType, method, overload);
+
+        private bool IsObsolete(IMethodSymbol method) =>
+            _obsolete is not null && method.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _obsolete));
+    }
+}

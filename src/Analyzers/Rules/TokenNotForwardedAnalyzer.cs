@@ -1,0 +1,195 @@
+using System.Collections.Immutable;
+using System.Linq;
+using AsyncGuard.Analyzers.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncGuard.Analyzers.Rules
+{
+    /// <summary>
+    /// AG0031: a <c>CancellationToken</c> is in scope (see <see cref="TokenInScope"/>) and a call that could take one is
+    /// not given it: an overload with a trailing token exists, or an optional token is left at its default; and
+    /// <c>await foreach</c> over an <c>IAsyncEnumerable</c> without <c>WithCancellation</c>.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class TokenNotForwardedAnalyzer : DiagnosticAnalyzer
+    {
+        /// <summary><see cref="PropertyKeys.FixKind"/>: add the token as the last argument.</summary>
+        public const string AppendFix = "Append";
+
+        /// <summary><see cref="PropertyKeys.FixKind"/>: replace the explicit <c>CancellationToken.None</c>/<c>default</c> argument.</summary>
+        public const string ReplaceFix = "Replace";
+
+        /// <summary><see cref="PropertyKeys.FixKind"/>: <c>await foreach (… in source)</c> → <c>source.WithCancellation(token)</c>.</summary>
+        public const string WithCancellationFix = "WithCancellation";
+
+        /// <summary>Property: the token parameter's name, when the token must be passed by name.</summary>
+        public const string ParameterNameKey = "ParameterName";
+
+        public const string FlagExplicitNoneOption = "asyncguard.AG0031.flag_explicit_none";
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.TokenNotForwarded);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(start =>
+            {
+                var known = new KnownSymbols(start.Compilation);
+                if (known.CancellationToken is null)
+                {
+                    return;
+                }
+
+                var overloads = new TokenOverloads(known);
+                var asyncEnumerable = start.Compilation.GetBestType("System.Collections.Generic.IAsyncEnumerable`1");
+                start.RegisterOperationAction(c => AnalyzeInvocation(c, known, overloads), OperationKind.Invocation);
+                if (asyncEnumerable is not null)
+                {
+                    start.RegisterOperationAction(c => AnalyzeAwaitForEach(c, known, asyncEnumerable), OperationKind.Loop);
+                }
+            });
+        }
+
+        private static void AnalyzeInvocation(OperationAnalysisContext context, KnownSymbols known, TokenOverloads overloads)
+        {
+            var call = (IInvocationOperation)context.Operation;
+            if (call.Syntax is not InvocationExpressionSyntax syntax || IsCleanup(call, context.ContainingSymbol))
+            {
+                return;
+            }
+
+            var properties = ImmutableDictionary<string, string?>.Empty;
+            var explicitNone = ExplicitNone(call, known);
+            IParameterSymbol? parameter;
+            if (explicitNone is not null)
+            {
+                if (!FlagsExplicitNone(context, call))
+                {
+                    return;
+                }
+
+                parameter = explicitNone.Parameter;
+                properties = properties.Add(PropertyKeys.FixKind, ReplaceFix);
+            }
+            else
+            {
+                if (overloads.Find(call, context.ContainingSymbol) is not { } slot || PassesTokenInOptions(call, known))
+                {
+                    return;
+                }
+
+                parameter = slot.Parameter;
+                properties = properties.Add(PropertyKeys.FixKind, AppendFix);
+                // In `text.CountAsync()` the extension's `this` parameter is not in the argument list.
+                var reduced = call.TargetMethod.IsExtensionMethod && call.Arguments.Length > 0 && call.Arguments[0].IsImplicit ? 1 : 0;
+                var positional = syntax.ArgumentList.Arguments.All(a => a.NameColon is null) && parameter.Ordinal - reduced == syntax.ArgumentList.Arguments.Count;
+                if (!positional)
+                {
+                    properties = properties.Add(ParameterNameKey, parameter.Name);
+                }
+            }
+
+            var token = TokenInScope.Find(call, context.ContainingSymbol, known, context.CancellationToken);
+            if (token is null || IsTheTokenItself(call, token))
+            {
+                return;
+            }
+
+            properties = properties.Add(PropertyKeys.CancellationToken, token);
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.TokenNotForwarded, syntax.GetLocation(), properties, token, call.TargetMethod.Name));
+        }
+
+        /// <summary><c>await foreach (var x in source)</c> over an <c>IAsyncEnumerable&lt;T&gt;</c> that is not given the token.</summary>
+        private static void AnalyzeAwaitForEach(OperationAnalysisContext context, KnownSymbols known, INamedTypeSymbol asyncEnumerable)
+        {
+            if (context.Operation is not IForEachLoopOperation { IsAsynchronous: true } loop ||
+                loop.Syntax is not ForEachStatementSyntax statement ||
+                IsCleanup(loop, context.ContainingSymbol))
+            {
+                return;
+            }
+
+            var collection = KnownConditions.SkipConversions(loop.Collection);
+            if (collection is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure &&
+                (configure.Instance ?? configure.Arguments.FirstOrDefault()?.Value) is { } configured)
+            {
+                collection = KnownConditions.SkipConversions(configured);
+            }
+
+            if (collection is IInvocationOperation { TargetMethod.Name: "WithCancellation" } ||
+                collection.Type is not INamedTypeSymbol type ||
+                !(SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, asyncEnumerable) ||
+                  type.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, asyncEnumerable))))
+            {
+                return;
+            }
+
+            // An async iterator called with the token already ([EnumeratorCancellation] parameter): nothing to add.
+            if (collection is IInvocationOperation producer && producer.Arguments.Any(a =>
+                    a.ArgumentKind != ArgumentKind.DefaultValue && a.Parameter is { } p && known.IsCancellationToken(p.Type)))
+            {
+                return;
+            }
+
+            var token = TokenInScope.Find(loop, context.ContainingSymbol, known, context.CancellationToken);
+            if (token is null)
+            {
+                return;
+            }
+
+            var properties = ImmutableDictionary<string, string?>.Empty
+                .Add(PropertyKeys.FixKind, WithCancellationFix)
+                .Add(PropertyKeys.CancellationToken, token);
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.TokenNotForwarded, statement.Expression.GetLocation(), properties, token, "WithCancellation"));
+        }
+
+        /// <summary>Cleanup must run to completion: <c>finally</c>, <c>catch</c>, and <c>Dispose</c>/<c>DisposeAsync</c>.</summary>
+        internal static bool IsCleanup(IOperation operation, ISymbol containingSymbol)
+        {
+            if (containingSymbol is IMethodSymbol { Name: "Dispose" or "DisposeAsync" or "DisposeAsyncCore" })
+            {
+                return true;
+            }
+
+            for (var current = operation.Parent; current is not null; current = current.Parent)
+            {
+                if (current is ICatchClauseOperation)
+                {
+                    return true;
+                }
+
+                if (current.Parent is ITryOperation tryOperation && tryOperation.Finally == current)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>An explicit <c>CancellationToken.None</c>, <c>default</c> or <c>new CancellationToken()</c> argument.</summary>
+        internal static IArgumentOperation? ExplicitNone(IInvocationOperation call, KnownSymbols known) =>
+            call.Arguments.FirstOrDefault(a =>
+                a.ArgumentKind != ArgumentKind.DefaultValue && a.Parameter is { } p && known.IsCancellationToken(p.Type) &&
+                KnownConditions.SkipConversions(a.Value) is IDefaultValueOperation
+                    or IPropertyReferenceOperation { Property: { Name: "None", IsStatic: true } }
+                    or IObjectCreationOperation { Arguments.Length: 0 });
+
+        private static bool FlagsExplicitNone(OperationAnalysisContext context, IOperation call) =>
+            context.Options.AnalyzerConfigOptionsProvider.GetOptions(call.Syntax.SyntaxTree).TryGetValue(FlagExplicitNoneOption, out var value) &&
+            value.Trim().Equals("true", System.StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>A token already travels inside an options argument: <c>new ParallelOptions { CancellationToken = ct }</c>.</summary>
+        private static bool PassesTokenInOptions(IInvocationOperation call, KnownSymbols known) =>
+            call.Arguments.Any(a => KnownConditions.SkipConversions(a.Value) is IObjectCreationOperation { Initializer: { } initializer } &&
+                                    initializer.Initializers.OfType<ISimpleAssignmentOperation>().Any(s => known.IsCancellationToken(s.Target.Type)));
+
+        /// <summary><c>cts.Token.Register(…)</c> and the like: the token in scope is the receiver itself.</summary>
+        private static bool IsTheTokenItself(IInvocationOperation call, string token) =>
+            call.Instance is { } instance && instance.Syntax.ToString() == token;
+    }
+}

@@ -1,0 +1,153 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using AsyncGuard.Analyzers;
+using AsyncGuard.Analyzers.Infrastructure;
+using AsyncGuard.Analyzers.Rules;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+
+namespace AsyncGuard.CodeFixes
+{
+    /// <summary>
+    /// AG0030, three ways to bound the wait: a new <c>CancellationToken cancellationToken = default</c> parameter passed on;
+    /// a timeout token (<c>using var timeout = new CancellationTokenSource(…)</c>); <c>.WaitAsync(…)</c> (or the helper's
+    /// <c>WithTimeout</c>) around a call that takes no token.
+    /// </summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnboundedWaitFixer)), Shared]
+    public sealed class UnboundedWaitFixer : AsyncGuardCodeFix
+    {
+        public const string AddParameterKey = "AsyncGuard.AG0030.AddCancellationTokenParameter";
+        public const string TimeoutTokenKey = "AsyncGuard.AG0030.TimeoutToken";
+        public const string WrapKey = "AsyncGuard.AG0030.WaitAsync";
+
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.UnboundedWait);
+
+        protected override IEnumerable<FixAction> GetActions(Diagnostic diagnostic)
+        {
+            var properties = diagnostic.Properties;
+            properties.TryGetValue(UnboundedWaitAnalyzer.SecondsKey, out var seconds);
+            if (properties.ContainsKey(UnboundedWaitAnalyzer.AddParameterKey))
+            {
+                yield return new FixAction("Add a CancellationToken parameter and pass it", AddParameterKey);
+            }
+
+            if (properties.ContainsKey(UnboundedWaitAnalyzer.TimeoutTokenKey))
+            {
+                yield return new FixAction($"Cancel after {seconds} s", TimeoutTokenKey);
+            }
+
+            if (properties.TryGetValue(UnboundedWaitAnalyzer.WrapKey, out var wrap) && wrap is not null)
+            {
+                yield return new FixAction($"Give up after {seconds} s with '{wrap}'", WrapKey);
+            }
+        }
+
+        private protected override Task ApplyAsync(DocumentFix fix, Diagnostic diagnostic, string equivalenceKey, CancellationToken cancellationToken)
+        {
+            var properties = diagnostic.Properties;
+            var node = fix.Editor.OriginalRoot.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+            var seconds = properties.TryGetValue(UnboundedWaitAnalyzer.SecondsKey, out var s) && s is not null ? s : "30";
+            var compilation = fix.Model.Compilation;
+            if (node is not ExpressionSyntax awaited || compilation.GetBestType("System.TimeSpan") is not { } timeSpan)
+            {
+                return Task.CompletedTask;
+            }
+
+            ExpressionSyntax Timeout() => SyntaxFactory.InvocationExpression(
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, fix.Names.ExpressionAt(fix.Model, awaited.SpanStart, timeSpan), SyntaxFactory.IdentifierName("FromSeconds")),
+                SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.ParseExpression(seconds)))));
+
+            properties.TryGetValue(UnboundedWaitAnalyzer.TokenParameterKey, out var tokenParameter);
+            switch (equivalenceKey)
+            {
+                case AddParameterKey when awaited is InvocationExpressionSyntax call &&
+                                          call.FirstAncestorOrSelf<MethodDeclarationSyntax>() is { } method &&
+                                          compilation.GetBestType("System.Threading.CancellationToken") is { } tokenType:
+                    if (fix.TokenParametersAdded.TryGetValue(method, out var added))
+                    {
+                        PassToken(fix, call, SyntaxFactory.IdentifierName(added), tokenParameter);
+                        break;
+                    }
+
+                    var name = method.ParameterList.Parameters.Any(p => p.Identifier.ValueText == "cancellationToken") ? "ct" : "cancellationToken";
+                    fix.TokenParametersAdded[method] = name;
+                    var parameter = SyntaxFactory.Parameter(SyntaxFactory.Identifier(name))
+                        .WithType(fix.Names.TypeAt(fix.Model, method.SpanStart, tokenType).WithTrailingTrivia(SyntaxFactory.Space))
+                        .WithDefault(SyntaxFactory.EqualsValueClause(SyntaxFactory.LiteralExpression(SyntaxKind.DefaultLiteralExpression)));
+                    if (((CSharpParseOptions)method.SyntaxTree.Options).LanguageVersion < LanguageVersion.CSharp7_1)
+                    {
+                        parameter = parameter.WithDefault(SyntaxFactory.EqualsValueClause(SyntaxFactory.DefaultExpression(fix.Names.TypeAt(fix.Model, method.SpanStart, tokenType))));
+                    }
+
+                    fix.Editor.ReplaceNode(method.ParameterList, (current, _) =>
+                    {
+                        var list = (ParameterListSyntax)current;
+                        return list.WithParameters(list.Parameters.Count == 0
+                            ? list.Parameters.Add(parameter)
+                            : SyntaxFactory.SeparatedList(list.Parameters.Append(parameter), list.Parameters.GetSeparators().Append(SyntaxFactory.Token(SyntaxKind.CommaToken).WithTrailingTrivia(SyntaxFactory.Space))));
+                    });
+                    PassToken(fix, call, SyntaxFactory.IdentifierName(name), tokenParameter);
+                    break;
+
+                case TimeoutTokenKey when awaited is InvocationExpressionSyntax call &&
+                                          call.FirstAncestorOrSelf<StatementSyntax>() is { Parent: BlockSyntax } statement &&
+                                          compilation.GetBestType("System.Threading.CancellationTokenSource") is { } sourceType:
+                    var timeoutName = fix.Model.LookupSymbols(statement.SpanStart, name: "timeout").IsEmpty ? "timeout" : "waitTimeout";
+                    var declaration = SyntaxFactory.LocalDeclarationStatement(SyntaxFactory.VariableDeclaration(
+                            SyntaxFactory.IdentifierName("var"),
+                            SyntaxFactory.SingletonSeparatedList(SyntaxFactory.VariableDeclarator(timeoutName).WithInitializer(SyntaxFactory.EqualsValueClause(
+                                SyntaxFactory.ObjectCreationExpression(
+                                    fix.Names.TypeAt(fix.Model, statement.SpanStart, sourceType),
+                                    SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(Timeout()))),
+                                    null))))))
+                        .WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword))
+                        .WithLeadingTrivia(statement.GetLeadingTrivia().Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia)))
+                        .WithAdditionalAnnotations(Formatter.Annotation);
+                    fix.Editor.InsertBefore(statement, declaration);
+                    PassToken(fix, call, SyntaxFactory.ParseExpression(timeoutName + ".Token"), tokenParameter);
+                    break;
+
+                case WrapKey:
+                    var helper = properties[UnboundedWaitAnalyzer.WrapKey] == "WithTimeout";
+                    if (helper)
+                    {
+                        fix.Names.Import("AsyncGuard");
+                    }
+
+                    var valueTask = properties.ContainsKey(UnboundedWaitAnalyzer.ValueTaskKey);
+                    fix.Editor.ReplaceNode(awaited, (current, _) =>
+                    {
+                        var target = Rewrite.ParenthesizeForBinaryOperand(((ExpressionSyntax)current).WithoutTrivia());
+                        if (valueTask)
+                        {
+                            target = SyntaxFactory.InvocationExpression(SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, target, SyntaxFactory.IdentifierName("AsTask")));
+                        }
+
+                        return SyntaxFactory.InvocationExpression(
+                                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, target, SyntaxFactory.IdentifierName(helper ? "WithTimeout" : "WaitAsync")),
+                                SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(Timeout()))))
+                            .WithTriviaFrom(current);
+                    });
+                    break;
+            }
+
+            return Task.CompletedTask;
+        }
+
+        private static void PassToken(DocumentFix fix, InvocationExpressionSyntax call, ExpressionSyntax token, string? parameterName)
+        {
+            fix.Editor.ReplaceNode(call, (current, _) =>
+            {
+                var invocation = (InvocationExpressionSyntax)current;
+                return invocation.WithArgumentList(Rewrite.AppendArgument(invocation.ArgumentList, token, parameterName));
+            });
+        }
+    }
+}

@@ -1,0 +1,252 @@
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis.Testing;
+using Xunit;
+using Verify = AsyncGuard.Tests.Verifiers.CSharpCodeFixVerifier<
+    AsyncGuard.Analyzers.Rules.TokenNotForwardedAnalyzer,
+    AsyncGuard.CodeFixes.TokenNotForwardedFixer>;
+
+namespace AsyncGuard.Tests.Rules
+{
+    public class TokenNotForwardedTests
+    {
+        private const string Api = """
+
+            static class Api
+            {
+                public static Task<string> GetAsync(string url) => Task.FromResult(url);
+                public static Task<string> GetAsync(string url, CancellationToken cancellationToken) => Task.FromResult(url);
+                public static Task SendAsync(string body, int retries = 1, CancellationToken cancellationToken = default) => Task.CompletedTask;
+                public static Task<T> ReadAsync<T>(T value) => Task.FromResult(value);
+                public static Task<T> ReadAsync<T>(T value, CancellationToken cancellationToken) => Task.FromResult(value);
+                public static async IAsyncEnumerable<int> StreamAsync() { await Task.Yield(); yield return 1; }
+            }
+
+            static class ApiExtensions
+            {
+                public static Task<int> CountAsync(this string text) => Task.FromResult(text.Length);
+                public static Task<int> CountAsync(this string text, CancellationToken cancellationToken) => Task.FromResult(text.Length);
+            }
+            """;
+
+        private const string Usings = """
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            """;
+
+        [Fact]
+        public Task OverloadsOptionalTokensExtensionsAndGenerics_GetTheToken() => Verify.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                async Task Run(string url, CancellationToken cancellationToken)
+                {
+                    var page = await [|Api.GetAsync(url)|]; // fetch
+                    await [|Api.SendAsync(page)|];
+                    await [|Api.SendAsync(page, 3)|];
+                    await [|Api.SendAsync(retries: 2, body: page)|];
+                    var n = await [|page.CountAsync()|];
+                    var m = await [|Api.ReadAsync(n)|];
+                    await [|Task.Delay(m)|];
+                }
+            }
+            """ + Api, Usings + """
+            class C
+            {
+                async Task Run(string url, CancellationToken cancellationToken)
+                {
+                    var page = await Api.GetAsync(url, cancellationToken); // fetch
+                    await Api.SendAsync(page, cancellationToken: cancellationToken);
+                    await Api.SendAsync(page, 3, cancellationToken);
+                    await Api.SendAsync(retries: 2, body: page, cancellationToken: cancellationToken);
+                    var n = await page.CountAsync(cancellationToken);
+                    var m = await Api.ReadAsync(n, cancellationToken);
+                    await Task.Delay(m, cancellationToken);
+                }
+            }
+            """ + Api);
+
+        [Fact]
+        public Task LinkedSourceIsPreferred_AndLambdasUseTheirOwnToken() => Verify.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                async Task Run(string url, CancellationToken cancellationToken)
+                {
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    timeout.CancelAfter(1000);
+                    await [|Api.GetAsync(url)|];
+                    System.Func<CancellationToken, Task> inner = async ct => await [|Api.GetAsync(url)|];
+                    await inner(timeout.Token);
+                }
+            }
+            """ + Api, Usings + """
+            class C
+            {
+                async Task Run(string url, CancellationToken cancellationToken)
+                {
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    timeout.CancelAfter(1000);
+                    await Api.GetAsync(url, timeout.Token);
+                    System.Func<CancellationToken, Task> inner = async ct => await Api.GetAsync(url, ct);
+                    await inner(timeout.Token);
+                }
+            }
+            """ + Api);
+
+        [Fact]
+        public Task AwaitForeach_GetsWithCancellation() => Verify.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                async Task<int> Run(CancellationToken cancellationToken)
+                {
+                    var sum = 0;
+                    await foreach (var x in [|Api.StreamAsync()|])
+                    {
+                        sum += x;
+                    }
+
+                    await foreach (var x in [|Api.StreamAsync().ConfigureAwait(false)|])
+                    {
+                        sum += x;
+                    }
+
+                    return sum;
+                }
+            }
+            """ + Api, Usings + """
+            class C
+            {
+                async Task<int> Run(CancellationToken cancellationToken)
+                {
+                    var sum = 0;
+                    await foreach (var x in Api.StreamAsync().WithCancellation(cancellationToken))
+                    {
+                        sum += x;
+                    }
+
+                    await foreach (var x in Api.StreamAsync().WithCancellation(cancellationToken).ConfigureAwait(false))
+                    {
+                        sum += x;
+                    }
+
+                    return sum;
+                }
+            }
+            """ + Api);
+
+        [Fact]
+        public Task ExplicitNone_IsAnOptOut_UnlessConfigured() => new Verify.Test
+        {
+            TestCode = Usings + """
+                class C
+                {
+                    async Task Run(string url, CancellationToken cancellationToken)
+                    {
+                        await [|Api.GetAsync(url, CancellationToken.None)|];
+                        await [|Api.GetAsync(url, default)|];
+                    }
+                }
+                """ + Api,
+            FixedCode = Usings + """
+                class C
+                {
+                    async Task Run(string url, CancellationToken cancellationToken)
+                    {
+                        await Api.GetAsync(url, cancellationToken);
+                        await Api.GetAsync(url, cancellationToken);
+                    }
+                }
+                """ + Api,
+            TestState =
+            {
+                AnalyzerConfigFiles =
+                {
+                    ("/.editorconfig", """
+                        root = true
+
+                        [*.cs]
+                        asyncguard.AG0031.flag_explicit_none = true
+                        """),
+                },
+            },
+        }.RunAsync();
+
+        [Fact]
+        public Task MessageNamesTheTokenAndTheMethod() => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                async Task Run(CancellationToken ct) => await {|#0:Api.GetAsync("u")|};
+            }
+            """ + Api, Verify.Diagnostic("AG0031").WithLocation(0).WithArguments("ct", "GetAsync"));
+
+        [Fact]
+        public Task NotFlagged() => Verify.VerifyAnalyzerAsync(Usings + """
+            using System;
+
+            class C : IAsyncDisposable
+            {
+                async Task NoTokenInScope(string url) => await Api.GetAsync(url);
+
+                async Task AlreadyPassed(string url, CancellationToken a, CancellationToken b)
+                {
+                    await Api.GetAsync(url, CancellationToken.None);
+                    await Api.GetAsync(url, default);
+                    using var other = new CancellationTokenSource();
+                    await Api.GetAsync(url, other.Token);
+                    await foreach (var x in Api.StreamAsync().WithCancellation(a)) { }
+                }
+
+                async Task Cleanup(string url, CancellationToken cancellationToken)
+                {
+                    try
+                    {
+                        await Api.GetAsync(url, cancellationToken);
+                    }
+                    catch (Exception)
+                    {
+                        await Api.SendAsync("failed");
+                    }
+                    finally
+                    {
+                        await Api.SendAsync("done");
+                    }
+                }
+
+                async Task Options(IEnumerable<int> items, CancellationToken cancellationToken)
+                {
+                    await Parallel.ForEachAsync(items, new ParallelOptions { CancellationToken = cancellationToken }, async (i, ct) => await Task.Delay(i, ct));
+                    cancellationToken.Register(() => { });
+                }
+
+                async Task NoOverload(string url, CancellationToken cancellationToken)
+                {
+                    await Task.Yield();
+                    Console.WriteLine(url);
+                }
+
+                public async ValueTask DisposeAsync()
+                {
+                    using var cts = new CancellationTokenSource();
+                    await Api.SendAsync("bye");
+                }
+            }
+            """ + Api);
+
+        [Fact]
+        public Task IncompleteCode_DoesNotCrash() => new Verify.Test
+        {
+            TestCode = Usings + """
+                class C
+                {
+                    async Task Run(CancellationToken ct, Missing m)
+                    {
+                        await m.GetAsync();
+                        await Api.GetAsync(
+                        await foreach (var x in m)
+                    }
+                }
+                """ + Api,
+            CompilerDiagnostics = CompilerDiagnostics.None,
+        }.RunAsync();
+    }
+}

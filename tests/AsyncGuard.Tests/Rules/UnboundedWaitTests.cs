@@ -1,0 +1,258 @@
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis.Testing;
+using Xunit;
+using Verify = AsyncGuard.Tests.Verifiers.CSharpCodeFixVerifier<
+    AsyncGuard.Analyzers.Rules.UnboundedWaitAnalyzer,
+    AsyncGuard.CodeFixes.UnboundedWaitFixer>;
+
+namespace AsyncGuard.Tests.Rules
+{
+    public class UnboundedWaitTests
+    {
+        private const string Usings = """
+            using System;
+            using System.Diagnostics;
+            using System.Net.Sockets;
+            using System.Threading;
+            using System.Threading.Channels;
+            using System.Threading.Tasks;
+
+            """;
+
+        [Fact]
+        public Task ListedWaits_WithoutTokenOrTimeout_AreFlagged() => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                async Task Run(NetworkStream stream, TcpClient client, ChannelReader<int> reader, ChannelWriter<int> writer, SemaphoreSlim gate, Process process, Socket socket)
+                {
+                    var buffer = new byte[16];
+                    await [|client.ConnectAsync("localhost", 80)|];
+                    await [|stream.ReadAsync(buffer, 0, buffer.Length)|];
+                    await [|stream.ReadAsync(buffer.AsMemory())|].ConfigureAwait(false);
+                    await [|reader.ReadAsync()|];
+                    await [|reader.WaitToReadAsync()|];
+                    await [|writer.WriteAsync(1)|];
+                    await [|gate.WaitAsync()|];
+                    await [|gate.WaitAsync(Timeout.Infinite)|];
+                    await [|process.WaitForExitAsync()|];
+                    await [|Task.Delay(Timeout.Infinite)|];
+                    await [|Task.Delay(Timeout.InfiniteTimeSpan)|];
+                    await [|socket.ReceiveAsync(new ArraySegment<byte>(buffer), SocketFlags.None)|];
+                    var reply = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    Register(reply);
+                    await [|reply.Task|];
+                }
+
+                static void Register(TaskCompletionSource<int> reply) { }
+            }
+            """);
+
+        [Fact]
+        public Task BoundedOrExemptWaits_AreNotFlagged() => Verify.VerifyAnalyzerAsync(Usings + """
+            class C : IAsyncDisposable
+            {
+                private readonly SemaphoreSlim _gate = new SemaphoreSlim(1);
+
+                async Task Bounded(NetworkStream stream, ChannelReader<int> reader, TcpListener listener)
+                {
+                    var buffer = new byte[16];
+                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                    await stream.ReadAsync(buffer, 0, buffer.Length, CancellationToken.None);
+                    await stream.ReadAsync(buffer.AsMemory()).AsTask().WaitAsync(TimeSpan.FromSeconds(1));
+                    await _gate.WaitAsync(1000);
+                    await _gate.WaitAsync(TimeSpan.FromSeconds(1));
+                    await Task.Delay(100);
+                    await listener.AcceptTcpClientAsync();
+                    await foreach (var item in reader.ReadAllAsync()) { }
+                    var done = new TaskCompletionSource<int>();
+                    _ = Task.Run(() => done.SetResult(1));
+                    await done.Task;
+                }
+
+                async Task TokenInScope(ChannelReader<int> reader, CancellationToken cancellationToken)
+                {
+                    await reader.ReadAsync();
+                }
+
+                async Task Cleanup(SemaphoreSlim gate)
+                {
+                    try { await Task.Yield(); }
+                    finally { await gate.WaitAsync(); gate.Release(); }
+                }
+
+                public async ValueTask DisposeAsync() => await _gate.WaitAsync();
+            }
+            """);
+
+        [Fact]
+        public Task AddParameter_PassesIt() => new Verify.Test
+        {
+            TestCode = Usings + """
+                class C
+                {
+                    public async Task<int> NextAsync(ChannelReader<int> reader, SemaphoreSlim gate)
+                    {
+                        await [|gate.WaitAsync()|];
+                        return await [|reader.ReadAsync()|];
+                    }
+                }
+                """,
+            // One at a time, the second wait is then in reach of the new token and AG0031's to report; Fix All passes it to both.
+            FixedCode = Usings + """
+                class C
+                {
+                    public async Task<int> NextAsync(ChannelReader<int> reader, SemaphoreSlim gate, CancellationToken cancellationToken = default)
+                    {
+                        await gate.WaitAsync(cancellationToken);
+                        return await reader.ReadAsync();
+                    }
+                }
+                """,
+            BatchFixedCode = Usings + """
+                class C
+                {
+                    public async Task<int> NextAsync(ChannelReader<int> reader, SemaphoreSlim gate, CancellationToken cancellationToken = default)
+                    {
+                        await gate.WaitAsync(cancellationToken);
+                        return await reader.ReadAsync(cancellationToken);
+                    }
+                }
+                """,
+            CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedWaitFixer.AddParameterKey,
+        }.RunAsync();
+
+        [Fact]
+        public Task TimeoutToken_IsCreatedAndPassed() => new Verify.Test
+        {
+            TestCode = Usings + """
+                interface IReceiver { Task<int> NextAsync(ChannelReader<int> reader); }
+
+                class C : IReceiver
+                {
+                    public async Task<int> NextAsync(ChannelReader<int> reader)
+                    {
+                        // wait for the next item
+                        return await [|reader.ReadAsync()|];
+                    }
+                }
+                """,
+            FixedCode = Usings + """
+                interface IReceiver { Task<int> NextAsync(ChannelReader<int> reader); }
+
+                class C : IReceiver
+                {
+                    public async Task<int> NextAsync(ChannelReader<int> reader)
+                    {
+                        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                        // wait for the next item
+                        return await reader.ReadAsync(timeout.Token);
+                    }
+                }
+                """,
+            CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedWaitFixer.TimeoutTokenKey,
+        }.RunAsync();
+
+        [Fact]
+        public Task CallsWithoutAToken_AreWrappedInWaitAsync() => new Verify.Test
+        {
+            TestCode = Usings + """
+                class C
+                {
+                    async Task<int> Run(Socket socket, byte[] buffer)
+                    {
+                        var reply = new TaskCompletionSource<int>();
+                        Hand(reply);
+                        await [|socket.ReceiveAsync(new ArraySegment<byte>(buffer), SocketFlags.None)|];
+                        return await [|reply.Task|];
+                    }
+
+                    static void Hand(TaskCompletionSource<int> reply) { }
+                }
+                """,
+            FixedCode = Usings + """
+                class C
+                {
+                    async Task<int> Run(Socket socket, byte[] buffer)
+                    {
+                        var reply = new TaskCompletionSource<int>();
+                        Hand(reply);
+                        await socket.ReceiveAsync(new ArraySegment<byte>(buffer), SocketFlags.None).WaitAsync(TimeSpan.FromSeconds(30));
+                        return await reply.Task.WaitAsync(TimeSpan.FromSeconds(30));
+                    }
+
+                    static void Hand(TaskCompletionSource<int> reply) { }
+                }
+                """,
+            CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedWaitFixer.WrapKey,
+        }.RunAsync();
+
+        [Fact]
+        public Task ConfiguredListsAndTimeout() => new Verify.Test
+        {
+            TestCode = Usings + """
+                class Device
+                {
+                    public Task<int> PollAsync() => Task.FromResult(0);
+                }
+
+                class C
+                {
+                    async Task Run(Device device, SemaphoreSlim gate)
+                    {
+                        await [|device.PollAsync()|].WaitAsync(TimeSpan.FromSeconds(10));
+                        await [|device.PollAsync()|];
+                        await gate.WaitAsync();
+                    }
+                }
+                """.Replace("await [|device.PollAsync()|].WaitAsync(TimeSpan.FromSeconds(10));", "await device.PollAsync().WaitAsync(TimeSpan.FromSeconds(10));"),
+            FixedCode = Usings + """
+                class Device
+                {
+                    public Task<int> PollAsync() => Task.FromResult(0);
+                }
+
+                class C
+                {
+                    async Task Run(Device device, SemaphoreSlim gate)
+                    {
+                        await device.PollAsync().WaitAsync(TimeSpan.FromSeconds(10));
+                        await device.PollAsync().WaitAsync(TimeSpan.FromSeconds(5));
+                        await gate.WaitAsync();
+                    }
+                }
+                """,
+            TestState =
+            {
+                AnalyzerConfigFiles =
+                {
+                    ("/.editorconfig", """
+                        root = true
+
+                        [*.cs]
+                        asyncguard.AG0030.unbounded_methods = Device.PollAsync
+                        asyncguard.AG0030.excluded_methods = System.Threading.SemaphoreSlim.WaitAsync
+                        asyncguard.default_timeout_seconds = 5
+                        """),
+                },
+            },
+            CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedWaitFixer.WrapKey,
+        }.RunAsync();
+
+        [Fact]
+        public Task IncompleteCode_DoesNotCrash() => new Verify.Test
+        {
+            TestCode = Usings + """
+                class C
+                {
+                    async Task Run(ChannelReader<int> reader, Missing m)
+                    {
+                        await m.ReadAsync();
+                        await reader.ReadAsync(
+                        await Task.Delay(
+                    }
+                }
+                """,
+            CompilerDiagnostics = CompilerDiagnostics.None,
+        }.RunAsync();
+    }
+}

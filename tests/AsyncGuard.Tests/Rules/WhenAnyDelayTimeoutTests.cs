@@ -1,0 +1,141 @@
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis.Testing;
+using Xunit;
+using Verify = AsyncGuard.Tests.Verifiers.CSharpCodeFixVerifier<
+    AsyncGuard.Analyzers.Rules.WhenAnyDelayTimeoutAnalyzer,
+    AsyncGuard.CodeFixes.WhenAnyDelayTimeoutFixer>;
+
+namespace AsyncGuard.Tests.Rules
+{
+    public class WhenAnyDelayTimeoutTests
+    {
+        [Fact]
+        public Task IfElseOnTheWinner_BecomesWaitAsyncWithCatch() => Verify.VerifyCodeFixAsync("""
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task<string> Run(Task<string> op, CancellationToken ct)
+                {
+                    // give it five seconds
+                    if (await [|Task.WhenAny(op, Task.Delay(TimeSpan.FromSeconds(5)))|] == op)
+                    {
+                        return await op;
+                    }
+                    else
+                    {
+                        return "timed out";
+                    }
+                }
+
+                async Task Inverted(Task op, CancellationToken ct)
+                {
+                    if (await [|Task.WhenAny(Task.Delay(500, ct), op)|] != op)
+                    {
+                        Console.WriteLine("timed out");
+                        return;
+                    }
+
+                    await op;
+                }
+            }
+            """, """
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task<string> Run(Task<string> op, CancellationToken ct)
+                {
+                    // give it five seconds
+                    try
+                    {
+                        await op.WaitAsync(TimeSpan.FromSeconds(5));
+                        return await op;
+                    }
+                    catch (TimeoutException)
+                    {
+                        return "timed out";
+                    }
+                }
+
+                async Task Inverted(Task op, CancellationToken ct)
+                {
+                    try
+                    {
+                        await op.WaitAsync(TimeSpan.FromMilliseconds(500), ct);
+                    }
+                    catch (TimeoutException)
+                    {
+                        Console.WriteLine("timed out");
+                        return;
+                    }
+
+                    await op;
+                }
+            }
+            """);
+
+        [Fact]
+        public Task OtherShapes_AreFlaggedWithoutFix()
+        {
+            const string Source = """
+                using System;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task<bool> Run(Task op, Task other)
+                    {
+                        var winner = await [|Task.WhenAny(op, Task.Delay(100))|];
+                        if (winner == op) { return true; }
+                        var delay = Task.Delay(100);
+                        var timedOut = await [|Task.WhenAny(new[] { op, delay })|] == delay;
+                        return timedOut;
+                    }
+                }
+                """;
+            return Verify.VerifyCodeFixAsync(Source, Source);
+        }
+
+        [Fact]
+        public Task NotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task Run(Task a, Task b)
+                {
+                    await Task.WhenAny(a, b);
+                    await Task.WhenAny(a, Task.Delay(100));
+                    var first = await Task.WhenAny(a, b);
+                    Console.WriteLine(first == a);
+                    var winner = await Task.WhenAny(Task.Delay(1), Task.Delay(2));
+                    Console.WriteLine(winner.IsCompleted);
+                }
+            }
+            """);
+
+        [Fact]
+        public Task IncompleteCode_DoesNotCrash() => new Verify.Test
+        {
+            TestCode = """
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task Run(Task op, Missing m)
+                    {
+                        if (await Task.WhenAny(op, Task.Delay(m)) == 
+                        if (await Task.WhenAny(m, Task.Delay(1)) == m) { }
+                    }
+                }
+                """,
+            CompilerDiagnostics = CompilerDiagnostics.None,
+        }.RunAsync();
+    }
+}
