@@ -213,24 +213,8 @@ namespace AsyncGuard.CodeFixes
             internal string ThrottleName { get; }
 
             /// <summary><c>x => FooAsync(x)</c> or <c>FooAsync</c> as (parameter, the call with the token forwarded).</summary>
-            internal (ParameterSyntax Parameter, ExpressionSyntax Call)? Element()
-            {
-                switch (_selector)
-                {
-                    case SimpleLambdaExpressionSyntax { AsyncKeyword.RawKind: 0, ExpressionBody: InvocationExpressionSyntax call } lambda:
-                        return (lambda.Parameter.WithoutTrivia(), ForwardToken(call));
-                    case ParenthesizedLambdaExpressionSyntax { AsyncKeyword.RawKind: 0, ExpressionBody: InvocationExpressionSyntax call, ParameterList.Parameters.Count: 1 } lambda:
-                        return (lambda.ParameterList.Parameters[0].WithoutTrivia(), ForwardToken(call));
-                    case IdentifierNameSyntax or MemberAccessExpressionSyntax or GenericNameSyntax:
-                        var element = SyntaxFactory.Parameter(SyntaxFactory.Identifier("item"));
-                        var invoked = SyntaxFactory.InvocationExpression(
-                            _selector.WithoutTrivia(),
-                            SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.IdentifierName("item")))));
-                        return (element, ForwardToken(invoked));
-                    default:
-                        return null;
-                }
-            }
+            internal (ParameterSyntax Parameter, ExpressionSyntax Call)? Element() =>
+                ElementWithoutToken() is { } element ? (element.Parameter, ForwardToken((InvocationExpressionSyntax)element.Call)) : null;
 
             /// <summary>A body for an async <c>(x, ct) =&gt; …</c>: the element call awaited, or an async lambda's own body.</summary>
             internal (ParameterSyntax Parameter, CSharpSyntaxNode Body)? AsyncBody()
@@ -293,6 +277,7 @@ namespace AsyncGuard.CodeFixes
                 return isAsync ? lambda.WithAsyncKeyword(SyntaxFactory.Token(SyntaxKind.AsyncKeyword).WithTrailingTrivia(SyntaxFactory.Space)) : lambda;
             }
 
+            /// <summary><c>x => FooAsync(x)</c> or <c>FooAsync</c> as (parameter, the call as written).</summary>
             private (ParameterSyntax Parameter, ExpressionSyntax Call)? ElementWithoutToken()
             {
                 switch (_selector)
@@ -322,7 +307,7 @@ namespace AsyncGuard.CodeFixes
                 _hasResult ? SyntaxFactory.ReturnStatement(expression) : SyntaxFactory.ExpressionStatement(expression);
 
             private ExpressionSyntax ForwardToken(InvocationExpressionSyntax call) =>
-                _forwardToken ? call.WithoutTrivia().WithArgumentList(Rewrite.AppendArgument(call.ArgumentList, SyntaxFactory.IdentifierName(TokenName))) : call.WithoutTrivia();
+                _forwardToken ? call.WithArgumentList(Rewrite.AppendArgument(call.ArgumentList, SyntaxFactory.IdentifierName(TokenName))) : call;
 
             private static string FreeName(SemanticModel model, int position, params string[] candidates) =>
                 candidates.FirstOrDefault(c => model.LookupSymbols(position, name: c).IsEmpty) ?? candidates[candidates.Length - 1] + "1";

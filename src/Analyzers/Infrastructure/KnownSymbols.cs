@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace AsyncGuard.Analyzers.Infrastructure
@@ -69,6 +70,16 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
         /// <summary>AsyncGuard's own helper library, when the compilation references it.</summary>
         internal INamedTypeSymbol? FireAndForget { get; }
+
+        /// <summary>
+        /// Whether the compilation references AsyncGuard's helper library with a public extension method of this name
+        /// (<c>SelectBoundedAsync</c>, <c>WithTimeout</c>, …): fixes use a helper only when the user can call it.
+        /// </summary>
+        internal bool HasHelper(string extensionMethod) =>
+            Compilation.GlobalNamespace.GetNamespaceMembers().Where(n => n.Name == "AsyncGuard")
+                .SelectMany(n => n.GetTypeMembers())
+                .SelectMany(t => t.GetMembers(extensionMethod))
+                .Any(m => m is IMethodSymbol { IsExtensionMethod: true, DeclaredAccessibility: Accessibility.Public });
 
         internal bool IsCancellationToken(ITypeSymbol? type) =>
             CancellationToken is not null && SymbolEqualityComparer.Default.Equals(type, CancellationToken);

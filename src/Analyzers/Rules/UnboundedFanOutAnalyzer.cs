@@ -56,17 +56,11 @@ namespace AsyncGuard.Analyzers.Rules
 
                 var facts = new FanOut(known);
                 var hasParallelForEachAsync = known.Parallel?.GetMembers("ForEachAsync").Any() == true;
-                var hasBoundedHelper = HasBoundedHelper(start.Compilation);
+                var hasBoundedHelper = known.HasHelper("SelectBoundedAsync");
                 start.RegisterOperationAction(c => AnalyzeInvocation(c, known, facts, hasParallelForEachAsync, hasBoundedHelper), OperationKind.Invocation);
             });
         }
 
-        /// <summary>AsyncGuard's <c>SelectBoundedAsync</c> is referenced (the helper library ships in the AsyncGuard package).</summary>
-        private static bool HasBoundedHelper(Compilation compilation) =>
-            compilation.GlobalNamespace.GetNamespaceMembers().Where(n => n.Name == "AsyncGuard")
-                .SelectMany(n => n.GetTypeMembers())
-                .SelectMany(t => t.GetMembers("SelectBoundedAsync"))
-                .Any(m => m is IMethodSymbol { IsExtensionMethod: true, DeclaredAccessibility: Accessibility.Public });
 
         private static void AnalyzeInvocation(OperationAnalysisContext context, KnownSymbols known, FanOut facts, bool hasParallelForEachAsync, bool hasBoundedHelper)
         {

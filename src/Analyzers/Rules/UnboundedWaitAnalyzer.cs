@@ -93,11 +93,8 @@ namespace AsyncGuard.Analyzers.Rules
                 Known = known;
                 Listed = listed;
                 Overloads = new TokenOverloads(known);
-                var compilation = known.Compilation;
                 HasWaitAsync = known.Task!.GetMembers("WaitAsync").OfType<IMethodSymbol>().Any(m => m.Parameters.Length == 1 && SymbolEqualityComparer.Default.Equals(m.Parameters[0].Type, known.TimeSpan));
-                HasWithTimeout = compilation.GlobalNamespace.GetNamespaceMembers().Where(n => n.Name == "AsyncGuard")
-                    .SelectMany(n => n.GetTypeMembers()).SelectMany(t => t.GetMembers("WithTimeout"))
-                    .Any(m => m is IMethodSymbol { IsExtensionMethod: true, DeclaredAccessibility: Accessibility.Public });
+                HasWithTimeout = known.HasHelper("WithTimeout");
             }
 
             internal KnownSymbols Known { get; }

@@ -43,9 +43,7 @@ namespace AsyncGuard.Analyzers.Rules
                 }
 
                 var hasWaitAsync = known.Task.GetMembers("WaitAsync").OfType<IMethodSymbol>().Any(m => m.Parameters.Length >= 1 && SymbolEqualityComparer.Default.Equals(m.Parameters[0].Type, known.TimeSpan));
-                var hasWithTimeout = start.Compilation.GlobalNamespace.GetNamespaceMembers().Where(n => n.Name == "AsyncGuard")
-                    .SelectMany(n => n.GetTypeMembers()).SelectMany(t => t.GetMembers("WithTimeout"))
-                    .Any(m => m is IMethodSymbol { IsExtensionMethod: true, DeclaredAccessibility: Accessibility.Public });
+                var hasWithTimeout = known.HasHelper("WithTimeout");
                 start.RegisterOperationAction(c => Analyze(c, known, hasWaitAsync, hasWithTimeout), OperationKind.Invocation);
             });
         }
