@@ -14,6 +14,11 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private readonly KnownSymbols _known;
         private readonly ConcurrentDictionary<ITypeSymbol, bool> _instancePattern = new(SymbolEqualityComparer.Default);
 
+        // Extension GetAwaiter methods in scope, per type and per namespace declaration (or file): the extension methods
+        // in scope are decided by the usings and namespaces around the code, and asking the binder at every statement is
+        // the costliest part of the question.
+        private readonly ConcurrentDictionary<(ITypeSymbol Type, SyntaxTree Tree, int Scope), bool> _extensionPattern = new();
+
         internal Awaitables(KnownSymbols known) => _known = known;
 
         /// <summary>
@@ -37,10 +42,18 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 return true;
             }
 
-            return model is not null && model
-                .LookupSymbols(position, container: type, name: "GetAwaiter", includeReducedExtensionMethods: true)
+            return model is not null && _extensionPattern.GetOrAdd((type, model.SyntaxTree, ScopeStart(model.SyntaxTree, position)), key => model
+                .LookupSymbols(position, container: key.Type, name: "GetAwaiter", includeReducedExtensionMethods: true)
                 .OfType<IMethodSymbol>()
-                .Any(m => m.IsExtensionMethod && IsGetAwaiter(m));
+                .Any(m => m.IsExtensionMethod && IsGetAwaiter(m)));
+        }
+
+        /// <summary>Where the innermost namespace declaration around the position starts; -1 outside any.</summary>
+        private static int ScopeStart(SyntaxTree tree, int position)
+        {
+            var token = tree.GetRoot().FindToken(position);
+            var scope = token.Parent?.AncestorsAndSelf().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.BaseNamespaceDeclarationSyntax>().FirstOrDefault();
+            return scope?.SpanStart ?? -1;
         }
 
         /// <summary>Task, Task&lt;T&gt;, ValueTask, ValueTask&lt;T&gt; (and types derived from Task).</summary>

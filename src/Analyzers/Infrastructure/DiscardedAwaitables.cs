@@ -87,8 +87,16 @@ namespace AsyncGuard.Analyzers.Infrastructure
         }
 
         /// <summary>Whether the compiler already reports CS4014 for this statement (async code drops a call's task).</summary>
-        internal static bool CompilerReportsCS4014(IExpressionStatementOperation statement, CancellationToken cancellationToken)
+        internal static bool CompilerReportsCS4014(IExpressionStatementOperation statement, IInvocationOperation dropped, ISymbol containingSymbol, KnownSymbols known, CancellationToken cancellationToken)
         {
+            // The common case, without asking the compiler for the method's diagnostics (which binds it again): an
+            // ordinary call returning a task, dropped in an async function.
+            if (statement.Operation == dropped && AsyncCode.GetInnermostFunction(statement, containingSymbol) is { IsAsync: true } &&
+                dropped.TargetMethod.MethodKind == MethodKind.Ordinary && dropped.Type is { } type && Awaitables.IsTaskLike(type, known))
+            {
+                return true;
+            }
+
             var model = statement.SemanticModel;
             return model is not null && model.GetDiagnostics(statement.Syntax.Span, cancellationToken).Any(d => d.Id == "CS4014");
         }

@@ -27,7 +27,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
             var model = operation.SemanticModel;
             var position = operation.Syntax.SpanStart;
             var functions = EnclosingFunctions(operation, containingSymbol);
-            var locals = VisibleLocals(operation, model, position, cancellationToken);
+            var locals = VisibleLocals(operation, model, position, known, cancellationToken);
 
             var sources = locals.Where(l => SymbolEqualityComparer.Default.Equals(l.Local.Type, known.CancellationTokenSource)).ToList();
             var linked = sources.Where(s => s.IsLinkedSource).ToList();
@@ -131,8 +131,8 @@ namespace AsyncGuard.Analyzers.Infrastructure
             internal bool IsLinkedSource { get; }
         }
 
-        /// <summary>Locals of the whole member declared before <paramref name="position"/> that the name binds to there.</summary>
-        private static List<VisibleLocal> VisibleLocals(IOperation operation, SemanticModel model, int position, CancellationToken cancellationToken)
+        /// <summary>Token-source and HTTP-context locals of the whole member declared before <paramref name="position"/> that the name binds to there.</summary>
+        private static List<VisibleLocal> VisibleLocals(IOperation operation, SemanticModel model, int position, KnownSymbols known, CancellationToken cancellationToken)
         {
             var root = operation;
             while (root.Parent is not null)
@@ -144,7 +144,11 @@ namespace AsyncGuard.Analyzers.Infrastructure
             foreach (var declarator in root.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>())
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (declarator.Syntax.SpanStart >= position || !BindsTo(model, position, declarator.Symbol))
+                // Only token sources and HTTP contexts matter; the type test is cheap, the name lookup is not.
+                var type = declarator.Symbol.Type;
+                if (declarator.Syntax.SpanStart >= position ||
+                    !(SymbolEqualityComparer.Default.Equals(type, known.CancellationTokenSource) || SymbolEqualityComparer.Default.Equals(type, known.HttpContext)) ||
+                    !BindsTo(model, position, declarator.Symbol))
                 {
                     continue;
                 }

@@ -32,7 +32,7 @@ namespace AsyncGuard.Analyzers.Rules
         {
             var statement = (IExpressionStatementOperation)context.Operation;
             var dropped = DiscardedAwaitables.FindDroppedInvocation(statement, known, awaitables, out var conditional);
-            if (dropped is null || DiscardedAwaitables.CompilerReportsCS4014(statement, context.CancellationToken))
+            if (dropped is null || DiscardedAwaitables.CompilerReportsCS4014(statement, dropped, context.ContainingSymbol, known, context.CancellationToken))
             {
                 return;
             }

@@ -135,14 +135,20 @@ namespace AsyncGuard.Analyzers.Rules
                 return;
             }
 
-            var token = TokenInScope.Find(invocation, context.ContainingSymbol, known, context.CancellationToken);
             var receiverType = receiver is IInstanceReferenceOperation ? method.ContainingType : receiver?.Type;
             if (receiver is not null && receiverType is null)
             {
                 return;
             }
 
-            var counterpart = state.Counterparts.Find(method, receiverType, within, token is not null, model, syntax.SpanStart);
+            // Most calls have no counterpart: look for one before looking for a token (which walks the method).
+            var counterpart = state.Counterparts.Find(method, receiverType, within, tokenInScope: false, model, syntax.SpanStart);
+            var token = counterpart is null ? null : TokenInScope.Find(invocation, context.ContainingSymbol, known, context.CancellationToken);
+            if (token is not null)
+            {
+                counterpart = state.Counterparts.Find(method, receiverType, within, tokenInScope: true, model, syntax.SpanStart);
+            }
+
             if (counterpart is not { } found ||
                 IsTheCounterpartItself(context.ContainingSymbol, receiver, found.Method) ||
                 (receiver is not null && state.Resources.IsInMemory(receiver, state.Console)) ||
