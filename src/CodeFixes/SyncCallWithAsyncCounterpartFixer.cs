@@ -65,6 +65,7 @@ namespace AsyncGuard.CodeFixes
             diagnostic.Properties.TryGetValue(SyncCallWithAsyncCounterpartAnalyzer.TokenNameKey, out var tokenName);
             var configureAwaitFalse = diagnostic.Properties.ContainsKey(PropertyKeys.ConfigureAwaitFalse);
             var memory = kind == SyncCallWithAsyncCounterpartAnalyzer.MemoryFix;
+            var order = memory ? ArgumentsByParameter(fix.Model, invocation, cancellationToken) : null;
             var needsParentheses = Rewrite.AwaitNeedsParentheses(invocation);
 
             fix.Editor.ReplaceNode(invocation, (current, _) =>
@@ -77,9 +78,14 @@ namespace AsyncGuard.CodeFixes
                 }
 
                 var arguments = call.ArgumentList;
-                if (memory && arguments.Arguments.Count == 3)
+                if (memory)
                 {
-                    arguments = AsMemory(arguments);
+                    if (order is null || arguments.Arguments.Count != 3)
+                    {
+                        return current;
+                    }
+
+                    arguments = AsMemory(arguments, order);
                 }
 
                 if (tokenExpression is not null)
@@ -114,16 +120,44 @@ namespace AsyncGuard.CodeFixes
             _ => null,
         };
 
-        /// <summary><c>(buffer, offset, count)</c> → <c>(buffer.AsMemory(offset, count))</c>.</summary>
-        private static ArgumentListSyntax AsMemory(ArgumentListSyntax arguments)
+        /// <summary>Where the buffer, offset and count arguments stand in the call (named arguments may come in any order).</summary>
+        private static int[]? ArgumentsByParameter(SemanticModel model, InvocationExpressionSyntax invocation, CancellationToken cancellationToken)
         {
-            var buffer = arguments.Arguments[0].Expression.WithoutTrivia();
+            if (model.GetOperation(invocation, cancellationToken) is not Microsoft.CodeAnalysis.Operations.IInvocationOperation operation || operation.Arguments.Length != 3)
+            {
+                return null;
+            }
+
+            var order = new int[3];
+            foreach (var argument in operation.Arguments)
+            {
+                if (argument.Parameter is not { Ordinal: < 3 } parameter || argument.Syntax is not ArgumentSyntax syntax)
+                {
+                    return null;
+                }
+
+                var index = invocation.ArgumentList.Arguments.IndexOf(syntax);
+                if (index < 0)
+                {
+                    return null;
+                }
+
+                order[parameter.Ordinal] = index;
+            }
+
+            return order;
+        }
+
+        /// <summary><c>(buffer, offset, count)</c> → <c>(buffer.AsMemory(offset, count))</c>.</summary>
+        private static ArgumentListSyntax AsMemory(ArgumentListSyntax arguments, int[] order)
+        {
+            var buffer = arguments.Arguments[order[0]].Expression.WithoutTrivia();
             var asMemory = SyntaxFactory.InvocationExpression(
                 SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, Rewrite.ParenthesizeForBinaryOperand(buffer), SyntaxFactory.IdentifierName("AsMemory")),
                 SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[]
                 {
-                    SyntaxFactory.Argument(arguments.Arguments[1].Expression.WithoutTrivia()),
-                    SyntaxFactory.Argument(arguments.Arguments[2].Expression.WithoutTrivia()),
+                    SyntaxFactory.Argument(arguments.Arguments[order[1]].Expression.WithoutTrivia()),
+                    SyntaxFactory.Argument(arguments.Arguments[order[2]].Expression.WithoutTrivia()),
                 })));
             return arguments.WithArguments(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(asMemory)));
         }

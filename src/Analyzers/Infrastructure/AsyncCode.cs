@@ -64,30 +64,40 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// </summary>
         internal static bool CanAwaitAt(SyntaxNode node)
         {
+            // Past the innermost function only an unsafe context still matters: a lambda inside an unsafe method or
+            // type cannot await either (CS4004).
+            var insideFunction = true;
             for (var current = node.Parent; current is not null; current = current.Parent)
             {
                 switch (current)
                 {
-                    case LockStatementSyntax:
+                    case LockStatementSyntax or CatchFilterClauseSyntax or QueryClauseSyntax or SelectOrGroupClauseSyntax when insideFunction:
+                        return false;
                     case UnsafeStatementSyntax:
-                    case CatchFilterClauseSyntax:
-                    case QueryClauseSyntax:
-                    case SelectOrGroupClauseSyntax:
                         return false;
                     case AnonymousFunctionExpressionSyntax:
-                        return true;
+                        insideFunction = false;
+                        break;
                     case LocalFunctionStatementSyntax localFunction:
-                        return !HasUnsafeModifier(localFunction.Modifiers);
+                        if (HasUnsafeModifier(localFunction.Modifiers))
+                        {
+                            return false;
+                        }
+
+                        insideFunction = false;
+                        break;
                     case BaseMethodDeclarationSyntax method:
                         return !HasUnsafeModifier(method.Modifiers) && !IsInUnsafeType(method);
                     case AccessorDeclarationSyntax accessor:
                         return !IsInUnsafeType(accessor);
                     case GlobalStatementSyntax:
                         return true;
+                    case BaseFieldDeclarationSyntax or BasePropertyDeclarationSyntax:
+                        return !IsInUnsafeType(current) && !HasUnsafeModifier(((MemberDeclarationSyntax)current).Modifiers);
                 }
             }
 
-            return false;
+            return !insideFunction;
         }
 
         private static bool HasUnsafeModifier(SyntaxTokenList modifiers) => modifiers.Any(SyntaxKind.UnsafeKeyword);

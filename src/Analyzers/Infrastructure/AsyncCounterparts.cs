@@ -177,9 +177,71 @@ namespace AsyncGuard.Analyzers.Infrastructure
             }
 
             // Already inferred from the receiver (a reduced extension method), or to be constructed like the sync call.
-            return candidate.TypeArguments.Any(t => t.TypeKind != TypeKind.TypeParameter)
-                ? candidate
-                : candidate.Construct(method.TypeArguments.ToArray());
+            if (candidate.TypeArguments.Any(t => t.TypeKind != TypeKind.TypeParameter))
+            {
+                return candidate;
+            }
+
+            return SatisfiesConstraints(candidate.TypeParameters, method.TypeArguments) ? candidate.Construct(method.TypeArguments.ToArray()) : null;
+        }
+
+        /// <summary>The simple constraints (<c>class</c>, <c>struct</c>, <c>unmanaged</c>, <c>new()</c>, base types and interfaces).</summary>
+        private static bool SatisfiesConstraints(ImmutableArray<ITypeParameterSymbol> parameters, ImmutableArray<ITypeSymbol> arguments)
+        {
+            for (var i = 0; i < parameters.Length; i++)
+            {
+                var parameter = parameters[i];
+                var argument = arguments[i];
+                if (argument is ITypeParameterSymbol)
+                {
+                    // The sync method's own type parameter: its constraints are not compared; stay silent.
+                    if (parameter.HasReferenceTypeConstraint || parameter.HasValueTypeConstraint || parameter.HasUnmanagedTypeConstraint ||
+                        parameter.HasConstructorConstraint || parameter.ConstraintTypes.Length > 0)
+                    {
+                        return false;
+                    }
+
+                    continue;
+                }
+
+                if ((parameter.HasReferenceTypeConstraint && !argument.IsReferenceType) ||
+                    (parameter.HasValueTypeConstraint && !argument.IsValueType) ||
+                    (parameter.HasUnmanagedTypeConstraint && !argument.IsUnmanagedType) ||
+                    (parameter.HasConstructorConstraint && argument is INamedTypeSymbol { IsAbstract: true }))
+                {
+                    return false;
+                }
+
+                foreach (var constraint in parameter.ConstraintTypes)
+                {
+                    if (constraint.TypeKind == TypeKind.TypeParameter || constraint is INamedTypeSymbol { IsGenericType: true })
+                    {
+                        return false;
+                    }
+
+                    if (!SymbolEqualityComparer.Default.Equals(argument, constraint) &&
+                        !argument.AllInterfaces.Contains(constraint, SymbolEqualityComparer.Default) &&
+                        !DerivesFrom(argument, constraint))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return true;
+        }
+
+        private static bool DerivesFrom(ITypeSymbol type, ITypeSymbol baseType)
+        {
+            for (var current = type.BaseType; current is not null; current = current.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current, baseType))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private bool ReturnsAwaitableOf(IMethodSymbol candidate, ITypeSymbol syncReturn)
@@ -208,7 +270,9 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
             for (var i = 0; i < sync.Length; i++)
             {
-                if (sync[i].RefKind != RefKind.None || candidate[i].RefKind != RefKind.None ||
+                // params must match too: `Log("a", "b")` does not bind to LogAsync(string[]), and a token after
+                // FindAsync(params object[]) would become one of the keys.
+                if (sync[i].RefKind != RefKind.None || candidate[i].RefKind != RefKind.None || sync[i].IsParams != candidate[i].IsParams ||
                     !SymbolEqualityComparer.Default.Equals(sync[i].Type, candidate[i].Type))
                 {
                     return false;

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -29,10 +30,11 @@ namespace AsyncGuard.Analyzers.Infrastructure
             var body = Symbols.FunctionBody(use);
             if (Symbols.LocalOrParameter(task) is { } symbol)
             {
+                Elements? elements = null;
                 return IsCheckedByCondition(symbol, use, body) ||
                        IsAntecedentOfContinuation(symbol, use, known) ||
                        IsWhenAnyResult(symbol, body) ||
-                       IsAwaitedBefore(body, use, symbol, a => Holds(a.Operation, symbol, body, a.Syntax.SpanStart, known)) ||
+                       IsAwaitedBefore(body, use, symbol, a => Holds(a.Operation, a.Syntax.SpanStart, elements ??= new Elements(symbol, body), known)) ||
                        IsIterationOfAwaitedCollection(symbol, body, known);
             }
 
@@ -70,15 +72,64 @@ namespace AsyncGuard.Analyzers.Infrastructure
         {
             var facts = KnownConditions.At(use);
             return KnownConditions.Any(facts, (condition, value) =>
-                (IsCompletionCheck(condition, symbol) && value ||
-                 IsTerminalStatusComparison(condition, symbol, value)) &&
+                ProvesCompleted(condition, value, symbol, body) &&
                 !Symbols.IsAssignedAfter(symbol, body, condition.Syntax.SpanStart));
         }
 
-        private static bool IsCompletionCheck(IOperation condition, ISymbol symbol) =>
-            condition is IPropertyReferenceOperation { Property.Name: var name } property &&
-            CompletionProperties.Contains(name) &&
-            SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(property.Instance), symbol);
+        /// <summary>A condition with a known value that proves the task complete.</summary>
+        private static bool ProvesCompleted(IOperation condition, bool value, ISymbol symbol, IOperation body) =>
+            (value && IsCompletionCheck(condition, symbol)) ||
+            IsTerminalStatusComparison(condition, symbol, value) ||
+            IsWhenAnyWinnerComparison(condition, value, symbol, body);
+
+        /// <summary><c>t.IsCompleted</c> (or a sibling), also as a property pattern: <c>t is { IsCompletedSuccessfully: true }</c>.</summary>
+        private static bool IsCompletionCheck(IOperation condition, ISymbol symbol)
+        {
+            if (condition is IIsPatternOperation { Pattern: IRecursivePatternOperation recursive } pattern &&
+                SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(pattern.Value), symbol))
+            {
+                return recursive.PropertySubpatterns.Any(p =>
+                    p.Member is IPropertyReferenceOperation { Property.Name: var member } && CompletionProperties.Contains(member) &&
+                    p.Pattern is IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: true } });
+            }
+
+            return condition is IPropertyReferenceOperation { Property.Name: var name } property &&
+                   CompletionProperties.Contains(name) &&
+                   SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(property.Instance), symbol);
+        }
+
+        /// <summary>
+        /// <c>await Task.WhenAny(t, …) == t</c> known true (or <c>!=</c> known false), also through a local holding the
+        /// winner: the timeout idiom, where the task won the race.
+        /// </summary>
+        private static bool IsWhenAnyWinnerComparison(IOperation condition, bool value, ISymbol symbol, IOperation body)
+        {
+            if (condition is not IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison ||
+                value != (comparison.OperatorKind == BinaryOperatorKind.Equals))
+            {
+                return false;
+            }
+
+            var left = KnownConditions.SkipConversions(comparison.LeftOperand);
+            var right = KnownConditions.SkipConversions(comparison.RightOperand);
+            var (winner, task) = SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(right), symbol) ? (left, right) : (right, left);
+            if (!SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(task), symbol))
+            {
+                return false;
+            }
+
+            if (winner is ILocalReferenceOperation { Local: var local } && !Symbols.IsAssignedAfterDeclaration(local, body))
+            {
+                winner = body.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>()
+                    .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local))?.GetVariableInitializer()?.Value is { } initializer
+                    ? KnownConditions.SkipConversions(initializer)
+                    : winner;
+            }
+
+            return winner is IAwaitOperation awaited &&
+                   StripConfigureAwait(awaited.Operation) is IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } } whenAny &&
+                   whenAny.Arguments.Any(a => a.Value.DescendantsAndSelf().Any(o => SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(o), symbol)));
+        }
 
         /// <summary><c>t.Status == TaskStatus.RanToCompletion</c> (or Faulted, Canceled) known true, or <c>!=</c> known false.</summary>
         private static bool IsTerminalStatusComparison(IOperation condition, ISymbol symbol, bool value)
@@ -163,13 +214,13 @@ namespace AsyncGuard.Analyzers.Infrastructure
                           Symbols.IsInSameFunction(a, body) &&
                           covers(a) &&
                           !Symbols.IsAssignedAfter(symbol, body, a.Syntax.SpanStart) &&
-                          RunsBeforeOnEveryPath(a, use));
+                          RunsBeforeOnEveryPath(a, use, symbol));
 
         /// <summary>
         /// The await is a statement (or part of one, never skipped by a condition, loop or try) that precedes the
         /// statement holding <paramref name="use"/> in a block enclosing both.
         /// </summary>
-        private static bool RunsBeforeOnEveryPath(IOperation awaited, IOperation use)
+        private static bool RunsBeforeOnEveryPath(IOperation awaited, IOperation use, ISymbol task)
         {
             var child = awaited;
             for (var parent = awaited.Parent; parent is not null; child = parent, parent = parent.Parent)
@@ -178,6 +229,10 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 {
                     case IBlockOperation block when block.Syntax.Span.Contains(use.Syntax.Span):
                         return !child.Syntax.Span.Contains(use.Syntax.Span);
+                    // if (!t.IsCompleted) await t;  — afterwards t is complete either way.
+                    case IConditionalOperation { WhenFalse: null } guard when child == guard.WhenTrue &&
+                        KnownConditions.Implies(guard.Condition, false, (condition, value) => value && IsCompletionCheck(condition, task)):
+                        continue;
                     case IConditionalOperation:
                     case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr }:
                     case ICoalesceOperation:
@@ -197,62 +252,101 @@ namespace AsyncGuard.Analyzers.Infrastructure
         }
 
         /// <summary>Whether the awaited operand is the task itself, or a WhenAll over it or over a collection holding it.</summary>
-        private static bool Holds(IOperation awaitedOperand, ISymbol task, IOperation body, int awaitPosition, KnownSymbols known)
+        private static bool Holds(IOperation awaitedOperand, int awaitPosition, Elements elements, KnownSymbols known)
         {
             awaitedOperand = StripConfigureAwait(awaitedOperand);
-            if (SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(awaitedOperand), task))
+            if (SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(awaitedOperand), elements.Task))
             {
                 return true;
             }
 
             return awaitedOperand is IInvocationOperation { TargetMethod: { Name: "WhenAll", IsStatic: true } whenAll } invocation &&
                    IsTaskType(whenAll.ContainingType, known) &&
-                   invocation.Arguments.Any(a => ContainsElement(a.Value, task, body, awaitPosition));
+                   invocation.Arguments.Any(a => elements.Contains(a.Value, awaitPosition));
         }
 
-        private static bool ContainsElement(IOperation value, ISymbol task, IOperation body, int awaitPosition)
+        /// <summary>
+        /// "Does this value hold the task?" for one task in one function, remembering what it learns about collection
+        /// locals: a method with many awaits and many reads would otherwise rescan its body for each pair.
+        /// </summary>
+        private sealed class Elements
         {
-            value = KnownConditions.SkipConversions(value);
-            switch (value)
+            private readonly IOperation _body;
+            private readonly Dictionary<ISymbol, int> _heldFrom = new(SymbolEqualityComparer.Default);
+
+            internal Elements(ISymbol task, IOperation body)
             {
-                case IArrayCreationOperation { Initializer: { } elements }:
-                    return elements.ElementValues.Any(e => ContainsElement(e, task, body, awaitPosition));
-                case IObjectCreationOperation { Initializer: { } collectionInitializer }:
-                    return collectionInitializer.Initializers.OfType<IInvocationOperation>()
-                        .Any(add => add.Arguments.Any(a => ContainsElement(a.Value, task, body, awaitPosition)));
+                Task = task;
+                _body = body;
             }
 
-            var symbol = Symbols.LocalOrParameter(value);
-            if (symbol is null)
+            internal ISymbol Task { get; }
+
+            internal bool Contains(IOperation value, int awaitPosition)
             {
-                return false;
+                value = KnownConditions.SkipConversions(value);
+                if (value.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.CollectionExpressionSyntax)
+                {
+                    // [a, b]: no dedicated operation in the oldest supported Roslyn; its elements are its children.
+                    return value.ChildOperations.Any(e => Contains(e, awaitPosition));
+                }
+
+                switch (value)
+                {
+                    case IArrayCreationOperation { Initializer: { } elements }:
+                        return elements.ElementValues.Any(e => Contains(e, awaitPosition));
+                    case IObjectCreationOperation { Initializer: { } collectionInitializer }:
+                        return collectionInitializer.Initializers.OfType<IInvocationOperation>()
+                            .Any(add => add.Arguments.Any(a => Contains(a.Value, awaitPosition)));
+                }
+
+                var symbol = Symbols.LocalOrParameter(value);
+                if (symbol is null)
+                {
+                    return false;
+                }
+
+                if (SymbolEqualityComparer.Default.Equals(symbol, Task))
+                {
+                    return true;
+                }
+
+                if (!_heldFrom.TryGetValue(symbol, out var from))
+                {
+                    from = HeldFrom(symbol);
+                    _heldFrom[symbol] = from;
+                }
+
+                return from < awaitPosition;
             }
 
-            if (SymbolEqualityComparer.Default.Equals(symbol, task))
+            /// <summary>
+            /// From where a collection local holds the task: its declaration when its initializer lists it, else the
+            /// first <c>Add</c> of it; <see cref="int.MaxValue"/> when never (or when the local is reassigned).
+            /// </summary>
+            private int HeldFrom(ISymbol collection)
             {
-                return true;
-            }
+                if (collection is not ILocalSymbol || Symbols.IsAssignedAfterDeclaration(collection, _body))
+                {
+                    return int.MaxValue;
+                }
 
-            // A collection local: its initializer lists the task, or the task was added to it before the await.
-            if (symbol is not ILocalSymbol || Symbols.IsAssignedAfterDeclaration(symbol, body))
-            {
-                return false;
-            }
+                var declarator = _body.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>()
+                    .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, collection));
+                var initializer = declarator?.GetVariableInitializer()?.Value;
+                _heldFrom[collection] = int.MaxValue;
+                if (initializer is not null && Contains(initializer, int.MaxValue))
+                {
+                    return declarator!.Syntax.SpanStart;
+                }
 
-            var declarator = body.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>()
-                .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, symbol));
-            var initializer = declarator?.GetVariableInitializer()?.Value;
-            if (initializer is not null && ContainsElement(initializer, task, body, awaitPosition))
-            {
-                return true;
+                var add = _body.DescendantsAndSelf().OfType<IInvocationOperation>().FirstOrDefault(call =>
+                    call.TargetMethod.Name == "Add" &&
+                    SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(call.Instance), collection) &&
+                    call.Arguments.Length == 1 &&
+                    SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(call.Arguments[0].Value), Task));
+                return add?.Syntax.SpanStart ?? int.MaxValue;
             }
-
-            return body.DescendantsAndSelf().OfType<IInvocationOperation>().Any(add =>
-                add.Syntax.SpanStart < awaitPosition &&
-                add.TargetMethod.Name == "Add" &&
-                SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(add.Instance), symbol) &&
-                add.Arguments.Length == 1 &&
-                SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(add.Arguments[0].Value), task));
         }
 
         private static bool IsWhenAllOver(IOperation awaitedOperand, ISymbol collection, KnownSymbols known) =>

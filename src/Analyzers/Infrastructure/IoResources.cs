@@ -1,4 +1,6 @@
+using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -24,6 +26,10 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private readonly INamedTypeSymbol? _sslStream;
         private readonly INamedTypeSymbol? _dbConnection;
         private readonly INamedTypeSymbol?[] _wrappers;
+
+        // Per member body: each local's initializer, when it is never reassigned. Weak keys: the operation trees belong
+        // to the compiler's semantic models and go when they go.
+        private readonly ConditionalWeakTable<IOperation, Dictionary<ILocalSymbol, IOperation>> _origins = new();
 
         internal IoResources(Compilation compilation)
         {
@@ -124,7 +130,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         }
 
         /// <summary>A local's value is the expression that initialized it, when it is never reassigned.</summary>
-        private static IOperation Origin(IOperation value)
+        private IOperation Origin(IOperation value)
         {
             value = KnownConditions.SkipConversions(value);
             if (value is not ILocalReferenceOperation { Local: var local })
@@ -132,22 +138,45 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 return value;
             }
 
-            var body = Symbols.FunctionBody(value);
-            var root = body;
+            var root = value;
             while (root.Parent is not null)
             {
                 root = root.Parent;
             }
 
-            if (Symbols.IsAssignedAfterDeclaration(local, root))
+            // Built once per body, then only read.
+            return _origins.GetValue(root, Initializers).TryGetValue(local, out var initializer) ? initializer : value;
+        }
+
+        private static Dictionary<ILocalSymbol, IOperation> Initializers(IOperation root)
+        {
+            var assigned = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            var initializers = new Dictionary<ILocalSymbol, IOperation>(SymbolEqualityComparer.Default);
+            foreach (var operation in root.DescendantsAndSelf())
             {
-                return value;
+                switch (operation)
+                {
+                    case IVariableDeclaratorOperation declarator when declarator.GetVariableInitializer()?.Value is { } initializer:
+                        initializers[declarator.Symbol] = KnownConditions.SkipConversions(initializer);
+                        break;
+                    case IAssignmentOperation assignment when Symbols.LocalOrParameter(assignment.Target) is { } target:
+                        assigned.Add(target);
+                        break;
+                    case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument when Symbols.LocalOrParameter(argument.Value) is { } target:
+                        assigned.Add(target);
+                        break;
+                }
             }
 
-            var declarator = root.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>()
-                .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local));
-            var initializer = declarator?.GetVariableInitializer()?.Value;
-            return initializer is null ? value : KnownConditions.SkipConversions(initializer);
+            foreach (var local in assigned)
+            {
+                if (local is ILocalSymbol reassigned)
+                {
+                    initializers.Remove(reassigned);
+                }
+            }
+
+            return initializers;
         }
 
         private bool IsWrapper(ITypeSymbol? type) => _wrappers.Any(w => DerivesFrom(type, w));

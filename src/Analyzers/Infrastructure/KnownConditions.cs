@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -80,30 +81,53 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
         internal static bool Implies(IOperation condition, bool value, Func<IOperation, bool, bool> atom)
         {
-            condition = SkipConversions(condition);
-            switch (condition)
+            // An explicit stack, not recursion: a condition can chain thousands of && terms.
+            var pending = new Stack<(IOperation Condition, bool Value)>();
+            pending.Push((condition, value));
+            while (pending.Count > 0)
             {
-                case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
-                    return Implies(not.Operand, !value, atom);
-                case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } conjunction when value:
-                    return Implies(conjunction.LeftOperand, true, atom) || Implies(conjunction.RightOperand, true, atom);
-                case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr } disjunction when !value:
-                    return Implies(disjunction.LeftOperand, false, atom) || Implies(disjunction.RightOperand, false, atom);
-                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison
-                    when BoolConstant(comparison.RightOperand) is { } right && IsBool(comparison.LeftOperand):
-                    return Implies(comparison.LeftOperand, (value == right) == (comparison.OperatorKind == BinaryOperatorKind.Equals), atom);
-                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison
-                    when BoolConstant(comparison.LeftOperand) is { } left && IsBool(comparison.RightOperand):
-                    return Implies(comparison.RightOperand, (value == left) == (comparison.OperatorKind == BinaryOperatorKind.Equals), atom);
-                case IIsPatternOperation { Pattern: IConstantPatternOperation constant } pattern
-                    when BoolConstant(constant.Value) is { } expected && IsBool(pattern.Value):
-                    return Implies(pattern.Value, value == expected, atom);
-                case IIsPatternOperation { Pattern: INegatedPatternOperation { Pattern: IConstantPatternOperation constant } } pattern
-                    when BoolConstant(constant.Value) is { } expected && IsBool(pattern.Value):
-                    return Implies(pattern.Value, value != expected, atom);
-                default:
-                    return atom(condition, value);
+                var (current, known) = pending.Pop();
+                current = SkipConversions(current);
+                switch (current)
+                {
+                    case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
+                        pending.Push((not.Operand, !known));
+                        break;
+                    case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } conjunction when known:
+                        pending.Push((conjunction.LeftOperand, true));
+                        pending.Push((conjunction.RightOperand, true));
+                        break;
+                    case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr } disjunction when !known:
+                        pending.Push((disjunction.LeftOperand, false));
+                        pending.Push((disjunction.RightOperand, false));
+                        break;
+                    case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison
+                        when BoolConstant(comparison.RightOperand) is { } right && IsBool(comparison.LeftOperand):
+                        pending.Push((comparison.LeftOperand, (known == right) == (comparison.OperatorKind == BinaryOperatorKind.Equals)));
+                        break;
+                    case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison
+                        when BoolConstant(comparison.LeftOperand) is { } left && IsBool(comparison.RightOperand):
+                        pending.Push((comparison.RightOperand, (known == left) == (comparison.OperatorKind == BinaryOperatorKind.Equals)));
+                        break;
+                    case IIsPatternOperation { Pattern: IConstantPatternOperation constant } pattern
+                        when BoolConstant(constant.Value) is { } expected && IsBool(pattern.Value):
+                        pending.Push((pattern.Value, known == expected));
+                        break;
+                    case IIsPatternOperation { Pattern: INegatedPatternOperation { Pattern: IConstantPatternOperation constant } } pattern
+                        when BoolConstant(constant.Value) is { } expected && IsBool(pattern.Value):
+                        pending.Push((pattern.Value, known != expected));
+                        break;
+                    default:
+                        if (atom(current, known))
+                        {
+                            return true;
+                        }
+
+                        break;
+                }
             }
+
+            return false;
         }
 
         internal static IOperation SkipConversions(IOperation operation)
@@ -140,8 +164,17 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 {
                     facts.Add(new Fact(guard.Condition, false));
                 }
+
+                // while (!t.IsCompleted) { … } with no break: after it, the condition is false.
+                if (statement is IWhileLoopOperation { ConditionIsUntil: false, Condition: { } condition } loop && !Breaks(loop))
+                {
+                    facts.Add(new Fact(condition, false));
+                }
             }
         }
+
+        private static bool Breaks(ILoopOperation loop) =>
+            loop.Body.DescendantsAndSelf().OfType<IBranchOperation>().Any(b => b.BranchKind == BranchKind.Break && SymbolEqualityComparer.Default.Equals(b.Target, loop.ExitLabel));
 
         private static bool? BoolConstant(IOperation operation) =>
             operation.ConstantValue is { HasValue: true, Value: bool constant } ? constant : null;

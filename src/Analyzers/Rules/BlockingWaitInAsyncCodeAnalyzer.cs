@@ -53,8 +53,10 @@ namespace AsyncGuard.Analyzers.Rules
         private static void AnalyzeResult(OperationAnalysisContext context, KnownSymbols known)
         {
             var reference = (IPropertyReferenceOperation)context.Operation;
+            // Declared by Task<T> or ValueTask<T> themselves: a type deriving from Task<T> may hide Result with its own.
             if (reference.Property is not { Name: "Result", IsStatic: false } property || reference.Instance is null ||
-                !IsTaskOrValueTask(property.ContainingType, known))
+                !(SymbolEqualityComparer.Default.Equals(property.ContainingType.OriginalDefinition, known.TaskOfT) ||
+                  SymbolEqualityComparer.Default.Equals(property.ContainingType.OriginalDefinition, known.ValueTaskOfT)))
             {
                 return;
             }
@@ -137,7 +139,7 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             var properties = ImmutableDictionary<string, string?>.Empty;
-            if (fix is not null)
+            if (fix is not null && !IsInConditionalAccess(blocking.Syntax))
             {
                 properties = properties.Add(PropertyKeys.FixKind, fix);
                 if (AwaitStyle.UsesConfigureAwaitFalse(body))
@@ -156,6 +158,20 @@ namespace AsyncGuard.Analyzers.Rules
                 (parameter.Type.SpecialType == SpecialType.System_Int32 && a.Value.ConstantValue is { HasValue: true, Value: 0 } ||
                  SymbolEqualityComparer.Default.Equals(parameter.Type, known.TimeSpan) &&
                  KnownConditions.SkipConversions(a.Value) is IFieldReferenceOperation { Field: { Name: "Zero", IsStatic: true } }));
+
+        /// <summary>Part of <c>a?.b…</c>: an await cannot be written inside the chain (<c>t?.Wait()</c>).</summary>
+        internal static bool IsInConditionalAccess(SyntaxNode node)
+        {
+            for (var current = node; current.Parent is ExpressionSyntax parent; current = parent)
+            {
+                if (parent is ConditionalAccessExpressionSyntax conditional && conditional.WhenNotNull == current)
+                {
+                    return true;
+                }
+            }
+
+            return node is InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax } or MemberBindingExpressionSyntax;
+        }
 
         private static bool IsInNameOf(IOperation operation)
         {

@@ -157,21 +157,30 @@ namespace AsyncGuard.Analyzers.Rules
                 return;
             }
 
-            var properties = ImmutableDictionary<string, string?>.Empty
-                .Add(PropertyKeys.FixKind, found.Shape == CounterpartShape.Memory ? MemoryFix : CallFix)
-                .Add(CounterpartKey, found.Method.Name);
-            var tokenParameter = found.TokenParameter(known);
-            if (tokenParameter is not null && token is not null)
+            var properties = ImmutableDictionary<string, string?>.Empty;
+            var named = syntax.ArgumentList.Arguments.Any(a => a.NameColon is not null);
+            // No fix inside a?.b() chains: an await cannot go there.
+            if (!BlockingWaitInAsyncCodeAnalyzer.IsInConditionalAccess(syntax))
             {
-                properties = properties.Add(PropertyKeys.CancellationToken, token);
-                if (syntax.ArgumentList.Arguments.Any(a => a.NameColon is not null))
+                properties = properties
+                    .Add(PropertyKeys.FixKind, found.Shape == CounterpartShape.Memory ? MemoryFix : CallFix)
+                    .Add(CounterpartKey, found.Method.Name);
+            }
+
+            var tokenParameter = found.TokenParameter(known);
+            var tokenExpression = tokenParameter is null ? null : token ?? (found.TokenRequired ? "default" : null);
+            if (tokenParameter is not null && tokenExpression is not null)
+            {
+                properties = properties.Add(PropertyKeys.CancellationToken, tokenExpression);
+
+                // Positional only where the token lands on the token parameter: optional parameters between the last
+                // argument and the token (JsonSerializer.DeserializeAsync(stream, options, token)) need a name.
+                var arguments = found.Shape == CounterpartShape.Memory ? 1 : syntax.ArgumentList.Arguments.Count;
+                var reduced = found.Method.ReducedFrom is not null || !found.Method.IsExtensionMethod ? 0 : 1;
+                if (named || tokenParameter.Ordinal - reduced != arguments)
                 {
                     properties = properties.Add(TokenNameKey, tokenParameter.Name);
                 }
-            }
-            else if (found.TokenRequired)
-            {
-                properties = properties.Add(PropertyKeys.CancellationToken, "default");
             }
 
             if (AwaitStyle.UsesConfigureAwaitFalse(Symbols.FunctionBody(invocation)))
@@ -246,7 +255,8 @@ namespace AsyncGuard.Analyzers.Rules
         {
             var known = state.Known;
             var type = method.ContainingType;
-            if (Awaitables.IsTaskLike(type, known) ||
+            // XmlReader/XmlWriter: their async methods throw unless the settings asked for async, which is not visible here.
+            if (Awaitables.IsTaskLike(type, known) || IsXmlReaderOrWriter(type) ||
                 SymbolEqualityComparer.Default.Equals(type, known.Thread) ||
                 SymbolEqualityComparer.Default.Equals(type, known.CancellationTokenSource) ||
                 IsTestAssertion(type))
@@ -272,6 +282,19 @@ namespace AsyncGuard.Analyzers.Rules
             return false;
         }
 
+        private static bool IsXmlReaderOrWriter(INamedTypeSymbol type)
+        {
+            for (var current = type; current is not null; current = current.BaseType)
+            {
+                if (current.Name is "XmlReader" or "XmlWriter" && Namespace(current) == "System.Xml")
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         private static bool IsTestAssertion(INamedTypeSymbol type) =>
             type.Name is "Assert" or "CollectionAssert" or "StringAssert" &&
             TestFrameworkNamespaces.Any(ns => Namespace(type).StartsWith(ns, StringComparison.Ordinal));
@@ -290,10 +313,17 @@ namespace AsyncGuard.Analyzers.Rules
                 return false;
             }
 
+            // The counterpart itself, an override of it, or a sibling overload (ReadAsync(Memory) calling Read, where the
+            // fix would call ReadAsync(byte[], …), which in turn calls ReadAsync(Memory)).
             var target = (counterpart.ReducedFrom ?? counterpart).OriginalDefinition;
-            for (var method = containingSymbol as IMethodSymbol; method is not null; method = method.OverriddenMethod)
+            if (containingSymbol is not IMethodSymbol containing || containing.Name != target.Name)
             {
-                if (SymbolEqualityComparer.Default.Equals(method.OriginalDefinition, target))
+                return false;
+            }
+
+            for (var type = containing.ContainingType; type is not null; type = type.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, target.ContainingType.OriginalDefinition))
                 {
                     return true;
                 }
