@@ -82,7 +82,17 @@ namespace AsyncGuard
         /// Waits for <paramref name="task"/> for at most <paramref name="timeout"/>. The value task is consumed here (once);
         /// the result is a <see cref="Task"/> because the wait needs one.
         /// </summary>
-        /// <inheritdoc cref="WithTimeout(Task, TimeSpan, CancellationToken)"/>
+        /// <param name="task">The value task to wait for. It is not cancelled when the wait ends early: it keeps running.</param>
+        /// <param name="timeout">
+        /// How long to wait; <see cref="Timeout.InfiniteTimeSpan"/> for no timeout; <see cref="TimeSpan.Zero"/> does not wait.
+        /// </param>
+        /// <param name="cancellationToken">Ends the wait early; it does not cancel <paramref name="task"/>.</param>
+        /// <inheritdoc cref="WithTimeout(Task, TimeSpan, CancellationToken)" path="/returns"/>
+        /// <inheritdoc cref="WithTimeout(Task, TimeSpan, CancellationToken)" path="/remarks"/>
+        /// <exception cref="ArgumentOutOfRangeException">
+        /// <paramref name="timeout"/> is negative and not <see cref="Timeout.InfiniteTimeSpan"/>, or longer than
+        /// <see cref="int.MaxValue"/> milliseconds. The value task is then not consumed.
+        /// </exception>
         public static Task WithTimeout(this ValueTask task, TimeSpan timeout, CancellationToken cancellationToken = default)
         {
             CheckTimeout(timeout, allowZero: true);
@@ -93,7 +103,17 @@ namespace AsyncGuard
         /// Waits for <paramref name="task"/> for at most <paramref name="timeout"/>. The value task is consumed here (once);
         /// the result is a <see cref="Task{TResult}"/> because the wait needs one.
         /// </summary>
-        /// <inheritdoc cref="WithTimeout(Task, TimeSpan, CancellationToken)"/>
+        /// <param name="task">The value task to wait for. It is not cancelled when the wait ends early: it keeps running.</param>
+        /// <param name="timeout">
+        /// How long to wait; <see cref="Timeout.InfiniteTimeSpan"/> for no timeout; <see cref="TimeSpan.Zero"/> does not wait.
+        /// </param>
+        /// <param name="cancellationToken">Ends the wait early; it does not cancel <paramref name="task"/>.</param>
+        /// <inheritdoc cref="WithTimeout(Task, TimeSpan, CancellationToken)" path="/returns"/>
+        /// <inheritdoc cref="WithTimeout(Task, TimeSpan, CancellationToken)" path="/remarks"/>
+        /// <exception cref="ArgumentOutOfRangeException">
+        /// <paramref name="timeout"/> is negative and not <see cref="Timeout.InfiniteTimeSpan"/>, or longer than
+        /// <see cref="int.MaxValue"/> milliseconds. The value task is then not consumed.
+        /// </exception>
         public static Task<TResult> WithTimeout<TResult>(this ValueTask<TResult> task, TimeSpan timeout, CancellationToken cancellationToken = default)
         {
             CheckTimeout(timeout, allowZero: true);
