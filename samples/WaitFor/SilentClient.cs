@@ -17,10 +17,10 @@ namespace WaitFor
         public static async Task<int> ReadReplyUnboundedAsync(IPEndPoint server)
         {
             using var client = new TcpClient();
-            await client.ConnectAsync(server.Address, server.Port); // unbounded wait: AG0030 will flag this
+            await client.ConnectAsync(server.Address, server.Port); // flagged: AG0030 (an unbounded wait)
             var stream = client.GetStream();
             var buffer = new byte[1];
-            return await stream.ReadAsync(buffer); // unbounded wait: AG0030 will flag this
+            return await stream.ReadAsync(buffer); // flagged: AG0030 (an unbounded wait)
         }
 
         /// <summary>

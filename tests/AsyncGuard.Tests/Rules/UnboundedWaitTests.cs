@@ -186,6 +186,60 @@ namespace AsyncGuard.Tests.Rules
             CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedWaitFixer.WrapKey,
         }.RunAsync();
 
+        /// <summary>netstandard2.0 has no Task.WaitAsync: the wrap uses the helper library's WithTimeout (here its shape).</summary>
+        [Fact]
+        public Task WithoutWaitAsync_TheHelperWraps() => new Verify.Test
+        {
+            ReferenceAssemblies = ReferenceAssemblies.NetStandard.NetStandard20,
+            TestCode = """
+                using System;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                namespace AsyncGuard
+                {
+                    static class Timeouts
+                    {
+                        public static Task<T> WithTimeout<T>(this Task<T> task, TimeSpan timeout, CancellationToken cancellationToken = default) => task;
+                    }
+                }
+
+                class C
+                {
+                    async Task<int> Run(Action<TaskCompletionSource<int>> register)
+                    {
+                        var reply = new TaskCompletionSource<int>();
+                        register(reply);
+                        return await [|reply.Task|];
+                    }
+                }
+                """,
+            FixedCode = """
+                using System;
+                using System.Threading;
+                using System.Threading.Tasks;
+                using AsyncGuard;
+
+                namespace AsyncGuard
+                {
+                    static class Timeouts
+                    {
+                        public static Task<T> WithTimeout<T>(this Task<T> task, TimeSpan timeout, CancellationToken cancellationToken = default) => task;
+                    }
+                }
+
+                class C
+                {
+                    async Task<int> Run(Action<TaskCompletionSource<int>> register)
+                    {
+                        var reply = new TaskCompletionSource<int>();
+                        register(reply);
+                        return await reply.Task.WithTimeout(TimeSpan.FromSeconds(30));
+                    }
+                }
+                """,
+        }.RunAsync();
+
         [Fact]
         public Task ConfiguredListsAndTimeout() => new Verify.Test
         {

@@ -79,6 +79,60 @@ namespace AsyncGuard.Tests.Rules
             }
             """);
 
+        /// <summary>netstandard2.0 has no Task.WaitAsync: the fix uses the helper library's WithTimeout (here its shape).</summary>
+        [Fact]
+        public Task WithoutWaitAsync_TheHelperIsUsed() => new Verify.Test
+        {
+            ReferenceAssemblies = ReferenceAssemblies.NetStandard.NetStandard20,
+            TestCode = Helper + """
+                class C
+                {
+                    async Task<bool> Run(Task op)
+                    {
+                        if (await [|Task.WhenAny(op, Task.Delay(250))|] == op)
+                        {
+                            return true;
+                        }
+
+                        return false;
+                    }
+                }
+                """,
+            FixedCode = Helper.Replace("using System.Threading.Tasks;\n", "using System.Threading.Tasks;\nusing AsyncGuard;\n") + """
+                class C
+                {
+                    async Task<bool> Run(Task op)
+                    {
+                        try
+                        {
+                            await op.WithTimeout(TimeSpan.FromMilliseconds(250));
+                            return true;
+                        }
+                        catch (TimeoutException)
+                        {
+                        }
+
+                        return false;
+                    }
+                }
+                """,
+        }.RunAsync();
+
+        private const string Helper = """
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            namespace AsyncGuard
+            {
+                static class Timeouts
+                {
+                    public static Task WithTimeout(this Task task, TimeSpan timeout, CancellationToken cancellationToken = default) => task;
+                }
+            }
+
+            """;
+
         [Fact]
         public Task OtherShapes_AreFlaggedWithoutFix()
         {
