@@ -49,6 +49,27 @@ namespace AsyncGuard.CodeFixes
             }
         }
 
+        /// <summary>A new parameter breaks every place that uses the method as a delegate (<c>Func&lt;Task&gt; f = LoadAsync;</c>).</summary>
+        private protected override async Task<IEnumerable<FixAction>> GetActionsAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
+        {
+            var actions = GetActions(diagnostic).ToList();
+            if (!actions.Any(a => a.EquivalenceKey == AddParameterKey))
+            {
+                return actions;
+            }
+
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            var method = root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<MethodDeclarationSyntax>();
+            if (method is null || model?.GetDeclaredSymbol(method, cancellationToken) is not { } symbol ||
+                await AsyncSignature.IsUsedAsDelegateAsync(document.Project.Solution, symbol, cancellationToken).ConfigureAwait(false))
+            {
+                actions.RemoveAll(a => a.EquivalenceKey == AddParameterKey);
+            }
+
+            return actions;
+        }
+
         private protected override Task ApplyAsync(DocumentFix fix, Diagnostic diagnostic, string equivalenceKey, CancellationToken cancellationToken)
         {
             var properties = diagnostic.Properties;

@@ -186,6 +186,28 @@ namespace AsyncGuard.Tests.Rules
             CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedWaitFixer.WrapKey,
         }.RunAsync();
 
+        [Fact]
+        public Task MethodUsedAsADelegate_GetsNoNewParameter() => new Verify.Test
+        {
+            TestCode = Usings + """
+                class C
+                {
+                    public async Task<int> NextAsync(ChannelReader<int> reader) => await [|reader.ReadAsync()|];
+
+                    Func<ChannelReader<int>, Task<int>> Next => NextAsync;
+                }
+                """,
+            FixedCode = Usings + """
+                class C
+                {
+                    public async Task<int> NextAsync(ChannelReader<int> reader) => await [|reader.ReadAsync()|];
+
+                    Func<ChannelReader<int>, Task<int>> Next => NextAsync;
+                }
+                """,
+            CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedWaitFixer.AddParameterKey,
+        }.RunAsync();
+
         /// <summary>netstandard2.0 has no Task.WaitAsync: the wrap uses the helper library's WithTimeout (here its shape).</summary>
         [Fact]
         public Task WithoutWaitAsync_TheHelperWraps() => new Verify.Test
