@@ -101,6 +101,9 @@ namespace AsyncGuard.CodeFixes
 
         /// <summary>Methods that were given a new <c>CancellationToken</c> parameter, with its name: added once per method.</summary>
         internal Dictionary<SyntaxNode, string> TokenParametersAdded { get; } = new();
+
+        /// <summary>Names of locals a fix of this run introduced, per member: a second fix there picks another.</summary>
+        internal Dictionary<SyntaxNode, HashSet<string>> ReservedNames { get; } = new();
     }
 
     /// <summary>A code action a fixer offers: its title, and a stable, non-localised key that Fix All groups by.</summary>

@@ -189,6 +189,7 @@ namespace AsyncGuard.CodeFixes
             private readonly ExpressionSyntax _selector;
             private readonly bool _forwardToken;
             private readonly bool _hasResult;
+            private readonly TypeSyntax? _tokenType;
 
             internal Shape(DocumentFix fix, ExpressionSyntax source, ExpressionSyntax selector, string limit, string? token, bool forwardToken, bool hasResult, int position)
             {
@@ -198,9 +199,25 @@ namespace AsyncGuard.CodeFixes
                 Token = token;
                 _forwardToken = forwardToken;
                 _hasResult = hasResult;
-                TokenName = FreeName(fix.Model, position, "cancellationToken", "ct", "elementToken");
-                ThrottleName = FreeName(fix.Model, position, "throttle", "fanOutThrottle", "elementThrottle");
+                // Names free at the fan-out, and not taken by another fix of this run in the same member (Fix All).
+                var member = selector.FirstAncestorOrSelf<MemberDeclarationSyntax>() ?? (SyntaxNode)selector.SyntaxTree.GetRoot();
+                if (!fix.ReservedNames.TryGetValue(member, out var reserved))
+                {
+                    reserved = new HashSet<string>(System.StringComparer.Ordinal);
+                    fix.ReservedNames[member] = reserved;
+                }
+
+                var used = new HashSet<string>(selector.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText), System.StringComparer.Ordinal);
+                TokenName = FreeName(fix.Model, position, used, "cancellationToken", "ct", "elementToken");
+                ElementName = FreeName(fix.Model, position, used, "item", "element", "value");
+                ThrottleName = FreeName(fix.Model, position, reserved, "throttle", "fanOutThrottle", "elementThrottle", "throttle2", "throttle3");
+                reserved.Add(ThrottleName);
+                _tokenType = fix.Model.Compilation.GetBestType("System.Threading.CancellationToken") is { } tokenType
+                    ? fix.Names.TypeAt(fix.Model, position, tokenType)
+                    : null;
             }
+
+            internal string ElementName { get; }
 
             internal ExpressionSyntax Source { get; }
 
@@ -265,14 +282,26 @@ namespace AsyncGuard.CodeFixes
                 var release = SyntaxFactory.ExpressionStatement(SyntaxFactory.InvocationExpression(
                     SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, SyntaxFactory.IdentifierName(ThrottleName), SyntaxFactory.IdentifierName("Release"))));
                 var guarded = SyntaxFactory.TryStatement(SyntaxFactory.Block(work), default, SyntaxFactory.FinallyClause(SyntaxFactory.Block(release)));
-                return SyntaxFactory.SimpleLambdaExpression(parameter, SyntaxFactory.Block(wait, guarded))
-                    .WithAsyncKeyword(SyntaxFactory.Token(SyntaxKind.AsyncKeyword).WithTrailingTrivia(SyntaxFactory.Space));
+                var throttledBody = SyntaxFactory.Block(wait, guarded);
+                var asyncKeyword = SyntaxFactory.Token(SyntaxKind.AsyncKeyword).WithTrailingTrivia(SyntaxFactory.Space);
+
+                // A typed parameter (`(string u) => …`) needs the parenthesized form.
+                return parameter.Type is null
+                    ? SyntaxFactory.SimpleLambdaExpression(parameter, throttledBody).WithAsyncKeyword(asyncKeyword)
+                    : SyntaxFactory.ParenthesizedLambdaExpression(SyntaxFactory.ParameterList(SyntaxFactory.SingletonSeparatedList(parameter)), throttledBody).WithAsyncKeyword(asyncKeyword);
             }
 
             internal LambdaExpressionSyntax TokenLambda(ParameterSyntax parameter, CSharpSyntaxNode body, bool isAsync)
             {
+                // Lambda parameters are typed all or none.
+                var token = SyntaxFactory.Parameter(SyntaxFactory.Identifier(TokenName));
+                if (parameter.Type is not null && _tokenType is not null)
+                {
+                    token = token.WithType(_tokenType.WithTrailingTrivia(SyntaxFactory.Space));
+                }
+
                 var lambda = SyntaxFactory.ParenthesizedLambdaExpression(
-                    SyntaxFactory.ParameterList(SyntaxFactory.SeparatedList(new[] { parameter, SyntaxFactory.Parameter(SyntaxFactory.Identifier(TokenName)) })),
+                    SyntaxFactory.ParameterList(SyntaxFactory.SeparatedList(new[] { parameter, token })),
                     body.WithoutTrivia());
                 return isAsync ? lambda.WithAsyncKeyword(SyntaxFactory.Token(SyntaxKind.AsyncKeyword).WithTrailingTrivia(SyntaxFactory.Space)) : lambda;
             }
@@ -287,9 +316,9 @@ namespace AsyncGuard.CodeFixes
                     case ParenthesizedLambdaExpressionSyntax { AsyncKeyword.RawKind: 0, ExpressionBody: InvocationExpressionSyntax call, ParameterList.Parameters.Count: 1 } lambda:
                         return (lambda.ParameterList.Parameters[0].WithoutTrivia(), call.WithoutTrivia());
                     case IdentifierNameSyntax or MemberAccessExpressionSyntax or GenericNameSyntax:
-                        return (SyntaxFactory.Parameter(SyntaxFactory.Identifier("item")), SyntaxFactory.InvocationExpression(
+                        return (SyntaxFactory.Parameter(SyntaxFactory.Identifier(ElementName)), SyntaxFactory.InvocationExpression(
                             _selector.WithoutTrivia(),
-                            SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.IdentifierName("item"))))));
+                            SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.IdentifierName(ElementName))))));
                     default:
                         return null;
                 }
@@ -309,8 +338,8 @@ namespace AsyncGuard.CodeFixes
             private ExpressionSyntax ForwardToken(InvocationExpressionSyntax call) =>
                 _forwardToken ? call.WithArgumentList(Rewrite.AppendArgument(call.ArgumentList, SyntaxFactory.IdentifierName(TokenName))) : call;
 
-            private static string FreeName(SemanticModel model, int position, params string[] candidates) =>
-                candidates.FirstOrDefault(c => model.LookupSymbols(position, name: c).IsEmpty) ?? candidates[candidates.Length - 1] + "1";
+            private static string FreeName(SemanticModel model, int position, HashSet<string> taken, params string[] candidates) =>
+                candidates.FirstOrDefault(c => !taken.Contains(c) && model.LookupSymbols(position, name: c).IsEmpty) ?? candidates[candidates.Length - 1] + "1";
         }
     }
 }

@@ -97,7 +97,9 @@ namespace AsyncGuard.CodeFixes
                         break;
                     }
 
-                    var name = method.ParameterList.Parameters.Any(p => p.Identifier.ValueText == "cancellationToken") ? "ct" : "cancellationToken";
+                    // A name nothing in the method uses yet (parameters, locals, lambda parameters).
+                    var used = new HashSet<string>(method.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText));
+                    var name = new[] { "cancellationToken", "ct", "token", "waitToken" }.FirstOrDefault(n => !used.Contains(n)) ?? "cancellationToken1";
                     fix.TokenParametersAdded[method] = name;
                     var parameter = SyntaxFactory.Parameter(SyntaxFactory.Identifier(name))
                         .WithType(fix.Names.TypeAt(fix.Model, method.SpanStart, tokenType).WithTrailingTrivia(SyntaxFactory.Space))

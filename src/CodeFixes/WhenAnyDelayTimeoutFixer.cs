@@ -97,9 +97,12 @@ namespace AsyncGuard.CodeFixes
                 return arguments.Select(a => a.Expression).ToList();
             }
 
-            return arguments.Count == 1 && arguments[0].Expression is ImplicitArrayCreationExpressionSyntax { Initializer.Expressions: var elements }
-                ? elements.ToList()
-                : null;
+            return arguments.Count == 1 ? arguments[0].Expression switch
+            {
+                ImplicitArrayCreationExpressionSyntax { Initializer.Expressions: var elements } => elements.ToList(),
+                ArrayCreationExpressionSyntax { Initializer.Expressions: var elements } => elements.ToList(),
+                _ => null,
+            } : null;
         }
 
         private static IEnumerable<StatementSyntax> Statements(StatementSyntax? branch) => branch switch

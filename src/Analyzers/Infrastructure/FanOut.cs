@@ -228,6 +228,9 @@ namespace AsyncGuard.Analyzers.Infrastructure
                            Awaitables.IsTaskLike(lambda.ReturnType, _known);
                 case IInvocationOperation { TargetMethod.Name: "AsTask", Instance: { } inner }:
                     return StartsIoTask(inner);
+                // A task that already exists (r.Completion, p.Task, a local): reading it starts nothing.
+                case IPropertyReferenceOperation or IFieldReferenceOperation or ILocalReferenceOperation or IParameterReferenceOperation:
+                    return false;
                 default:
                     return true;
             }

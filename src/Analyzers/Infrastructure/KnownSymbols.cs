@@ -1,4 +1,7 @@
+using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis;
 
 namespace AsyncGuard.Analyzers.Infrastructure
@@ -80,6 +83,17 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 .SelectMany(n => n.GetTypeMembers())
                 .SelectMany(t => t.GetMembers(extensionMethod))
                 .Any(m => m is IMethodSymbol { IsExtensionMethod: true, DeclaredAccessibility: Accessibility.Public });
+
+        /// <summary>
+        /// The <c>CancellationTokenSource</c> and <c>HttpContext</c> locals declared in a member body, collected once per
+        /// body (weakly keyed: the operation trees belong to the compiler's semantic models).
+        /// </summary>
+        internal IReadOnlyList<IVariableDeclaratorOperation> TokenSourceDeclarators(IOperation root) =>
+            _tokenSourceDeclarators.GetValue(root, body => body.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>()
+                .Where(d => SymbolEqualityComparer.Default.Equals(d.Symbol.Type, CancellationTokenSource) || SymbolEqualityComparer.Default.Equals(d.Symbol.Type, HttpContext))
+                .ToList());
+
+        private readonly ConditionalWeakTable<IOperation, List<IVariableDeclaratorOperation>> _tokenSourceDeclarators = new();
 
         internal bool IsCancellationToken(ITypeSymbol? type) =>
             CancellationToken is not null && SymbolEqualityComparer.Default.Equals(type, CancellationToken);

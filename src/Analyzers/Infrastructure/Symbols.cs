@@ -38,6 +38,15 @@ namespace AsyncGuard.Analyzers.Infrastructure
             return current;
         }
 
+        /// <summary>The parents of <paramref name="operation"/> up to (not including) <paramref name="stop"/>.</summary>
+        internal static System.Collections.Generic.IEnumerable<IOperation> Ancestors(this IOperation operation, IOperation stop)
+        {
+            for (var current = operation.Parent; current is not null && current != stop; current = current.Parent)
+            {
+                yield return current;
+            }
+        }
+
         /// <summary>Whether <paramref name="operation"/> belongs to the function whose body is <paramref name="body"/>, not to a lambda inside it.</summary>
         internal static bool IsInSameFunction(IOperation operation, IOperation body)
         {

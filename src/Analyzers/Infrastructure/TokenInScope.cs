@@ -29,6 +29,13 @@ namespace AsyncGuard.Analyzers.Infrastructure
             var functions = EnclosingFunctions(operation, containingSymbol);
             var locals = VisibleLocals(operation, model, position, known, cancellationToken);
 
+            // A static lambda or local function cannot capture the locals around it.
+            var staticFunction = functions.FirstOrDefault(f => f.IsStatic && f.MethodKind is MethodKind.AnonymousFunction or MethodKind.LocalFunction);
+            if (staticFunction is not null)
+            {
+                locals = locals.Where(l => IsDeclaredWithin(l.Local, staticFunction)).ToList();
+            }
+
             var sources = locals.Where(l => SymbolEqualityComparer.Default.Equals(l.Local.Type, known.CancellationTokenSource)).ToList();
             var linked = sources.Where(s => s.IsLinkedSource).ToList();
             if (linked.Count > 1)
@@ -141,14 +148,10 @@ namespace AsyncGuard.Analyzers.Infrastructure
             }
 
             var result = new List<VisibleLocal>();
-            foreach (var declarator in root.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>())
+            foreach (var declarator in known.TokenSourceDeclarators(root))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                // Only token sources and HTTP contexts matter; the type test is cheap, the name lookup is not.
-                var type = declarator.Symbol.Type;
-                if (declarator.Syntax.SpanStart >= position ||
-                    !(SymbolEqualityComparer.Default.Equals(type, known.CancellationTokenSource) || SymbolEqualityComparer.Default.Equals(type, known.HttpContext)) ||
-                    !BindsTo(model, position, declarator.Symbol))
+                if (declarator.Syntax.SpanStart >= position || !BindsTo(model, position, declarator.Symbol))
                 {
                     continue;
                 }
@@ -164,6 +167,24 @@ namespace AsyncGuard.Analyzers.Infrastructure
             }
 
             return result;
+        }
+
+        private static bool IsDeclaredWithin(ILocalSymbol local, IMethodSymbol function)
+        {
+            for (var owner = local.ContainingSymbol; owner is not null; owner = owner.ContainingSymbol)
+            {
+                if (SymbolEqualityComparer.Default.Equals(owner, function))
+                {
+                    return true;
+                }
+
+                if (owner is not IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
+                {
+                    return false;
+                }
+            }
+
+            return false;
         }
 
         private static bool BindsTo(SemanticModel model, int position, ISymbol symbol)

@@ -56,8 +56,14 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 return null;
             }
 
+            // Outside any type (an assembly attribute's argument) there is nothing to forward a token from.
+            if ((within as INamedTypeSymbol ?? within.ContainingType) is not { } type)
+            {
+                return null;
+            }
+
             var overload = _withToken.GetOrAdd(method.OriginalDefinition, FindOverload);
-            if (overload is null || !_known.Compilation.IsSymbolAccessibleWithin(overload, within as INamedTypeSymbol ?? within.ContainingType))
+            if (overload is null || !_known.Compilation.IsSymbolAccessibleWithin(overload, type))
             {
                 return null;
             }

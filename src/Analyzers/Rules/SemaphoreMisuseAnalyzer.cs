@@ -82,9 +82,10 @@ namespace AsyncGuard.Analyzers.Rules
                 return;
             }
 
-            if (block.Parent is ITryOperation tryOperation && tryOperation.Body == block && Releases(tryOperation.Finally, semaphore))
+            // Only a finally that releases unconditionally: `if (taken) s.Release();` is the correct "taken flag" pattern.
+            if (block.Parent is ITryOperation tryOperation && tryOperation.Body == block && ReleasesUnconditionally(tryOperation.Finally, semaphore))
             {
-                var movable = block.Operations[0] == statement && tryOperation.Catches.IsEmpty;
+                var movable = block.Operations[0] == statement && tryOperation.Catches.IsEmpty && tryOperation.Parent is IBlockOperation;
                 Report(context, acquire, AcquireInsideTry, movable ? MoveAcquireFix : null);
             }
         }
@@ -155,9 +156,14 @@ namespace AsyncGuard.Analyzers.Rules
             return false;
         }
 
-        private static bool Releases(IOperation? region, ISymbol semaphore) =>
+        internal static bool Releases(IOperation? region, ISymbol semaphore) =>
             region is not null && region.DescendantsAndSelf().OfType<IInvocationOperation>().Any(call =>
                 call.TargetMethod.Name == "Release" && SymbolEqualityComparer.Default.Equals(SemaphoreIdentity.Of(call.Instance), semaphore));
+
+        private static bool ReleasesUnconditionally(IBlockOperation? region, ISymbol semaphore) =>
+            region is not null && region.DescendantsAndSelf().OfType<IInvocationOperation>().Any(call =>
+                call.TargetMethod.Name == "Release" && SymbolEqualityComparer.Default.Equals(SemaphoreIdentity.Of(call.Instance), semaphore) &&
+                !call.Ancestors(region).Any(a => a is IConditionalOperation or ILoopOperation or ISwitchOperation or ITryOperation or IAnonymousFunctionOperation or ILocalFunctionOperation or IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr } or IConditionalAccessOperation));
 
         private static IInvocationOperation? AcquireIn(IOperation region, ISymbol semaphore) =>
             region.DescendantsAndSelf().OfType<IInvocationOperation>().FirstOrDefault(call =>
@@ -168,16 +174,30 @@ namespace AsyncGuard.Analyzers.Rules
                 IReturnOperation or IBranchOperation or IDynamicInvocationOperation or IDynamicMemberReferenceOperation or
                 IArrayElementReferenceOperation or IPropertyReferenceOperation or IConversionOperation { IsImplicit: false });
 
+        /// <summary>Locals or local functions declared between that code after the release uses: moving them into a try hides them.</summary>
         private static bool DeclaresLocalsUsedAfter(System.Collections.Generic.List<IOperation> between, System.Collections.Generic.IEnumerable<IOperation> after)
         {
-            var declared = between.SelectMany(s => s.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>()).Select(d => d.Symbol).ToList();
+            var declared = between.SelectMany(s => s.DescendantsAndSelf())
+                .Select(o => o switch
+                {
+                    IVariableDeclaratorOperation declarator => (ISymbol)declarator.Symbol,
+                    ILocalFunctionOperation function => function.Symbol,
+                    _ => null,
+                })
+                .Where(symbol => symbol is not null)
+                .ToList();
             if (declared.Count == 0)
             {
                 return false;
             }
 
-            return after.SelectMany(s => s.DescendantsAndSelf().OfType<ILocalReferenceOperation>())
-                .Any(r => declared.Contains(r.Local, SymbolEqualityComparer.Default));
+            return after.SelectMany(s => s.DescendantsAndSelf()).Any(o => o switch
+            {
+                ILocalReferenceOperation local => declared.Contains(local.Local, SymbolEqualityComparer.Default),
+                IInvocationOperation call => declared.Contains(call.TargetMethod.OriginalDefinition, SymbolEqualityComparer.Default),
+                IMethodReferenceOperation reference => declared.Contains(reference.Method.OriginalDefinition, SymbolEqualityComparer.Default),
+                _ => false,
+            });
         }
 
         private static void Report(OperationAnalysisContext context, IOperation at, string reason, string? fix, Location? related = null)

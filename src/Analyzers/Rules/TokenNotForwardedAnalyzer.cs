@@ -49,7 +49,7 @@ namespace AsyncGuard.Analyzers.Rules
                 start.RegisterOperationAction(c => AnalyzeInvocation(c, known, overloads), OperationKind.Invocation);
                 if (asyncEnumerable is not null)
                 {
-                    start.RegisterOperationAction(c => AnalyzeAwaitForEach(c, known, asyncEnumerable), OperationKind.Loop);
+                    start.RegisterOperationAction(c => AnalyzeAwaitForEach(c, known, asyncEnumerable, overloads), OperationKind.Loop);
                 }
             });
         }
@@ -57,7 +57,7 @@ namespace AsyncGuard.Analyzers.Rules
         private static void AnalyzeInvocation(OperationAnalysisContext context, KnownSymbols known, TokenOverloads overloads)
         {
             var call = (IInvocationOperation)context.Operation;
-            if (call.Syntax is not InvocationExpressionSyntax syntax || IsCleanup(call, context.ContainingSymbol))
+            if (call.Syntax is not InvocationExpressionSyntax syntax || IsCleanup(call, context.ContainingSymbol) || IsInRegisterCallback(call, known))
             {
                 return;
             }
@@ -104,7 +104,7 @@ namespace AsyncGuard.Analyzers.Rules
         }
 
         /// <summary><c>await foreach (var x in source)</c> over an <c>IAsyncEnumerable&lt;T&gt;</c> that is not given the token.</summary>
-        private static void AnalyzeAwaitForEach(OperationAnalysisContext context, KnownSymbols known, INamedTypeSymbol asyncEnumerable)
+        private static void AnalyzeAwaitForEach(OperationAnalysisContext context, KnownSymbols known, INamedTypeSymbol asyncEnumerable, TokenOverloads overloads)
         {
             if (context.Operation is not IForEachLoopOperation { IsAsynchronous: true } loop ||
                 loop.Syntax is not ForEachStatementSyntax statement ||
@@ -128,9 +128,11 @@ namespace AsyncGuard.Analyzers.Rules
                 return;
             }
 
-            // An async iterator called with the token already ([EnumeratorCancellation] parameter): nothing to add.
-            if (collection is IInvocationOperation producer && producer.Arguments.Any(a =>
-                    a.ArgumentKind != ArgumentKind.DefaultValue && a.Parameter is { } p && known.IsCancellationToken(p.Type)))
+            // An async iterator called with the token already ([EnumeratorCancellation] parameter): nothing to add. One
+            // that could take it (reader.ReadAllAsync()) is reported on the call itself, once.
+            if (collection is IInvocationOperation producer &&
+                (producer.Arguments.Any(a => a.ArgumentKind != ArgumentKind.DefaultValue && a.Parameter is { } p && known.IsCancellationToken(p.Type)) ||
+                 overloads.Find(producer, context.ContainingSymbol) is not null))
             {
                 return;
             }
@@ -163,6 +165,22 @@ namespace AsyncGuard.Analyzers.Rules
                 }
 
                 if (current.Parent is ITryOperation tryOperation && tryOperation.Finally == current)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Inside a callback given to <c>token.Register(…)</c>: the token is cancelled by the time it runs.</summary>
+        private static bool IsInRegisterCallback(IOperation operation, KnownSymbols known)
+        {
+            for (var current = operation.Parent; current is not null; current = current.Parent)
+            {
+                if (current is IAnonymousFunctionOperation &&
+                    current.Parent is IDelegateCreationOperation { Parent: IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "Register" or "UnsafeRegister" } register } } &&
+                    known.IsCancellationToken(register.TargetMethod.ContainingType))
                 {
                     return true;
                 }

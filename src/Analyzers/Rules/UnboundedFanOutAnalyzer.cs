@@ -225,7 +225,8 @@ namespace AsyncGuard.Analyzers.Rules
                 }
             }
 
-            if (loop is null || loop.Body.DescendantsAndSelf().Any(o => o is IAwaitOperation))
+            // An await or a break in the loop usually is the bound (`if (tasks.Count == n) break;`).
+            if (loop is null || loop.Body.DescendantsAndSelf().Any(o => o is IAwaitOperation or IBranchOperation { BranchKind: BranchKind.Break }))
             {
                 return;
             }
@@ -333,7 +334,11 @@ namespace AsyncGuard.Analyzers.Rules
                 properties = properties.Add(SelectBoundedKey, "true");
             }
 
-            if (!resultsUsed && hasParallelForEachAsync && simpleBody)
+            // Parallel.ForEachAsync's body returns ValueTask: an async block that returns a value cannot be reused as is.
+            var returnsValue = selector.Target is IAnonymousFunctionOperation { Symbol.IsAsync: true } asyncLambda &&
+                               asyncLambda.Syntax is LambdaExpressionSyntax { Block: not null } &&
+                               asyncLambda.Body.DescendantsAndSelf().OfType<IReturnOperation>().Any(r => r.ReturnedValue is not null && Symbols.IsInSameFunction(r, asyncLambda.Body));
+            if (!resultsUsed && hasParallelForEachAsync && simpleBody && !returnsValue)
             {
                 properties = properties.Add(ParallelForEachKey, "true");
             }

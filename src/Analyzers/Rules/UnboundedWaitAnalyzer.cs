@@ -124,7 +124,7 @@ namespace AsyncGuard.Analyzers.Rules
             IInvocationOperation? call = null;
             switch (operand)
             {
-                case IInvocationOperation invocation when IsUnboundedCall(invocation, state, context.Options, tree):
+                case IInvocationOperation invocation when IsUnboundedCall(invocation, state, context.Options, tree) && !WritesToUnboundedChannel(invocation):
                     call = invocation;
                     break;
                 case IPropertyReferenceOperation { Property.Name: "Task", Instance: { } source } when IsPendingCompletionSource(source, known):
@@ -150,7 +150,12 @@ namespace AsyncGuard.Analyzers.Rules
                     properties = properties.Add(TokenParameterKey, tokenSlot.Parameter.Name);
                 }
 
-                if (((CSharpParseOptions)tree.Options).LanguageVersion >= LanguageVersion.CSharp8 && awaited.Syntax.FirstAncestorOrSelf<StatementSyntax>() is { Parent: BlockSyntax })
+                // A timeout source declared before the statement: not in a lambda (it would be disposed before the lambda
+                // runs), not for a loop's condition (one deadline for the whole loop).
+                if (((CSharpParseOptions)tree.Options).LanguageVersion >= LanguageVersion.CSharp8 &&
+                    awaited.Syntax.FirstAncestorOrSelf<StatementSyntax>() is { Parent: BlockSyntax } statement &&
+                    statement is not (WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax) &&
+                    SymbolEqualityComparer.Default.Equals(AsyncCode.GetInnermostFunction(awaited, context.ContainingSymbol), context.ContainingSymbol))
                 {
                     properties = properties.Add(TimeoutTokenKey, "true");
                 }
@@ -248,6 +253,47 @@ namespace AsyncGuard.Analyzers.Rules
             value.ConstantValue is { HasValue: true, Value: -1 } ||
             KnownConditions.SkipConversions(value) is IFieldReferenceOperation { Field.Name: "InfiniteTimeSpan" };
 
+        /// <summary>
+        /// <c>channel.Writer.WriteAsync(x)</c> where the channel is a local or field created by <c>Channel.CreateUnbounded</c>:
+        /// such a write never waits.
+        /// </summary>
+        private static bool WritesToUnboundedChannel(IInvocationOperation call)
+        {
+            if (call.TargetMethod.Name is not ("WriteAsync" or "WaitToWriteAsync") ||
+                KnownConditions.SkipConversions(call.Instance!) is not IPropertyReferenceOperation { Property.Name: "Writer", Instance: { } channel })
+            {
+                return false;
+            }
+
+            var symbol = KnownConditions.SkipConversions(channel) switch
+            {
+                ILocalReferenceOperation local => (ISymbol)local.Local,
+                IFieldReferenceOperation field => field.Field,
+                _ => null,
+            };
+            if (symbol is null)
+            {
+                return false;
+            }
+
+            // Read from the declaration: `var channel = Channel.CreateUnbounded<T>();` or the field's initializer.
+            return symbol.DeclaringSyntaxReferences.Length == 1 &&
+                   symbol.DeclaringSyntaxReferences[0].GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "CreateUnbounded" } } } &&
+                   !(symbol is IFieldSymbol { IsReadOnly: false }) &&
+                   !(symbol is ILocalSymbol local2 && call.SemanticModel is not null && IsReassigned(local2, call));
+        }
+
+        private static bool IsReassigned(ILocalSymbol local, IOperation within)
+        {
+            var root = within;
+            while (root.Parent is not null)
+            {
+                root = root.Parent;
+            }
+
+            return Symbols.IsAssignedAfterDeclaration(local, root);
+        }
+
         /// <summary><c>await tcs.Task</c> for a local source that nothing in this method completes.</summary>
         private static bool IsPendingCompletionSource(IOperation source, KnownSymbols known)
         {
@@ -275,6 +321,7 @@ namespace AsyncGuard.Analyzers.Rules
         {
             if (AsyncCode.GetInnermostFunction(awaited, containingSymbol) is not { MethodKind: MethodKind.Ordinary } method ||
                 !SymbolEqualityComparer.Default.Equals(method, containingSymbol) ||
+                (method.IsStatic && method.Name == "Main") ||
                 MethodFacts.SignatureIsInherited(method) ||
                 method.Parameters.Any(p => p.IsParams || known.IsCancellationToken(p.Type)) ||
                 method.DeclaringSyntaxReferences.Length != 1 ||

@@ -67,8 +67,10 @@ namespace AsyncGuard.Analyzers.Rules
 
             var operation = pair[1 - delayIndex];
             var delay = pair[delayIndex];
+            // `while (await Task.WhenAny(op, Task.Delay(1000)) != op) ReportProgress();` waits for op in the end: a
+            // progress loop, not a timeout.
             var comparison = Comparison(awaited, operation, delay);
-            if (comparison is null)
+            if (comparison is null || awaited.Syntax.Ancestors().TakeWhile(n => n is ExpressionSyntax).LastOrDefault()?.Parent is WhileStatementSyntax or DoStatementSyntax)
             {
                 return;
             }
