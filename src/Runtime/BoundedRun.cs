@@ -126,9 +126,15 @@ namespace AsyncGuard
 
         public override void Open(CancellationToken cancellationToken) => _enumerator = _enumerable.GetAsyncEnumerator(cancellationToken);
 
-        public override async ValueTask<Element<T>> TakeAsync()
+        public override ValueTask<Element<T>> TakeAsync()
         {
-            await _gate.WaitAsync().ConfigureAwait(false);
+            // The common case costs no allocation: the gate is free and the source has its next element ready.
+            if (!_gate.Wait(0))
+            {
+                return TakeWhenGateFreeAsync();
+            }
+
+            var gateHandedOver = false;
             try
             {
                 if (_exhausted)
@@ -136,26 +142,42 @@ namespace AsyncGuard
                     return default;
                 }
 
-                bool moved;
-                try
+                var moving = _enumerator!.MoveNextAsync();
+                if (!moving.IsCompleted)
                 {
-                    moved = await _enumerator!.MoveNextAsync().ConfigureAwait(false);
-                }
-                catch
-                {
-                    _exhausted = true;
-                    throw;
+                    gateHandedOver = true;
+                    return TakeWhenMovedAsync(moving);
                 }
 
-                if (!moved)
+                return new ValueTask<Element<T>>(Take(moving.GetAwaiter().GetResult()));
+            }
+            catch
+            {
+                _exhausted = true;
+                throw;
+            }
+            finally
+            {
+                if (!gateHandedOver)
                 {
-                    _exhausted = true;
-                    return default;
+                    _gate.Release();
                 }
+            }
+        }
 
-                var element = new Element<T>(_enumerator.Current, _taken);
-                Volatile.Write(ref _taken, _taken + 1);
-                return element;
+        public override ValueTask DisposeAsync() => _enumerator?.DisposeAsync() ?? default;
+
+        private async ValueTask<Element<T>> TakeWhenGateFreeAsync()
+        {
+            await _gate.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                return _exhausted ? default : Take(await _enumerator!.MoveNextAsync().ConfigureAwait(false));
+            }
+            catch
+            {
+                _exhausted = true;
+                throw;
             }
             finally
             {
@@ -163,7 +185,36 @@ namespace AsyncGuard
             }
         }
 
-        public override ValueTask DisposeAsync() => _enumerator?.DisposeAsync() ?? default;
+        private async ValueTask<Element<T>> TakeWhenMovedAsync(ValueTask<bool> moving)
+        {
+            try
+            {
+                return Take(await moving.ConfigureAwait(false));
+            }
+            catch
+            {
+                _exhausted = true;
+                throw;
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+
+        // Called with the gate held.
+        private Element<T> Take(bool moved)
+        {
+            if (!moved)
+            {
+                _exhausted = true;
+                return default;
+            }
+
+            var element = new Element<T>(_enumerator!.Current, _taken);
+            Volatile.Write(ref _taken, _taken + 1);
+            return element;
+        }
     }
 
     /// <summary>
