@@ -89,7 +89,21 @@ namespace AsyncGuard.Tests.Package
             Assert.Equal("README.md", metadata.Element(ns + "readme")!.Value);
             Assert.Contains("analyzers", metadata.Element(ns + "tags")!.Value);
             Assert.StartsWith("https://", metadata.Element(ns + "repository")!.Attribute("url")!.Value);
-            Assert.Empty(metadata.Descendants(ns + "dependency"));
+
+            // Roslyn never flows to consumers. The helper library's netstandard2.0 build needs IAsyncEnumerable<T> and
+            // ValueTask from Microsoft.Bcl.AsyncInterfaces (in the box on net8.0); the analyzers-only package has no lib/.
+            var dependencies = metadata.Descendants(ns + "dependency")
+                .Select(d => $"{d.Parent!.Attribute("targetFramework")?.Value}: {d.Attribute("id")!.Value} {d.Attribute("version")!.Value}")
+                .ToList();
+            if (developmentDependency)
+            {
+                Assert.Empty(dependencies);
+            }
+            else
+            {
+                Assert.Equal(new[] { ".NETStandard2.0: Microsoft.Bcl.AsyncInterfaces 8.0.0" }, dependencies);
+            }
+
             Assert.Equal(developmentDependency, metadata.Element(ns + "developmentDependency")?.Value == "true");
         }
 
