@@ -315,6 +315,50 @@ namespace AsyncGuard.Tests.Rules
         }.RunAsync();
 
         [Fact]
+        public Task SelectBoundedAsync_CompilesAgainstTheShippedHelperLibrary()
+        {
+            var runtime = Microsoft.CodeAnalysis.MetadataReference.CreateFromFile(typeof(global::AsyncGuard.BoundedConcurrency).Assembly.Location);
+            var test = new Verify.Test
+            {
+                TestCode = """
+                    using System.Collections.Generic;
+                    using System.Linq;
+                    using System.Threading;
+                    using System.Threading.Tasks;
+
+                    class C
+                    {
+                        async Task<int> Run(List<string> urls, CancellationToken cancellationToken)
+                        {
+                            var pages = await Task.WhenAll([|urls.Select(Api.FetchAsync)|]);
+                            return pages.Length;
+                        }
+                    }
+                    """ + Api,
+                FixedCode = """
+                    using System.Collections.Generic;
+                    using System.Linq;
+                    using System.Threading;
+                    using System.Threading.Tasks;
+                    using AsyncGuard;
+
+                    class C
+                    {
+                        async Task<int> Run(List<string> urls, CancellationToken cancellationToken)
+                        {
+                            var pages = await urls.SelectBoundedAsync(16, (item, ct) => Api.FetchAsync(item, ct), cancellationToken);
+                            return pages.Length;
+                        }
+                    }
+                    """ + Api,
+                CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedFanOutFixer.SelectBoundedKey,
+            };
+            test.TestState.AdditionalReferences.Add(runtime);
+            test.FixedState.AdditionalReferences.Add(runtime);
+            return test.RunAsync();
+        }
+
+        [Fact]
         public Task ResultsUnused_BecomesParallelForEachAsync() => new Verify.Test
         {
             TestCode = """
