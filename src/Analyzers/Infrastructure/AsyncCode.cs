@@ -100,6 +100,20 @@ namespace AsyncGuard.Analyzers.Infrastructure
             return !insideFunction;
         }
 
+        /// <summary>Part of <c>a?.b…</c>: an await cannot be written inside the chain (<c>t?.Wait()</c>).</summary>
+        internal static bool IsInConditionalAccess(SyntaxNode node)
+        {
+            for (var current = node; current.Parent is ExpressionSyntax parent; current = parent)
+            {
+                if (parent is ConditionalAccessExpressionSyntax conditional && conditional.WhenNotNull == current)
+                {
+                    return true;
+                }
+            }
+
+            return node is InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax } or MemberBindingExpressionSyntax;
+        }
+
         private static bool HasUnsafeModifier(SyntaxTokenList modifiers) => modifiers.Any(SyntaxKind.UnsafeKeyword);
 
         private static bool IsInUnsafeType(SyntaxNode member)

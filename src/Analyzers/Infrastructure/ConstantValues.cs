@@ -25,11 +25,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 return null;
             }
 
-            var root = operation;
-            while (root.Parent is not null)
-            {
-                root = root.Parent;
-            }
+            var root = Symbols.Root(operation);
 
             object? value = null;
             foreach (var descendant in root.Descendants())

@@ -77,7 +77,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
         private bool IsKnownSmallLocal(ILocalReferenceOperation reference, int maxKnownSize, int depth)
         {
-            var root = Root(reference);
+            var root = Symbols.Root(reference);
             var local = reference.Local;
             if (Symbols.IsAssignedAfterDeclaration(local, root))
             {
@@ -234,16 +234,6 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 default:
                     return true;
             }
-        }
-
-        private static IOperation Root(IOperation operation)
-        {
-            while (operation.Parent is not null)
-            {
-                operation = operation.Parent;
-            }
-
-            return operation;
         }
     }
 }

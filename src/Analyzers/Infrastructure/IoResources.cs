@@ -138,11 +138,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 return value;
             }
 
-            var root = value;
-            while (root.Parent is not null)
-            {
-                root = root.Parent;
-            }
+            var root = Symbols.Root(value);
 
             // Built once per body, then only read.
             return _origins.GetValue(root, Initializers).TryGetValue(local, out var initializer) ? initializer : value;

@@ -38,6 +38,17 @@ namespace AsyncGuard.Analyzers.Infrastructure
             return current;
         }
 
+        /// <summary>The root of the operation tree <paramref name="operation"/> belongs to: the whole member body.</summary>
+        internal static IOperation Root(IOperation operation)
+        {
+            while (operation.Parent is not null)
+            {
+                operation = operation.Parent;
+            }
+
+            return operation;
+        }
+
         /// <summary>The parents of <paramref name="operation"/> up to (not including) <paramref name="stop"/>.</summary>
         internal static System.Collections.Generic.IEnumerable<IOperation> Ancestors(this IOperation operation, IOperation stop)
         {

@@ -141,11 +141,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// <summary>Token-source and HTTP-context locals of the whole member declared before <paramref name="position"/> that the name binds to there.</summary>
         private static List<VisibleLocal> VisibleLocals(IOperation operation, SemanticModel model, int position, KnownSymbols known, CancellationToken cancellationToken)
         {
-            var root = operation;
-            while (root.Parent is not null)
-            {
-                root = root.Parent;
-            }
+            var root = Symbols.Root(operation);
 
             var result = new List<VisibleLocal>();
             foreach (var declarator in known.TokenSourceDeclarators(root))

@@ -74,11 +74,7 @@ namespace AsyncGuard.Analyzers.Rules
                 return;
             }
 
-            var root = context.Operation;
-            while (root.Parent is not null)
-            {
-                root = root.Parent;
-            }
+            var root = Symbols.Root(context.Operation);
 
             var usedAsDelegate = root.Descendants().OfType<IMethodReferenceOperation>()
                 .Any(r => SymbolEqualityComparer.Default.Equals(r.Method.OriginalDefinition, function.OriginalDefinition));

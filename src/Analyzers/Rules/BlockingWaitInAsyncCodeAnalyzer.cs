@@ -139,7 +139,7 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             var properties = ImmutableDictionary<string, string?>.Empty;
-            if (fix is not null && !IsInConditionalAccess(blocking.Syntax))
+            if (fix is not null && !AsyncCode.IsInConditionalAccess(blocking.Syntax))
             {
                 properties = properties.Add(PropertyKeys.FixKind, fix);
                 if (AwaitStyle.UsesConfigureAwaitFalse(body))
@@ -158,20 +158,6 @@ namespace AsyncGuard.Analyzers.Rules
                 (parameter.Type.SpecialType == SpecialType.System_Int32 && a.Value.ConstantValue is { HasValue: true, Value: 0 } ||
                  SymbolEqualityComparer.Default.Equals(parameter.Type, known.TimeSpan) &&
                  KnownConditions.SkipConversions(a.Value) is IFieldReferenceOperation { Field: { Name: "Zero", IsStatic: true } }));
-
-        /// <summary>Part of <c>a?.b…</c>: an await cannot be written inside the chain (<c>t?.Wait()</c>).</summary>
-        internal static bool IsInConditionalAccess(SyntaxNode node)
-        {
-            for (var current = node; current.Parent is ExpressionSyntax parent; current = parent)
-            {
-                if (parent is ConditionalAccessExpressionSyntax conditional && conditional.WhenNotNull == current)
-                {
-                    return true;
-                }
-            }
-
-            return node is InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax } or MemberBindingExpressionSyntax;
-        }
 
         private static bool IsInNameOf(IOperation operation)
         {

@@ -160,7 +160,7 @@ namespace AsyncGuard.Analyzers.Rules
             var properties = ImmutableDictionary<string, string?>.Empty;
             var named = syntax.ArgumentList.Arguments.Any(a => a.NameColon is not null);
             // No fix inside a?.b() chains: an await cannot go there.
-            if (!BlockingWaitInAsyncCodeAnalyzer.IsInConditionalAccess(syntax))
+            if (!AsyncCode.IsInConditionalAccess(syntax))
             {
                 properties = properties
                     .Add(PropertyKeys.FixKind, found.Shape == CounterpartShape.Memory ? MemoryFix : CallFix)

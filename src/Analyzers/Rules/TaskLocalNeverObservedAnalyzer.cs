@@ -46,11 +46,7 @@ namespace AsyncGuard.Analyzers.Rules
                 return;
             }
 
-            var root = (IOperation)declarator;
-            while (root.Parent is not null)
-            {
-                root = root.Parent;
-            }
+            var root = Symbols.Root((IOperation)declarator);
 
             var starts = new List<IOperation>();
             if (IsStartedTask(declarator.GetVariableInitializer()?.Value, known))

@@ -163,11 +163,7 @@ namespace AsyncGuard.Analyzers.Rules
                 return null;
             }
 
-            var root = current;
-            while (root.Parent is not null)
-            {
-                root = root.Parent;
-            }
+            var root = Symbols.Root(current);
 
             foreach (var operation in root.DescendantsAndSelf())
             {

@@ -280,18 +280,7 @@ namespace AsyncGuard.Analyzers.Rules
             return symbol.DeclaringSyntaxReferences.Length == 1 &&
                    symbol.DeclaringSyntaxReferences[0].GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "CreateUnbounded" } } } &&
                    !(symbol is IFieldSymbol { IsReadOnly: false }) &&
-                   !(symbol is ILocalSymbol local2 && call.SemanticModel is not null && IsReassigned(local2, call));
-        }
-
-        private static bool IsReassigned(ILocalSymbol local, IOperation within)
-        {
-            var root = within;
-            while (root.Parent is not null)
-            {
-                root = root.Parent;
-            }
-
-            return Symbols.IsAssignedAfterDeclaration(local, root);
+                   !(symbol is ILocalSymbol channelLocal && Symbols.IsAssignedAfterDeclaration(channelLocal, Symbols.Root(call)));
         }
 
         /// <summary><c>await tcs.Task</c> for a local source that nothing in this method completes.</summary>
@@ -304,11 +293,7 @@ namespace AsyncGuard.Analyzers.Rules
                 return false;
             }
 
-            var root = source;
-            while (root.Parent is not null)
-            {
-                root = root.Parent;
-            }
+            var root = Symbols.Root(source);
 
             return !root.DescendantsAndSelf().OfType<IInvocationOperation>().Any(call =>
                 call.TargetMethod.Name.StartsWith("Set", StringComparison.Ordinal) || call.TargetMethod.Name.StartsWith("TrySet", StringComparison.Ordinal)

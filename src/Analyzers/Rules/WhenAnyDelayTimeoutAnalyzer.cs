@@ -118,11 +118,7 @@ namespace AsyncGuard.Analyzers.Rules
                 return false;
             }
 
-            var root = task;
-            while (root.Parent is not null)
-            {
-                root = root.Parent;
-            }
+            var root = Symbols.Root(task);
 
             var declarator = root.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>().FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local));
             return declarator?.GetVariableInitializer()?.Value is { } value && IsDelay(KnownConditions.SkipConversions(value), known);
@@ -155,12 +151,7 @@ namespace AsyncGuard.Analyzers.Rules
 
             if (awaited.Parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol: var winner } })
             {
-                var root = awaited;
-                IOperation top = root;
-                while (top.Parent is not null)
-                {
-                    top = top.Parent;
-                }
+                var top = Symbols.Root(awaited);
 
                 var winnerCompared = top.DescendantsAndSelf().OfType<IBinaryOperation>().Any(b =>
                     b.OperatorKind is BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals &&
