@@ -242,27 +242,40 @@ namespace AsyncGuard.Tests.Runtime
             var boom = new InvalidOperationException("late failure");
             var clock = Stopwatch.StartNew();
 
+            // Each operation notices the deadline without throwing (so the helper has nothing to translate), then keeps
+            // working: the helper must wait for it and keep what it ends with. Waiting for the deadline itself, rather
+            // than sleeping past it, keeps the test free of races between two timers on a loaded machine.
             var late = await Timeouts.RunWithTimeoutAsync(
                 async t =>
                 {
                     token = t;
-                    await Task.Delay(Short * 3);
+                    await DeadlineOf(t);
+                    await Task.Delay(Short);
                     return 42;
                 },
                 Short).WaitAsync(Patience);
             var lateElapsed = clock.Elapsed;
             var failed = Timeouts.RunWithTimeoutAsync<int>(
-                async _ =>
+                async t =>
                 {
-                    await Task.Delay(Short * 3);
+                    await DeadlineOf(t);
+                    await Task.Delay(Short);
                     throw boom;
                 },
                 Short);
 
             Assert.Equal(42, late);
             Assert.True(token.IsCancellationRequested);
-            Assert.True(lateElapsed >= Short * 3 - TimeSpan.FromMilliseconds(5), $"returned after {lateElapsed}");
+            Assert.True(lateElapsed >= Short * 2 - TimeSpan.FromMilliseconds(5), $"returned after {lateElapsed}");
             Assert.Same(boom, await Assert.ThrowsAsync<InvalidOperationException>(() => failed.WaitAsync(Patience)));
+        }
+
+        /// <summary>Completes (never faults or cancels) once <paramref name="token"/> is cancelled.</summary>
+        private static Task DeadlineOf(CancellationToken token)
+        {
+            var reached = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            token.Register(() => reached.TrySetResult(true));
+            return reached.Task.WaitAsync(Patience);
         }
 
         [Fact]

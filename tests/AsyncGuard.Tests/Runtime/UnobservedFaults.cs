@@ -28,10 +28,13 @@ namespace AsyncGuard.Tests.Runtime
             {
                 await scenario();
 
-                // Leave the scenario's completion call stack so nothing on it keeps the dropped task alive.
+                // Leave the scenario's completion call stack so nothing on it keeps the dropped task alive. The thread
+                // that ran the scenario may still be unwinding it (a loaded machine can deschedule it there), so each
+                // round first gives it time to get out; a dropped fault is reported by the first collection after that.
                 await Task.Yield();
-                for (var round = 0; round < 3 && Volatile.Read(ref reported) == 0; round++)
+                for (var round = 0; round < 10 && Volatile.Read(ref reported) == 0; round++)
                 {
+                    await Task.Delay(round == 0 ? 0 : 20);
                     GC.Collect();
                     GC.WaitForPendingFinalizers();
                 }
