@@ -81,17 +81,18 @@ namespace AsyncGuard.Analyzers.Rules
                     }
                 }
 
-                var state = new State(known, listed);
+                var state = new State(known, listed, start.Compilation.GetBestType("System.Net.Http.HttpClient"));
                 start.RegisterOperationAction(c => Analyze(c, state), OperationKind.Await);
             });
         }
 
         private sealed class State
         {
-            internal State(KnownSymbols known, Dictionary<INamedTypeSymbol, string[]> listed)
+            internal State(KnownSymbols known, Dictionary<INamedTypeSymbol, string[]> listed, INamedTypeSymbol? httpClient)
             {
                 Known = known;
                 Listed = listed;
+                HttpClient = httpClient;
                 Overloads = new TokenOverloads(known);
                 HasWaitAsync = known.Task!.GetMembers("WaitAsync").OfType<IMethodSymbol>().Any(m => m.Parameters.Length == 1 && SymbolEqualityComparer.Default.Equals(m.Parameters[0].Type, known.TimeSpan));
                 HasWithTimeout = known.HasHelper("WithTimeout");
@@ -100,6 +101,11 @@ namespace AsyncGuard.Analyzers.Rules
             internal KnownSymbols Known { get; }
 
             internal Dictionary<INamedTypeSymbol, string[]> Listed { get; }
+
+            internal INamedTypeSymbol? HttpClient { get; }
+
+            /// <summary>Per private readonly field: does its initializer switch the timeout off, with no other code touching it.</summary>
+            internal System.Collections.Concurrent.ConcurrentDictionary<IFieldSymbol, bool> InfiniteClientFields { get; } = new(SymbolEqualityComparer.Default);
 
             internal TokenOverloads Overloads { get; }
 
@@ -195,7 +201,7 @@ namespace AsyncGuard.Analyzers.Rules
                 return call.Arguments.Length >= 1 && IsInfinite(call.Arguments[0].Value) && !PassesToken(call, known);
             }
 
-            var listed = IsListed(call, state);
+            var listed = IsListed(call, state) || IsRequestOnClientWithoutTimeout(call, state);
             var configured = !listed && RuleOptions.GetList(options, tree, UnboundedMethodsOption).Any(e => e == full || e == "M:" + full);
             if (!listed && !configured)
             {
@@ -245,6 +251,190 @@ namespace AsyncGuard.Analyzers.Rules
 
             return false;
         }
+
+        private static readonly string[] HttpClientRequests = { "GetAsync", "GetStringAsync", "GetByteArrayAsync", "GetStreamAsync", "PostAsync", "PutAsync", "PatchAsync", "DeleteAsync", "SendAsync" };
+
+        /// <summary>
+        /// A request (<c>HttpClient.GetAsync</c>… or a <c>System.Net.Http.Json</c> extension) on a client whose
+        /// <c>Timeout</c> this method (or, for a private readonly field, its initializer) set to
+        /// <c>Timeout.InfiniteTimeSpan</c>: without a token such a request can wait forever.
+        /// </summary>
+        private static bool IsRequestOnClientWithoutTimeout(IInvocationOperation call, State state)
+        {
+            if (state.HttpClient is not { } httpClient)
+            {
+                return false;
+            }
+
+            var method = call.TargetMethod;
+            IOperation? receiver;
+            if (method.IsExtensionMethod)
+            {
+                if (method.ContainingNamespace?.ToDisplayString() != "System.Net.Http.Json" || call.Arguments.Length == 0)
+                {
+                    return false;
+                }
+
+                receiver = call.Arguments[0].Value;
+            }
+            else if (HttpClientRequests.Contains(method.Name) && SymbolEqualityComparer.Default.Equals(method.ContainingType, httpClient))
+            {
+                receiver = call.Instance;
+            }
+            else
+            {
+                return false;
+            }
+
+            if (receiver is null || !InheritsFrom(receiver.Type, httpClient))
+            {
+                return false;
+            }
+
+            var symbol = KnownConditions.SkipConversions(receiver) switch
+            {
+                ILocalReferenceOperation local => (ISymbol)local.Local,
+                IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field => field.Field,
+                _ => null,
+            };
+
+            return symbol is not null && HasInfiniteTimeout(symbol, call, state);
+        }
+
+        private static bool InheritsFrom(ITypeSymbol? type, INamedTypeSymbol baseType)
+        {
+            for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current, baseType))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// The client in <paramref name="symbol"/> has its timeout switched off when the request is made. In the method:
+        /// at most one write of the client (its declaration or one assignment), every <c>Timeout</c> it is given in the
+        /// method is infinite, and one of them (in the written object initializer or a later <c>client.Timeout = …</c>)
+        /// comes before the request. Anything else (another timeout, a second client, a write after the request) is
+        /// not sure, so the answer is no.
+        /// </summary>
+        private static bool HasInfiniteTimeout(ISymbol symbol, IInvocationOperation call, State state)
+        {
+            var root = Symbols.Root(call);
+            IOperation? write = null;
+            var writes = 0;
+            var settings = new List<ISimpleAssignmentOperation>();
+            foreach (var operation in root.DescendantsAndSelf())
+            {
+                switch (operation)
+                {
+                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, symbol):
+                        if (declarator.Initializer is { } initializer)
+                        {
+                            write = initializer.Value;
+                            writes++;
+                        }
+
+                        break;
+                    case ISimpleAssignmentOperation assignment when Refers(assignment.Target, symbol):
+                        write = assignment.Value;
+                        writes++;
+                        break;
+                    case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "Timeout" } timeout } assignment
+                        when SymbolEqualityComparer.Default.Equals(timeout.Property.ContainingType, state.HttpClient) && timeout.Instance is { } instance &&
+                             (Refers(instance, symbol) || instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver }):
+                        settings.Add(assignment);
+                        break;
+                }
+            }
+
+            if (writes > 1 || (write is not null && write.Syntax.SpanStart > call.Syntax.SpanStart))
+            {
+                return false;
+            }
+
+            var writtenCreation = write is null ? null : KnownConditions.SkipConversions(write) as IObjectCreationOperation;
+            var before = false;
+            var relevant = 0;
+            foreach (var setting in settings)
+            {
+                var onThisClient = Refers(((IPropertyReferenceOperation)setting.Target).Instance!, symbol);
+                if (!onThisClient)
+                {
+                    // `new HttpClient { Timeout = … }`: only the creation written to the client counts.
+                    if (writtenCreation is null || !setting.Ancestors(root).Contains(writtenCreation))
+                    {
+                        continue;
+                    }
+                }
+
+                relevant++;
+                if (!IsInfinite(setting.Value))
+                {
+                    return false;
+                }
+
+                before |= setting.Syntax.SpanStart < call.Syntax.SpanStart &&
+                          (write is null || !onThisClient || setting.Syntax.SpanStart > write.Syntax.SpanStart);
+            }
+
+            if (relevant == 0 && writes == 0 && symbol is IFieldSymbol field)
+            {
+                return state.InfiniteClientFields.GetOrAdd(field, InitializerSwitchesTimeoutOff);
+            }
+
+            return before;
+        }
+
+        private static bool Refers(IOperation operation, ISymbol symbol) => KnownConditions.SkipConversions(operation) switch
+        {
+            ILocalReferenceOperation local => SymbolEqualityComparer.Default.Equals(local.Local, symbol),
+            IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field => SymbolEqualityComparer.Default.Equals(field.Field, symbol),
+            _ => false,
+        };
+
+        /// <summary>
+        /// <c>private readonly HttpClient _client = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };</c> and no code in
+        /// the type assigns the field or its <c>Timeout</c> (read from syntax: a readonly private field is only
+        /// touched there).
+        /// </summary>
+        private static bool InitializerSwitchesTimeoutOff(IFieldSymbol field)
+        {
+            if (!field.IsReadOnly || field.DeclaredAccessibility != Accessibility.Private || field.DeclaringSyntaxReferences.Length != 1 ||
+                field.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer.Value: BaseObjectCreationExpressionSyntax { Initializer: { } initializer } } ||
+                !initializer.Expressions.Any(e => e is AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: "Timeout" }, Right: var value } && IsInfiniteSyntax(value)))
+            {
+                return false;
+            }
+
+            foreach (var declaration in field.ContainingType.DeclaringSyntaxReferences)
+            {
+                foreach (var assignment in declaration.GetSyntax().DescendantNodes().OfType<AssignmentExpressionSyntax>())
+                {
+                    var target = assignment.Left is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Timeout" } member ? member.Expression : assignment.Left;
+                    if (LastName(target) == field.Name)
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return true;
+        }
+
+        private static bool IsInfiniteSyntax(ExpressionSyntax value) =>
+            value is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "InfiniteTimeSpan" } or IdentifierNameSyntax { Identifier.ValueText: "InfiniteTimeSpan" };
+
+        private static string? LastName(ExpressionSyntax expression) => expression switch
+        {
+            IdentifierNameSyntax name => name.Identifier.ValueText,
+            MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
+            ParenthesizedExpressionSyntax parenthesized => LastName(parenthesized.Expression),
+            _ => null,
+        };
 
         private static bool PassesToken(IInvocationOperation call, KnownSymbols known) =>
             call.Arguments.Any(a => a.ArgumentKind != ArgumentKind.DefaultValue && a.Parameter is { } p && known.IsCancellationToken(p.Type));

@@ -314,6 +314,131 @@ namespace AsyncGuard.Tests.Rules
             CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedWaitFixer.WrapKey,
         }.RunAsync();
 
+        private const string HttpUsings = """
+            using System;
+            using System.Net.Http;
+            using System.Net.Http.Json;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            """;
+
+        [Fact]
+        public Task HttpClient_WithItsTimeoutSwitchedOff_IsFlagged() => Verify.VerifyAnalyzerAsync(HttpUsings + """
+            class Streaming : HttpClient { }
+
+            class C
+            {
+                private readonly HttpClient _forever = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+                private HttpClient _client = new HttpClient();
+
+                async Task Run(Uri uri, HttpClient shared)
+                {
+                    var client = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+                    await [|client.GetStringAsync(uri)|];
+                    using var response = await [|client.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead)|];
+                    await [|client.GetFromJsonAsync<int[]>(uri)|];
+                    await [|client.SendAsync(new HttpRequestMessage(HttpMethod.Get, uri))|];
+
+                    var later = new HttpClient();
+                    later.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
+                    await [|later.PostAsync(uri, new StringContent("x"))|];
+
+                    HttpClient assigned;
+                    assigned = new Streaming { Timeout = Timeout.InfiniteTimeSpan };
+                    await [|assigned.GetByteArrayAsync(uri)|];
+
+                    _client.Timeout = Timeout.InfiniteTimeSpan;
+                    await [|_client.DeleteAsync(uri)|];
+                    await [|_forever.GetStreamAsync(uri)|];
+                }
+            }
+            """);
+
+        [Fact]
+        public Task HttpClient_WithATimeoutOrAToken_IsNotFlagged() => Verify.VerifyAnalyzerAsync(HttpUsings + """
+            class C
+            {
+                private readonly HttpClient _changedLater = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+                public readonly HttpClient Exposed = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+                private readonly HttpClient _plain = new HttpClient();
+
+                C() => _changedLater.Timeout = TimeSpan.FromSeconds(5);
+
+                async Task Run(Uri uri, HttpClient shared)
+                {
+                    // The default 100 s timeout, a finite one, or an unknown client: bounded or not ours to judge.
+                    await new HttpClient().GetStringAsync(uri);
+                    await shared.GetStringAsync(uri);
+                    await _plain.GetStringAsync(uri);
+                    var finite = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+                    await finite.GetStringAsync(uri);
+
+                    // Switched off, but the request passes a token (an explicit None is an opt-out).
+                    var forever = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+                    using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                    await forever.GetStringAsync(uri, deadline.Token);
+                    await forever.GetStringAsync(uri, CancellationToken.None);
+
+                    // Switched off only after the request, or set twice with a finite value.
+                    var first = new HttpClient();
+                    await first.GetStringAsync(uri);
+                    first.Timeout = Timeout.InfiniteTimeSpan;
+                    var twice = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+                    twice.Timeout = TimeSpan.FromSeconds(30);
+                    await twice.GetStringAsync(uri);
+
+                    // The client variable gets a second client; another client's setting does not count.
+                    var replaced = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+                    replaced = new HttpClient();
+                    await replaced.GetStringAsync(uri);
+                    var other = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+                    var mine = new HttpClient();
+                    await mine.GetStringAsync(uri);
+                    await other.GetStringAsync(uri, deadline.Token);
+
+                    await _changedLater.GetStringAsync(uri);
+                    await Exposed.GetStringAsync(uri);
+                }
+
+                async Task WithTokenInScope(Uri uri, CancellationToken cancellationToken)
+                {
+                    // AG0031 reports this one: the token is there to forward.
+                    var forever = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+                    await forever.GetStringAsync(uri);
+                }
+            }
+            """);
+
+        [Fact]
+        public Task HttpClient_WithItsTimeoutSwitchedOff_GetsATimeoutToken() => new Verify.Test
+        {
+            TestCode = HttpUsings + """
+                class C
+                {
+                    async Task<string> Fetch(Uri uri)
+                    {
+                        var client = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+                        // streams for as long as the server talks
+                        return await [|client.GetStringAsync(uri)|];
+                    }
+                }
+                """,
+            FixedCode = HttpUsings + """
+                class C
+                {
+                    async Task<string> Fetch(Uri uri)
+                    {
+                        var client = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+                        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                        // streams for as long as the server talks
+                        return await client.GetStringAsync(uri, timeout.Token);
+                    }
+                }
+                """,
+            CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedWaitFixer.TimeoutTokenKey,
+        }.RunAsync();
+
         [Fact]
         public Task IncompleteCode_DoesNotCrash() => new Verify.Test
         {
