@@ -57,12 +57,16 @@ namespace AsyncGuard.CodeFixes
                 {
                     Expression: MemberAccessExpressionSyntax { Expression: var source },
                     ArgumentList.Arguments: { Count: 1 } selectArguments,
-                    Parent: ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax whenAll } },
-                } ||
-                Awaiting(whenAll) is not { } awaitExpression)
+                } select)
             {
                 return Task.CompletedTask;
             }
+
+            // `await Task.WhenAll(source.Select(…))` for the first two fixes; the semaphore also bounds a stored projection.
+            var whenAll = select.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax combinator } } &&
+                          Awaiting(combinator) is not null
+                ? combinator
+                : null;
 
             var properties = diagnostic.Properties;
             var shape = new Shape(
@@ -73,11 +77,11 @@ namespace AsyncGuard.CodeFixes
                 properties.TryGetValue(PropertyKeys.CancellationToken, out var token) ? token : null,
                 properties.ContainsKey(UnboundedFanOutAnalyzer.ForwardTokenKey),
                 properties.ContainsKey(UnboundedFanOutAnalyzer.HasResultKey),
-                whenAll.SpanStart);
+                select.SpanStart);
 
             switch (equivalenceKey)
             {
-                case SelectBoundedKey when shape.Element() is { } element:
+                case SelectBoundedKey when whenAll is not null && shape.Element() is { } element:
                     fix.Names.Import("AsyncGuard");
                     var arguments = new List<ArgumentSyntax>
                     {
@@ -95,7 +99,7 @@ namespace AsyncGuard.CodeFixes
                     fix.Editor.ReplaceNode(whenAll, bounded.WithTriviaFrom(whenAll));
                     break;
 
-                case ParallelForEachKey when shape.AsyncBody() is { } body:
+                case ParallelForEachKey when whenAll is not null && shape.AsyncBody() is { } body:
                     var parallel = fix.Model.Compilation.GetBestType("System.Threading.Tasks.Parallel");
                     var options = fix.Model.Compilation.GetBestType("System.Threading.Tasks.ParallelOptions");
                     if (parallel is null || options is null)
@@ -113,12 +117,12 @@ namespace AsyncGuard.CodeFixes
                     }
 
                     var forEach = SyntaxFactory.InvocationExpression(
-                        SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, fix.Names.ExpressionAt(fix.Model, whenAll.SpanStart, parallel), SyntaxFactory.IdentifierName("ForEachAsync")),
+                        SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, fix.Names.ExpressionAt(fix.Model, select.SpanStart, parallel), SyntaxFactory.IdentifierName("ForEachAsync")),
                         SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[]
                         {
                             SyntaxFactory.Argument(shape.Source),
                             SyntaxFactory.Argument(SyntaxFactory.ObjectCreationExpression(
-                                fix.Names.TypeAt(fix.Model, whenAll.SpanStart, options),
+                                fix.Names.TypeAt(fix.Model, select.SpanStart, options),
                                 null,
                                 SyntaxFactory.InitializerExpression(SyntaxKind.ObjectInitializerExpression, SyntaxFactory.SeparatedList(initializers)))),
                             SyntaxFactory.Argument(shape.TokenLambda(body.Parameter, body.Body, isAsync: true)),
@@ -126,7 +130,7 @@ namespace AsyncGuard.CodeFixes
                     fix.Editor.ReplaceNode(whenAll, forEach.WithTriviaFrom(whenAll).WithAdditionalAnnotations(Formatter.Annotation));
                     break;
 
-                case SemaphoreKey when awaitExpression.FirstAncestorOrSelf<StatementSyntax>() is { Parent: BlockSyntax } statement && shape.ThrottledSelector() is { } throttled:
+                case SemaphoreKey when select.FirstAncestorOrSelf<StatementSyntax>() is { Parent: BlockSyntax } statement && shape.ThrottledSelector() is { } throttled:
                     var semaphore = fix.Model.Compilation.GetBestType("System.Threading.SemaphoreSlim");
                     if (semaphore is null)
                     {
@@ -147,8 +151,21 @@ namespace AsyncGuard.CodeFixes
                         declaration = declaration.WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword));
                     }
 
-                    fix.Editor.InsertBefore(statement, declaration.WithLeadingTrivia(statement.GetLeadingTrivia().Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia))).WithAdditionalAnnotations(Formatter.Annotation));
+                    // Blank lines above the statement go above the declaration; comments stay with the statement.
+                    var leading = statement.GetLeadingTrivia();
+                    var blankLines = 0;
+                    for (var i = 0; i < leading.Count && leading[i].IsKind(SyntaxKind.WhitespaceTrivia) | leading[i].IsKind(SyntaxKind.EndOfLineTrivia); i++)
+                    {
+                        blankLines = leading[i].IsKind(SyntaxKind.EndOfLineTrivia) ? i + 1 : blankLines;
+                    }
+
+                    var indentation = leading.Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).Reverse().Take(1);
+                    fix.Editor.InsertBefore(statement, declaration.WithLeadingTrivia(leading.Take(blankLines).Concat(indentation)).WithAdditionalAnnotations(Formatter.Annotation));
                     fix.Editor.ReplaceNode(selectArguments[0].Expression, Indented(throttled, statement).WithTriviaFrom(selectArguments[0].Expression));
+                    if (blankLines > 0)
+                    {
+                        fix.Editor.ReplaceNode(statement, (current, _) => current.WithLeadingTrivia(current.GetLeadingTrivia().Skip(blankLines)));
+                    }
                     break;
             }
 

@@ -98,7 +98,7 @@ namespace AsyncGuard.Analyzers.Rules
                 return;
             }
 
-            var combinator = AwaitedTogether(select, facts, out var direct);
+            var combinator = AwaitedTogether(select, facts, out var direct, out var waitingPoint);
             if (combinator is null)
             {
                 return;
@@ -109,6 +109,11 @@ namespace AsyncGuard.Analyzers.Rules
                 combinator.Parent is IAwaitOperation or IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Parent: IAwaitOperation })
             {
                 properties = FixProperties(context, select, combinator, selector, known, hasParallelForEachAsync, hasBoundedHelper);
+            }
+            else if (!direct && SelectorParameterCount(selector.Target) == 1 && select.Parent is not ITranslatedQueryOperation &&
+                     waitingPoint is not null && AwaitedInTheSameBlock(select, waitingPoint))
+            {
+                properties = StoredProjectionFixProperties(context, select, selector, known);
             }
 
             // Query syntax: the whole query, not just its select clause.
@@ -121,9 +126,12 @@ namespace AsyncGuard.Analyzers.Rules
         /// (<paramref name="direct"/>), possibly materialised first; or it initializes a local later passed to one, or a
         /// materialised local awaited element by element in a <c>foreach</c> (returned as the projection itself).
         /// </summary>
-        private static IInvocationOperation? AwaitedTogether(IInvocationOperation select, FanOut facts, out bool direct)
+        /// <paramref name="waitingPoint"/>: where the tasks are waited for (the combinator's <c>await</c>, or the
+        /// <c>foreach</c> that awaits them one by one); null when they are not awaited in this function.
+        private static IInvocationOperation? AwaitedTogether(IInvocationOperation select, FanOut facts, out bool direct, out IOperation? waitingPoint)
         {
             direct = false;
+            waitingPoint = null;
             IOperation current = select;
             var materialized = false;
             while (true)
@@ -155,6 +163,7 @@ namespace AsyncGuard.Analyzers.Rules
             if (current.Parent is IArgumentOperation { Parent: IInvocationOperation combinator } && IsWhenAllOrAny(combinator))
             {
                 direct = current == select;
+                waitingPoint = AwaitOf(combinator);
                 return combinator;
             }
 
@@ -170,6 +179,7 @@ namespace AsyncGuard.Analyzers.Rules
                 if (operation is IInvocationOperation when && IsWhenAllOrAny(when) && when.Arguments.Length == 1 &&
                     SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(when.Arguments[0].Value), local))
                 {
+                    waitingPoint = AwaitOf(when);
                     return when;
                 }
 
@@ -177,11 +187,79 @@ namespace AsyncGuard.Analyzers.Rules
                     SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(loop.Collection), local) &&
                     loop.Body.DescendantsAndSelf().OfType<IAwaitOperation>().Any(a => loop.Locals.Any(l => SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(CompletedTasks.StripConfigureAwait(a.Operation)), l))))
                 {
+                    waitingPoint = loop;
                     return select;
                 }
             }
 
             return null;
+        }
+
+        /// <summary>The <c>await</c> of a combinator, directly or through <c>.ConfigureAwait(…)</c>.</summary>
+        private static IOperation? AwaitOf(IInvocationOperation combinator) => combinator.Parent switch
+        {
+            IAwaitOperation awaited => awaited,
+            IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Parent: IAwaitOperation awaited } => awaited,
+            _ => null,
+        };
+
+        /// <summary>
+        /// The tasks are waited for later in the block of the statement that starts them, and in the same function: a
+        /// semaphore declared before that statement (with <c>using</c>) then lives until every task has finished.
+        /// </summary>
+        private static bool AwaitedInTheSameBlock(IOperation select, IOperation waitingPoint)
+        {
+            if (Statement(select) is not { Parent: IBlockOperation block } statement || waitingPoint.Syntax.SpanStart < statement.Syntax.SpanStart)
+            {
+                return false;
+            }
+
+            for (var current = waitingPoint.Parent; current is not null; current = current.Parent)
+            {
+                if (current == block)
+                {
+                    return true;
+                }
+
+                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    return false;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// A projection stored (or materialised) and awaited later: only the semaphore fix applies, since the list of
+        /// tasks is used as it is. The semaphore goes before the statement that starts the tasks.
+        /// </summary>
+        private static ImmutableDictionary<string, string?> StoredProjectionFixProperties(OperationAnalysisContext context, IInvocationOperation select, IDelegateCreationOperation selector, KnownSymbols known)
+        {
+            var perElementMethod = PerElementMethod(selector.Target, out _);
+            if (perElementMethod is null && selector.Target is not IAnonymousFunctionOperation { Symbol.IsAsync: true })
+            {
+                return ImmutableDictionary<string, string?>.Empty;
+            }
+
+            return CommonProperties(context, select, selector, known, out _).Add(SemaphoreKey, "true").Add(PropertyKeys.FixKind, "Bound");
+        }
+
+        /// <summary>What every fix needs: the limit, whether the tasks carry results, the token in scope.</summary>
+        private static ImmutableDictionary<string, string?> CommonProperties(OperationAnalysisContext context, IInvocationOperation select, IDelegateCreationOperation selector, KnownSymbols known, out bool hasResult)
+        {
+            var limit = RuleOptions.GetPositiveInt(context.Options, select.Syntax.SyntaxTree, RuleOptions.DefaultMaxConcurrency, DefaultMaxConcurrency);
+            var properties = ImmutableDictionary<string, string?>.Empty.Add(LimitKey, limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var elementTask = (selector.Target as IAnonymousFunctionOperation)?.Symbol.ReturnType ?? (selector.Target as IMethodReferenceOperation)?.Method.ReturnType;
+            hasResult = elementTask is INamedTypeSymbol { IsGenericType: true };
+            if (hasResult)
+            {
+                properties = properties.Add(HasResultKey, "true");
+            }
+
+            return TokenInScope.Find(select, context.ContainingSymbol, known, context.CancellationToken) is { } token
+                ? properties.Add(PropertyKeys.CancellationToken, token)
+                : properties;
         }
 
         private static ILocalSymbol? LocalAssigned(IOperation value) => value.Parent switch
@@ -298,24 +376,9 @@ namespace AsyncGuard.Analyzers.Rules
             OperationAnalysisContext context, IInvocationOperation select, IInvocationOperation whenAll, IDelegateCreationOperation selector,
             KnownSymbols known, bool hasParallelForEachAsync, bool hasBoundedHelper)
         {
-            var properties = ImmutableDictionary<string, string?>.Empty;
-            var limit = RuleOptions.GetPositiveInt(context.Options, select.Syntax.SyntaxTree, RuleOptions.DefaultMaxConcurrency, DefaultMaxConcurrency);
-            properties = properties.Add(LimitKey, limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
-
+            var properties = CommonProperties(context, select, selector, known, out var hasResult);
             var awaitOperation = whenAll.Parent as IAwaitOperation ?? (IAwaitOperation)whenAll.Parent!.Parent!;
             var resultsUsed = awaitOperation.Parent is not IExpressionStatementOperation;
-            var elementTask = (selector.Target as IAnonymousFunctionOperation)?.Symbol.ReturnType ?? (selector.Target as IMethodReferenceOperation)?.Method.ReturnType;
-            var hasResult = elementTask is INamedTypeSymbol { IsGenericType: true };
-            if (hasResult)
-            {
-                properties = properties.Add(HasResultKey, "true");
-            }
-
-            var token = TokenInScope.Find(select, context.ContainingSymbol, known, context.CancellationToken);
-            if (token is not null)
-            {
-                properties = properties.Add(PropertyKeys.CancellationToken, token);
-            }
 
             // The fixes rewrite `x => FooAsync(x)`, method groups and async lambdas; other bodies get the diagnostic only.
             var perElementMethod = PerElementMethod(selector.Target, out var defaultedToken);

@@ -501,6 +501,122 @@ namespace AsyncGuard.Tests.Rules
         }.RunAsync();
 
         [Fact]
+        public Task StoredProjections_GetTheSemaphore_BeforeTheStatementThatStartsThem() => new Verify.Test
+        {
+            TestCode = """
+                using System.Collections.Generic;
+                using System.Linq;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task<int> Run(List<string> urls, CancellationToken token)
+                    {
+                        // start them all
+                        var tasks = [|urls.Select(Api.FetchAsync)|].ToList();
+                        await Task.Yield();
+                        var pages = await Task.WhenAll(tasks).ConfigureAwait(false);
+
+                        var array = [|urls.Select(async u => await Api.SendAsync(u))|].ToArray();
+                        foreach (var t in array)
+                        {
+                            await t;
+                        }
+
+                        return pages.Length;
+                    }
+                }
+                """ + Api,
+            FixedCode = """
+                using System.Collections.Generic;
+                using System.Linq;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task<int> Run(List<string> urls, CancellationToken token)
+                    {
+                        using var throttle = new SemaphoreSlim(16);
+                        // start them all
+                        var tasks = urls.Select(async item =>
+                        {
+                            await throttle.WaitAsync(token);
+                            try
+                            {
+                                return await Api.FetchAsync(item);
+                            }
+                            finally
+                            {
+                                throttle.Release();
+                            }
+                        }).ToList();
+                        await Task.Yield();
+                        var pages = await Task.WhenAll(tasks).ConfigureAwait(false);
+
+                        using var fanOutThrottle = new SemaphoreSlim(16);
+                        var array = urls.Select(async u =>
+                        {
+                            await fanOutThrottle.WaitAsync(token);
+                            try
+                            {
+                                await Api.SendAsync(u);
+                            }
+                            finally
+                            {
+                                fanOutThrottle.Release();
+                            }
+                        }).ToArray();
+                        foreach (var t in array)
+                        {
+                            await t;
+                        }
+
+                        return pages.Length;
+                    }
+                }
+                """ + Api,
+            CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedFanOutFixer.SemaphoreKey,
+        }.RunAsync();
+
+        [Fact]
+        public Task StoredProjection_AwaitedOutsideItsBlock_GetsNoFix()
+        {
+            // A `using` semaphore in the inner block would be disposed while the tasks still wait for it; in the lambda
+            // the tasks are awaited by code that runs later. Reported, but not rewritten.
+            const string code = """
+                using System;
+                using System.Collections.Generic;
+                using System.Linq;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task Run(List<string> urls, bool fast)
+                    {
+                        List<Task<string>> tasks;
+                        {
+                            tasks = [|urls.Select(Api.FetchAsync)|].ToList();
+                        }
+
+                        await Task.WhenAll(tasks);
+
+                        var later = [|urls.Select(Api.FetchAsync)|].ToList();
+                        Func<Task> wait = async () => await Task.WhenAll(later);
+                        await wait();
+                    }
+                }
+                """ + Api;
+            return new Verify.Test
+            {
+                TestCode = code,
+                FixedCode = code,
+                CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedFanOutFixer.SemaphoreKey,
+            }.RunAsync();
+        }
+
+        [Fact]
         public Task IncompleteCode_DoesNotCrash() => new Verify.Test
         {
             TestCode = """
