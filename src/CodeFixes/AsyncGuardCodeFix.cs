@@ -104,6 +104,9 @@ namespace AsyncGuard.CodeFixes
 
         /// <summary>Names of locals a fix of this run introduced, per member: a second fix there picks another.</summary>
         internal Dictionary<SyntaxNode, HashSet<string>> ReservedNames { get; } = new();
+
+        /// <summary>Loops already given a semaphore and a start helper, per task type: Fix All adds them once per loop.</summary>
+        internal Dictionary<(SyntaxNode Loop, string TaskType), string> ThrottledLoops { get; } = new();
     }
 
     /// <summary>A code action a fixer offers: its title, and a stable, non-localised key that Fix All groups by.</summary>

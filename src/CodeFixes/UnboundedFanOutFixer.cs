@@ -53,6 +53,16 @@ namespace AsyncGuard.CodeFixes
         private protected override Task ApplyAsync(DocumentFix fix, Diagnostic diagnostic, string equivalenceKey, CancellationToken cancellationToken)
         {
             var root = fix.Editor.OriginalRoot;
+            if (diagnostic.Properties.ContainsKey(UnboundedFanOutAnalyzer.LoopKey))
+            {
+                if (equivalenceKey == SemaphoreKey)
+                {
+                    ThrottleLoop(fix, diagnostic, root);
+                }
+
+                return Task.CompletedTask;
+            }
+
             if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax
                 {
                     Expression: MemberAccessExpressionSyntax { Expression: var source },
@@ -131,45 +141,184 @@ namespace AsyncGuard.CodeFixes
                     break;
 
                 case SemaphoreKey when select.FirstAncestorOrSelf<StatementSyntax>() is { Parent: BlockSyntax } statement && shape.ThrottledSelector() is { } throttled:
-                    var semaphore = fix.Model.Compilation.GetBestType("System.Threading.SemaphoreSlim");
-                    if (semaphore is null)
+                    if (InsertThrottle(fix, statement, shape.ThrottleName, shape.Limit, Enumerable.Empty<StatementSyntax>()))
                     {
-                        break;
+                        fix.Editor.ReplaceNode(selectArguments[0].Expression, Indented(throttled, statement).WithTriviaFrom(selectArguments[0].Expression));
                     }
 
-                    var type = fix.Names.TypeAt(fix.Model, statement.SpanStart, semaphore);
-                    var declaration = SyntaxFactory.LocalDeclarationStatement(
-                        SyntaxFactory.VariableDeclaration(
-                            SyntaxFactory.IdentifierName("var"),
-                            SyntaxFactory.SingletonSeparatedList(SyntaxFactory.VariableDeclarator(SyntaxFactory.Identifier(shape.ThrottleName))
-                                .WithInitializer(SyntaxFactory.EqualsValueClause(SyntaxFactory.ObjectCreationExpression(
-                                    type,
-                                    SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.ParseExpression(shape.Limit)))),
-                                    null))))));
-                    if (((CSharpParseOptions)statement.SyntaxTree.Options).LanguageVersion >= LanguageVersion.CSharp8)
-                    {
-                        declaration = declaration.WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword));
-                    }
-
-                    // Blank lines above the statement go above the declaration; comments stay with the statement.
-                    var leading = statement.GetLeadingTrivia();
-                    var blankLines = 0;
-                    for (var i = 0; i < leading.Count && leading[i].IsKind(SyntaxKind.WhitespaceTrivia) | leading[i].IsKind(SyntaxKind.EndOfLineTrivia); i++)
-                    {
-                        blankLines = leading[i].IsKind(SyntaxKind.EndOfLineTrivia) ? i + 1 : blankLines;
-                    }
-
-                    var indentation = leading.Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).Reverse().Take(1);
-                    fix.Editor.InsertBefore(statement, declaration.WithLeadingTrivia(leading.Take(blankLines).Concat(indentation)).WithAdditionalAnnotations(Formatter.Annotation));
-                    fix.Editor.ReplaceNode(selectArguments[0].Expression, Indented(throttled, statement).WithTriviaFrom(selectArguments[0].Expression));
-                    if (blankLines > 0)
-                    {
-                        fix.Editor.ReplaceNode(statement, (current, _) => current.WithLeadingTrivia(current.GetLeadingTrivia().Skip(blankLines)));
-                    }
                     break;
             }
 
             return Task.CompletedTask;
+        }
+
+        /// <summary>
+        /// <c>tasks.Add(FooAsync(x))</c> in a loop → <c>tasks.Add(throttledAsync(() =&gt; FooAsync(x)))</c>, with the semaphore
+        /// and a local function that waits for a slot, starts the call and releases the slot declared before the loop.
+        /// </summary>
+        private static void ThrottleLoop(DocumentFix fix, Diagnostic diagnostic, SyntaxNode root)
+        {
+            if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax { ArgumentList.Arguments: { Count: 1 } arguments } add ||
+                add.Ancestors().OfType<StatementSyntax>().FirstOrDefault(s => s is ForStatementSyntax or CommonForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax) is not { Parent: BlockSyntax } loop ||
+                fix.Model.GetTypeInfo(arguments[0].Expression).Type is not INamedTypeSymbol taskType ||
+                fix.Model.Compilation.GetBestType("System.Func`1") is not { } func)
+            {
+                return;
+            }
+
+            var started = arguments[0].Expression;
+            var returnType = fix.Names.TypeAt(fix.Model, loop.SpanStart, taskType).ToString();
+            if (fix.ThrottledLoops.TryGetValue((loop, returnType), out var existing) || (existing = HelperBefore(loop, returnType)) is not null)
+            {
+                Defer(fix, started, existing);
+                return;
+            }
+
+            var properties = diagnostic.Properties;
+            var member = loop.FirstAncestorOrSelf<MemberDeclarationSyntax>() ?? (SyntaxNode)root;
+            var throttle = Reserve(fix, member, loop.SpanStart, "throttle", "fanOutThrottle", "loopThrottle", "throttle2", "throttle3");
+            var start = Reserve(fix, member, loop.SpanStart, "ThrottledAsync", "StartThrottledAsync", "RunThrottledAsync", "ThrottledAsync2", "ThrottledAsync3");
+            var token = properties.TryGetValue(PropertyKeys.CancellationToken, out var t) ? t : null;
+            var startType = fix.Names.TypeAt(fix.Model, loop.SpanStart, func.Construct(taskType)).ToString();
+            var returns = taskType.IsGenericType ? "return " : string.Empty;
+
+            var (indentation, endOfLine) = Layout(loop);
+            var lines = new[]
+            {
+                $"async {returnType} {start}({startType} start)",
+                "{",
+                $"    await {throttle}.WaitAsync({token});",
+                "    try",
+                "    {",
+                $"        {returns}await start();",
+                "    }",
+                "    finally",
+                "    {",
+                $"        {throttle}.Release();",
+                "    }",
+                "}",
+            };
+            var localFunction = SyntaxFactory.ParseStatement(string.Concat(lines.Select(line => indentation + line + endOfLine)));
+            if (localFunction is not LocalFunctionStatementSyntax || localFunction.ContainsDiagnostics ||
+                !InsertThrottle(fix, loop, throttle, properties[UnboundedFanOutAnalyzer.LimitKey] ?? "16", new[] { localFunction }))
+            {
+                return;
+            }
+
+            fix.ThrottledLoops[(loop, returnType)] = start;
+            Defer(fix, started, start);
+        }
+
+        /// <summary>
+        /// The start helper an earlier fix put right before the loop for this task type (the statements just above it are
+        /// this fix's semaphores and helpers), so fixing one <c>Add</c> after another reuses it.
+        /// </summary>
+        private static string? HelperBefore(StatementSyntax loop, string returnType)
+        {
+            var statements = ((BlockSyntax)loop.Parent!).Statements;
+            for (var i = statements.IndexOf(loop) - 1; i >= 0; i--)
+            {
+                switch (statements[i])
+                {
+                    case LocalFunctionStatementSyntax { ParameterList.Parameters: { Count: 1 } parameters } helper
+                        when parameters[0].Identifier.ValueText == "start" && helper.Modifiers.Any(SyntaxKind.AsyncKeyword) && helper.Identifier.ValueText.Contains("ThrottledAsync"):
+                        if (helper.ReturnType.ToString() == returnType)
+                        {
+                            return helper.Identifier.ValueText;
+                        }
+
+                        continue;
+                    case LocalDeclarationStatementSyntax { Declaration.Variables: { Count: 1 } variables } when variables[0].Initializer?.Value is ObjectCreationExpressionSyntax { Type: var type } && type.ToString().EndsWith("SemaphoreSlim", System.StringComparison.Ordinal):
+                        continue;
+                    default:
+                        return null;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary><c>FooAsync(x)</c> → <c>start(() =&gt; FooAsync(x))</c>.</summary>
+        private static void Defer(DocumentFix fix, ExpressionSyntax started, string start) =>
+            fix.Editor.ReplaceNode(started, SyntaxFactory.InvocationExpression(
+                SyntaxFactory.IdentifierName(start),
+                SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.ParenthesizedLambdaExpression(started.WithoutTrivia()))))).WithTriviaFrom(started));
+
+        /// <summary>
+        /// Declares the semaphore (<c>using var</c> from C# 8) before <paramref name="statement"/>, followed by
+        /// <paramref name="helpers"/> and a blank line when there are any. Blank lines above the statement move above
+        /// the declaration; comments stay with the statement.
+        /// </summary>
+        private static bool InsertThrottle(DocumentFix fix, StatementSyntax statement, string name, string limit, IEnumerable<StatementSyntax> helpers)
+        {
+            if (fix.Model.Compilation.GetBestType("System.Threading.SemaphoreSlim") is not { } semaphore)
+            {
+                return false;
+            }
+
+            var declaration = SyntaxFactory.LocalDeclarationStatement(
+                SyntaxFactory.VariableDeclaration(
+                    SyntaxFactory.IdentifierName("var"),
+                    SyntaxFactory.SingletonSeparatedList(SyntaxFactory.VariableDeclarator(SyntaxFactory.Identifier(name))
+                        .WithInitializer(SyntaxFactory.EqualsValueClause(SyntaxFactory.ObjectCreationExpression(
+                            fix.Names.TypeAt(fix.Model, statement.SpanStart, semaphore),
+                            SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.ParseExpression(limit)))),
+                            null))))));
+            if (((CSharpParseOptions)statement.SyntaxTree.Options).LanguageVersion >= LanguageVersion.CSharp8)
+            {
+                declaration = declaration.WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword));
+            }
+
+            var leading = statement.GetLeadingTrivia();
+            var blankLines = 0;
+            for (var i = 0; i < leading.Count && leading[i].IsKind(SyntaxKind.WhitespaceTrivia) | leading[i].IsKind(SyntaxKind.EndOfLineTrivia); i++)
+            {
+                blankLines = leading[i].IsKind(SyntaxKind.EndOfLineTrivia) ? i + 1 : blankLines;
+            }
+
+            var (indentation, endOfLine) = Layout(statement);
+            var inserted = new List<StatementSyntax>
+            {
+                declaration.WithLeadingTrivia(leading.Take(blankLines).Append(SyntaxFactory.Whitespace(indentation))).WithTrailingTrivia(SyntaxFactory.EndOfLine(endOfLine)).WithAdditionalAnnotations(Formatter.Annotation),
+            };
+            inserted.AddRange(helpers);
+
+            // A blank line between the helpers and the statement: the last helper ends with an empty line.
+            if (inserted.Count > 1)
+            {
+                var last = inserted[inserted.Count - 1];
+                inserted[inserted.Count - 1] = last.WithTrailingTrivia(last.GetTrailingTrivia().Add(SyntaxFactory.EndOfLine(endOfLine)));
+            }
+
+            fix.Editor.InsertBefore(statement, inserted);
+            if (blankLines > 0)
+            {
+                fix.Editor.ReplaceNode(statement, (current, _) => current.WithLeadingTrivia(current.GetLeadingTrivia().Skip(blankLines)));
+            }
+
+            return true;
+        }
+
+        /// <summary>The statement's indentation and the document's line ending.</summary>
+        private static (string Indentation, string EndOfLine) Layout(StatementSyntax statement)
+        {
+            var indentation = string.Concat(statement.GetLeadingTrivia().Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).Reverse().Take(1).Select(t => t.ToString()));
+            var endOfLine = statement.GetTrailingTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia)).ToString();
+            return (indentation, endOfLine.Length == 0 ? "\n" : endOfLine);
+        }
+
+        /// <summary>A name free at <paramref name="position"/> and not taken by another fix of this run in the same member (Fix All).</summary>
+        private static string Reserve(DocumentFix fix, SyntaxNode member, int position, params string[] candidates)
+        {
+            if (!fix.ReservedNames.TryGetValue(member, out var reserved))
+            {
+                reserved = new HashSet<string>(System.StringComparer.Ordinal);
+                fix.ReservedNames[member] = reserved;
+            }
+
+            var name = candidates.FirstOrDefault(c => !reserved.Contains(c) && fix.Model.LookupSymbols(position, name: c).IsEmpty) ?? candidates[candidates.Length - 1] + "1";
+            reserved.Add(name);
+            return name;
         }
 
         /// <summary>
@@ -178,13 +327,7 @@ namespace AsyncGuard.CodeFixes
         /// </summary>
         private static ExpressionSyntax Indented(ExpressionSyntax lambda, StatementSyntax statement)
         {
-            var indentation = string.Concat(statement.GetLeadingTrivia().Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).Reverse().Take(1).Select(t => t.ToString()));
-            var endOfLine = statement.GetTrailingTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia)).ToString();
-            if (endOfLine.Length == 0)
-            {
-                endOfLine = "\n";
-            }
-
+            var (indentation, endOfLine) = Layout(statement);
             var lines = lambda.NormalizeWhitespace("    ", endOfLine).ToFullString().Split(new[] { endOfLine }, System.StringSplitOptions.None);
             return SyntaxFactory.ParseExpression(string.Join(endOfLine, lines.Select((line, i) => i == 0 || line.Length == 0 ? line : indentation + line)));
         }
@@ -218,17 +361,10 @@ namespace AsyncGuard.CodeFixes
                 _hasResult = hasResult;
                 // Names free at the fan-out, and not taken by another fix of this run in the same member (Fix All).
                 var member = selector.FirstAncestorOrSelf<MemberDeclarationSyntax>() ?? (SyntaxNode)selector.SyntaxTree.GetRoot();
-                if (!fix.ReservedNames.TryGetValue(member, out var reserved))
-                {
-                    reserved = new HashSet<string>(System.StringComparer.Ordinal);
-                    fix.ReservedNames[member] = reserved;
-                }
-
                 var used = new HashSet<string>(selector.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText), System.StringComparer.Ordinal);
                 TokenName = FreeName(fix.Model, position, used, "cancellationToken", "ct", "elementToken");
                 ElementName = FreeName(fix.Model, position, used, "item", "element", "value");
-                ThrottleName = FreeName(fix.Model, position, reserved, "throttle", "fanOutThrottle", "elementThrottle", "throttle2", "throttle3");
-                reserved.Add(ThrottleName);
+                ThrottleName = Reserve(fix, member, position, "throttle", "fanOutThrottle", "elementThrottle", "throttle2", "throttle3");
                 _tokenType = fix.Model.Compilation.GetBestType("System.Threading.CancellationToken") is { } tokenType
                     ? fix.Names.TypeAt(fix.Model, position, tokenType)
                     : null;

@@ -32,6 +32,9 @@ namespace AsyncGuard.Analyzers.Rules
         /// <summary>Property: "true" when the per-element call has an overload taking a trailing <c>CancellationToken</c>.</summary>
         public const string ForwardTokenKey = "ForwardToken";
 
+        /// <summary>Property: "true" on a loop's <c>tasks.Add(FooAsync(x))</c> that the semaphore fix can wrap.</summary>
+        public const string LoopKey = "Loop";
+
         /// <summary>Property: "true" when the projection's tasks carry results (<c>Task&lt;T&gt;</c>).</summary>
         public const string HasResultKey = "HasResult";
 
@@ -72,7 +75,7 @@ namespace AsyncGuard.Analyzers.Rules
             }
             else if (method.Name == "Add" && !method.IsStatic && invocation.Arguments.Length == 1)
             {
-                AnalyzeLoopAdd(context, invocation, facts);
+                AnalyzeLoopAdd(context, invocation, facts, known);
             }
         }
 
@@ -209,7 +212,8 @@ namespace AsyncGuard.Analyzers.Rules
         /// </summary>
         private static bool AwaitedInTheSameBlock(IOperation select, IOperation waitingPoint)
         {
-            if (Statement(select) is not { Parent: IBlockOperation block } statement || waitingPoint.Syntax.SpanStart < statement.Syntax.SpanStart)
+            // The statement must sit in a block the fix can insert into (not a top-level statement).
+            if (Statement(select) is not { Parent: IBlockOperation block, Syntax.Parent: BlockSyntax } statement || waitingPoint.Syntax.SpanStart < statement.Syntax.SpanStart)
             {
                 return false;
             }
@@ -277,7 +281,7 @@ namespace AsyncGuard.Analyzers.Rules
         /// <c>foreach (var x in source) { tasks.Add(FooAsync(x)); }</c> with <c>tasks</c> later awaited together, and no
         /// await in the loop (an await there usually is the bound: <c>if (tasks.Count == n) await Task.WhenAny(tasks)</c>).
         /// </summary>
-        private static void AnalyzeLoopAdd(OperationAnalysisContext context, IInvocationOperation add, FanOut facts)
+        private static void AnalyzeLoopAdd(OperationAnalysisContext context, IInvocationOperation add, FanOut facts, KnownSymbols known)
         {
             if (Symbols.LocalOrParameter(add.Instance) is not ILocalSymbol collection || !facts.StartsIoTask(add.Arguments[0].Value))
             {
@@ -315,16 +319,110 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             var body = Symbols.FunctionBody(add);
-            var awaitedLater = body.DescendantsAndSelf().Any(o =>
+            var awaitedLater = body.DescendantsAndSelf().FirstOrDefault(o =>
                 o.Syntax.SpanStart > loop.Syntax.Span.End &&
                 (o is IInvocationOperation when && IsWhenAllOrAny(when) && when.Arguments.Length == 1 &&
                  SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(when.Arguments[0].Value), collection) ||
                  o is IForEachLoopOperation each && SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(each.Collection), collection) &&
                  each.Body.DescendantsAndSelf().OfType<IAwaitOperation>().Any()));
-            if (awaitedLater)
+            if (awaitedLater is null)
             {
-                context.ReportDiagnostic(Diagnostic.Create(Descriptors.UnboundedFanOut, add.Syntax.GetLocation()));
+                return;
             }
+
+            var waitingPoint = awaitedLater is IInvocationOperation combinator ? AwaitOf(combinator) : awaitedLater;
+            var properties = waitingPoint is not null && AwaitedInTheSameBlock(loop, waitingPoint) && CanDeferStart(add.Arguments[0].Value, loop, known)
+                ? LoopFixProperties(context, add, known)
+                : ImmutableDictionary<string, string?>.Empty;
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.UnboundedFanOut, add.Syntax.GetLocation(), properties));
+        }
+
+        /// <summary>
+        /// The semaphore fix turns <c>tasks.Add(FooAsync(x))</c> into <c>tasks.Add(throttled(() =&gt; FooAsync(x)))</c>: the
+        /// call runs later, once a slot is free, while the loop goes on. That keeps its meaning only when the call is a
+        /// plain call whose receiver and arguments read the same values later: constants, <c>this</c>, lambdas, locals
+        /// and parameters the function never writes after their declaration (a <c>foreach</c> variable or a local of the
+        /// body is fresh per iteration, so only the loop is searched for those), and fields or properties of those that
+        /// the function does not assign. A <c>for</c> loop's counter,
+        /// <c>reader.ReadLine()</c> or <c>i++</c> in the arguments would be read at the wrong time, so no fix.
+        /// </summary>
+        private static bool CanDeferStart(IOperation value, ILoopOperation loop, KnownSymbols known)
+        {
+            value = KnownConditions.SkipConversions(value);
+            if (value is not IInvocationOperation call ||
+                value.Type is not INamedTypeSymbol { } type ||
+                !(SymbolEqualityComparer.Default.Equals(type, known.Task) ||
+                  (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known.TaskOfT) && IsNameable(type.TypeArguments[0]))))
+            {
+                return false;
+            }
+
+            return (call.Instance is null || IsStable(call.Instance, loop)) && call.Arguments.All(a => IsStable(a.Value, loop));
+        }
+
+        private static bool IsStable(IOperation operation, ILoopOperation loop)
+        {
+            if (operation.ConstantValue.HasValue)
+            {
+                return true;
+            }
+
+            switch (operation)
+            {
+                case IConversionOperation conversion:
+                    return IsStable(conversion.Operand, loop);
+                case IInstanceReferenceOperation or IDelegateCreationOperation or IDefaultValueOperation or ITypeOfOperation:
+                    return true;
+                case IBinaryOperation { OperatorMethod: null } binary:
+                    return IsStable(binary.LeftOperand, loop) && IsStable(binary.RightOperand, loop);
+                case IUnaryOperation { OperatorMethod: null } unary:
+                    return IsStable(unary.Operand, loop);
+                case ILocalReferenceOperation or IParameterReferenceOperation:
+                    // A local of the loop is fresh per iteration; anything else must keep its value until the tasks ran.
+                    var symbol = Symbols.LocalOrParameter(operation)!;
+                    var declaredInLoop = symbol is ILocalSymbol && symbol.DeclaringSyntaxReferences.Any(r => loop.Syntax.Span.Contains(r.Span));
+                    return !Symbols.IsAssignedAfterDeclaration(symbol, declaredInLoop ? loop : Symbols.Root(loop));
+                case IFieldReferenceOperation field:
+                    return (field.Instance is null || IsStable(field.Instance, loop)) && !WritesMember(field.Field, Symbols.Root(loop));
+                case IPropertyReferenceOperation { Arguments.Length: 0 } property:
+                    return (property.Instance is null || IsStable(property.Instance, loop)) && !WritesMember(property.Property, Symbols.Root(loop));
+                default:
+                    return false;
+            }
+        }
+
+        private static bool WritesMember(ISymbol member, IOperation root) =>
+            root.DescendantsAndSelf().Any(o => o switch
+            {
+                IAssignmentOperation { Target: IMemberReferenceOperation target } => SymbolEqualityComparer.Default.Equals(target.Member, member),
+                IIncrementOrDecrementOperation { Target: IMemberReferenceOperation target } => SymbolEqualityComparer.Default.Equals(target.Member, member),
+                _ => false,
+            });
+
+        private static bool IsNameable(ITypeSymbol type) => type switch
+        {
+            { IsAnonymousType: true } or IErrorTypeSymbol or { TypeKind: TypeKind.Error } => false,
+            INamedTypeSymbol named => named.TypeArguments.All(IsNameable),
+            IArrayTypeSymbol array => IsNameable(array.ElementType),
+            _ => true,
+        };
+
+        private static ImmutableDictionary<string, string?> LoopFixProperties(OperationAnalysisContext context, IInvocationOperation add, KnownSymbols known)
+        {
+            if (((CSharpParseOptions)add.Syntax.SyntaxTree.Options).LanguageVersion < LanguageVersion.CSharp7)
+            {
+                return ImmutableDictionary<string, string?>.Empty;
+            }
+
+            var limit = RuleOptions.GetPositiveInt(context.Options, add.Syntax.SyntaxTree, RuleOptions.DefaultMaxConcurrency, DefaultMaxConcurrency);
+            var properties = ImmutableDictionary<string, string?>.Empty
+                .Add(LimitKey, limit.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .Add(LoopKey, "true")
+                .Add(SemaphoreKey, "true")
+                .Add(PropertyKeys.FixKind, "Bound");
+            return TokenInScope.Find(add, context.ContainingSymbol, known, context.CancellationToken) is { } token
+                ? properties.Add(PropertyKeys.CancellationToken, token)
+                : properties;
         }
 
         private static bool IsSmallLoop(ILoopOperation loop, FanOut facts, int maxKnownSize) => loop switch
@@ -402,7 +500,7 @@ namespace AsyncGuard.Analyzers.Rules
                 properties = properties.Add(ParallelForEachKey, "true");
             }
 
-            if (simpleBody && awaitOperation.Parent is { } statementLike && Statement(statementLike) is { Parent: IBlockOperation })
+            if (simpleBody && awaitOperation.Parent is { } statementLike && Statement(statementLike) is { Parent: IBlockOperation, Syntax.Parent: BlockSyntax })
             {
                 properties = properties.Add(SemaphoreKey, "true");
             }

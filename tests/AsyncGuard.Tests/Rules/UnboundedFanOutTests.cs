@@ -617,6 +617,196 @@ namespace AsyncGuard.Tests.Rules
         }
 
         [Fact]
+        public Task LoopAdds_GetASemaphoreAndALocalFunction_FixAllNamesEachOnce() => new Verify.Test
+        {
+            TestCode = """
+                using System.Collections.Generic;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    private readonly string _prefix = "p";
+
+                    async Task<int> Run(IEnumerable<string> urls, CancellationToken token)
+                    {
+                        var tasks = new List<Task>();
+
+                        // one request per url
+                        foreach (var url in urls)
+                        {
+                            var trimmed = url.Trim();
+                            [|tasks.Add(Api.SendAsync(trimmed))|];
+                        }
+
+                        await Task.WhenAll(tasks);
+                        var pages = new List<Task<string>>();
+                        foreach (var url in urls)
+                        {
+                            [|pages.Add(Api.FetchAsync(_prefix + url))|];
+                            [|pages.Add(Api.FetchAsync(url))|];
+                        }
+
+                        foreach (var page in pages)
+                        {
+                            await page;
+                        }
+
+                        return pages.Count;
+                    }
+                }
+                """ + Api,
+            FixedCode = """
+                using System;
+                using System.Collections.Generic;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    private readonly string _prefix = "p";
+
+                    async Task<int> Run(IEnumerable<string> urls, CancellationToken token)
+                    {
+                        var tasks = new List<Task>();
+
+                        using var throttle = new SemaphoreSlim(16);
+                        async Task ThrottledAsync(Func<Task> start)
+                        {
+                            await throttle.WaitAsync(token);
+                            try
+                            {
+                                await start();
+                            }
+                            finally
+                            {
+                                throttle.Release();
+                            }
+                        }
+
+                        // one request per url
+                        foreach (var url in urls)
+                        {
+                            var trimmed = url.Trim();
+                            tasks.Add(ThrottledAsync(() => Api.SendAsync(trimmed)));
+                        }
+
+                        await Task.WhenAll(tasks);
+                        var pages = new List<Task<string>>();
+                        using var fanOutThrottle = new SemaphoreSlim(16);
+                        async Task<string> StartThrottledAsync(Func<Task<string>> start)
+                        {
+                            await fanOutThrottle.WaitAsync(token);
+                            try
+                            {
+                                return await start();
+                            }
+                            finally
+                            {
+                                fanOutThrottle.Release();
+                            }
+                        }
+
+                        foreach (var url in urls)
+                        {
+                            pages.Add(StartThrottledAsync(() => Api.FetchAsync(_prefix + url)));
+                            pages.Add(StartThrottledAsync(() => Api.FetchAsync(url)));
+                        }
+
+                        foreach (var page in pages)
+                        {
+                            await page;
+                        }
+
+                        return pages.Count;
+                    }
+                }
+                """ + Api,
+            CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedFanOutFixer.SemaphoreKey,
+        }.RunAsync();
+
+        [Fact]
+        public Task LoopAdds_WhoseArgumentsWouldBeReadLate_GetNoFix()
+        {
+            // Deferring these calls would read the counter, the reader or the reassigned local at the wrong time.
+            const string code = """
+                using System;
+                using System.Collections.Generic;
+                using System.IO;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task Run(string[] urls, TextReader reader, int n)
+                    {
+                        var tasks = new List<Task>();
+                        for (var i = 0; i < n; i++)
+                        {
+                            [|tasks.Add(Api.SendAsync(urls[i]))|];
+                        }
+
+                        string line;
+                        while ((line = reader.ReadLine()) != null)
+                        {
+                            [|tasks.Add(Api.SendAsync(reader.ReadLine()))|];
+                        }
+
+                        var prefix = "a";
+                        foreach (var url in urls)
+                        {
+                            [|tasks.Add(Api.SendAsync(prefix + url))|];
+                        }
+
+                        prefix = "b";
+                        await Task.WhenAll(tasks);
+
+                        var later = new List<Task>();
+                        foreach (var url in urls)
+                        {
+                            [|later.Add(Api.SendAsync(url))|];
+                        }
+
+                        Func<Task> wait = () => Task.WhenAll(later);
+                        await wait();
+                    }
+                }
+                """ + Api;
+            return new Verify.Test
+            {
+                TestCode = code,
+                FixedCode = code,
+                CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedFanOutFixer.SemaphoreKey,
+            }.RunAsync();
+        }
+
+        [Fact]
+        public Task TopLevelStatements_AreReported_WithoutAFixThatCouldNotApply()
+        {
+            // A semaphore declaration cannot be inserted before a top-level statement the way the fixes do in a block.
+            const string code = """
+                using System.Collections.Generic;
+                using System.Linq;
+                using System.Threading.Tasks;
+
+                var urls = new List<string>(System.Environment.GetCommandLineArgs());
+                await Task.WhenAll([|urls.Select(Api.SendAsync)|]);
+                var tasks = new List<Task>();
+                foreach (var url in urls)
+                {
+                    [|tasks.Add(Api.SendAsync(url))|];
+                }
+
+                await Task.WhenAll(tasks);
+                """ + Api;
+            return new Verify.Test
+            {
+                TestState = { Sources = { code }, OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication },
+                FixedState = { Sources = { code }, OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication },
+                CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedFanOutFixer.SemaphoreKey,
+            }.RunAsync();
+        }
+
+        [Fact]
         public Task IncompleteCode_DoesNotCrash() => new Verify.Test
         {
             TestCode = """
