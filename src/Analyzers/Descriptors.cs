@@ -128,6 +128,15 @@ namespace AsyncGuard.Analyzers
             description: "By default the code awaiting a TaskCompletionSource's task runs synchronously inside SetResult, on the " +
                          "completer's thread and while it holds whatever locks it holds. That stalls the completer and can deadlock.");
 
+        public static readonly DiagnosticDescriptor NestedTask = Create(
+            RuleIds.NestedTask,
+            Categories.LostTasks,
+            title: "Task of a task is awaited once",
+            messageFormat: "This {0} is used as if it were the work itself: it completes when the inner task starts, not when it ends; unwrap it",
+            description: "Task.Factory.StartNew(async …), ContinueWith(async …) and new Task<Task>(…) return a task whose result is the " +
+                         "task of the async work. Awaiting the outer task, passing it to WhenAll or using it as a plain Task waits only for " +
+                         "the work to start, and the inner task's exceptions are lost. Use Task.Run, or Unwrap().");
+
         public static string HelpLink(string id) => HelpLinkBase + id + ".md";
 
         private static DiagnosticDescriptor Create(

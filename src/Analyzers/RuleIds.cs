@@ -41,5 +41,8 @@ namespace AsyncGuard.Analyzers
 
         /// <summary><c>TaskCompletionSource</c> without <c>RunContinuationsAsynchronously</c>.</summary>
         public const string TaskCompletionSourceInlineContinuations = "AG0040";
+
+        /// <summary>A task of a task (<c>Task.Factory.StartNew(async …)</c>, <c>ContinueWith(async …)</c>) awaited or used as a plain task, once.</summary>
+        public const string NestedTask = "AG0006";
     }
 }
