@@ -137,6 +137,15 @@ namespace AsyncGuard.Analyzers
                          "task of the async work. Awaiting the outer task, passing it to WhenAll or using it as a plain Task waits only for " +
                          "the work to start, and the inner task's exceptions are lost. Use Task.Run, or Unwrap().");
 
+        public static readonly DiagnosticDescriptor TaskEscapesScope = Create(
+            RuleIds.TaskEscapesScope,
+            Categories.LostTasks,
+            title: "Returned task outlives its using, try or lock",
+            messageFormat: "This task is still running when the {0} around it ends: {1}; make the method async and await it inside the {0}",
+            description: "A method that is not async and returns a task started inside a using, a try with catch or finally, or a lock " +
+                         "leaves that scope as soon as the task is returned, not when it completes: the resource is disposed, the catch " +
+                         "never sees the task's exceptions, the finally runs and the lock is released while the operation still runs.");
+
         public static string HelpLink(string id) => HelpLinkBase + id + ".md";
 
         private static DiagnosticDescriptor Create(

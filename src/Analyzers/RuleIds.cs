@@ -44,5 +44,8 @@ namespace AsyncGuard.Analyzers
 
         /// <summary>A task of a task (<c>Task.Factory.StartNew(async …)</c>, <c>ContinueWith(async …)</c>) awaited or used as a plain task, once.</summary>
         public const string NestedTask = "AG0006";
+
+        /// <summary>A non-async function returns a task started inside a <c>using</c>, <c>try</c> or <c>lock</c> that ends before the task does.</summary>
+        public const string TaskEscapesScope = "AG0005";
     }
 }

@@ -19,7 +19,8 @@ namespace AsyncGuard.CodeFixes
     /// </summary>
     internal static class AsyncSignature
     {
-        internal static void MakeAsyncReturningTask(DocumentFix fix, SyntaxNode function, IMethodSymbol symbol)
+        /// <param name="configureAwaitFalse">Await rewritten returns with <c>.ConfigureAwait(false)</c>, as the code around does.</param>
+        internal static void MakeAsyncReturningTask(DocumentFix fix, SyntaxNode function, IMethodSymbol symbol, bool configureAwaitFalse = false)
         {
             if (!fix.FunctionsMadeAsync.Add(function))
             {
@@ -39,7 +40,7 @@ namespace AsyncGuard.CodeFixes
             }
             else if (!symbol.IsAsync)
             {
-                RewriteReturns(fix, function, symbol);
+                RewriteReturns(fix, function, symbol, configureAwaitFalse);
             }
 
             var addAsync = !symbol.IsAsync;
@@ -106,7 +107,7 @@ namespace AsyncGuard.CodeFixes
             };
         }
 
-        private static void RewriteReturns(DocumentFix fix, SyntaxNode function, IMethodSymbol symbol)
+        private static void RewriteReturns(DocumentFix fix, SyntaxNode function, IMethodSymbol symbol, bool configureAwaitFalse)
         {
             var body = function switch
             {
@@ -130,16 +131,16 @@ namespace AsyncGuard.CodeFixes
                 if (generic)
                 {
                     var result = CompletedResult(value);
-                    var newValue = result ?? Rewrite.Await(value.WithoutTrivia()).WithTriviaFrom(value);
+                    var newValue = result ?? Awaited(value, configureAwaitFalse).WithTriviaFrom(value);
                     fix.Editor.ReplaceNode(value, newValue);
                     continue;
                 }
 
-                var isLast = statement.Parent == body && body.Statements.Last() == statement;
+                var isLast = EndsFunction(statement, body);
                 var replacement = new List<StatementSyntax>();
                 if (!IsCompletedTask(value))
                 {
-                    replacement.Add(SyntaxFactory.ExpressionStatement(Rewrite.Await(value.WithoutTrivia())));
+                    replacement.Add(SyntaxFactory.ExpressionStatement(Awaited(value, configureAwaitFalse)));
                 }
 
                 if (!isLast)
@@ -149,6 +150,58 @@ namespace AsyncGuard.CodeFixes
 
                 ReplaceStatement(fix, statement, replacement);
             }
+        }
+
+        /// <summary>
+        /// <c>await value</c>, parenthesized where the value is not a primary expression (<c>await (c ? a : b)</c>),
+        /// with <c>.ConfigureAwait(false)</c> when asked.
+        /// </summary>
+        private static ExpressionSyntax Awaited(ExpressionSyntax value, bool configureAwaitFalse)
+        {
+            var operand = value.WithoutTrivia();
+            if (operand is not (IdentifierNameSyntax or GenericNameSyntax or MemberAccessExpressionSyntax or InvocationExpressionSyntax or ElementAccessExpressionSyntax
+                or ObjectCreationExpressionSyntax or ParenthesizedExpressionSyntax or LiteralExpressionSyntax))
+            {
+                operand = SyntaxFactory.ParenthesizedExpression(operand);
+            }
+
+            return Rewrite.Await(configureAwaitFalse ? Rewrite.ConfigureAwaitFalse(operand) : operand);
+        }
+
+        /// <summary>
+        /// Whether nothing of the function runs after this statement: it is the last statement of its block, and that
+        /// block is the body, or ends a <c>using</c>, <c>lock</c>, <c>try</c> or <c>catch</c> that itself ends the function.
+        /// </summary>
+        private static bool EndsFunction(StatementSyntax statement, BlockSyntax body)
+        {
+            StatementSyntax current = statement;
+            while (current.Parent is BlockSyntax block && block.Statements.Last() == current)
+            {
+                if (block == body)
+                {
+                    return true;
+                }
+
+                switch (block.Parent)
+                {
+                    case BlockSyntax:
+                        current = block;
+                        break;
+                    case UsingStatementSyntax or LockStatementSyntax:
+                        current = (StatementSyntax)block.Parent;
+                        break;
+                    case TryStatementSyntax tryStatement when tryStatement.Block == block:
+                        current = tryStatement;
+                        break;
+                    case CatchClauseSyntax { Parent: TryStatementSyntax tryStatement }:
+                        current = tryStatement;
+                        break;
+                    default:
+                        return false;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>The function's own return statements, not those of lambdas or local functions inside it.</summary>

@@ -63,12 +63,13 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
         /// <summary>
         /// Whether <c>async</c> may be added to this method or local function: C# forbids it for iterators, unsafe
-        /// code and by-reference parameters (CS1988), and partial, extern and abstract methods have no body to change.
+        /// code, by-reference parameters (CS1988) and ref struct parameters such as <c>Span&lt;T&gt;</c> (CS4012), and partial, extern and abstract methods have no body to change.
         /// </summary>
         internal static bool CanBecomeAsync(IMethodSymbol method, SyntaxNode declaration)
         {
             if (method.IsAsync || method.IsExtern || method.IsAbstract || method.PartialDefinitionPart is not null ||
-                method.PartialImplementationPart is not null || method.Parameters.Any(p => p.RefKind != RefKind.None || p.Type.TypeKind == TypeKind.Pointer))
+                method.PartialImplementationPart is not null ||
+                method.Parameters.Any(p => p.RefKind != RefKind.None || p.Type.TypeKind == TypeKind.Pointer || p.Type.IsRefLikeType))
             {
                 return false;
             }

@@ -1,0 +1,359 @@
+using System.Collections.Immutable;
+using System.Linq;
+using AsyncGuard.Analyzers.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncGuard.Analyzers.Rules
+{
+    /// <summary>
+    /// AG0005: a function that is not async returns a task started inside a <c>using</c> (block or declaration), a
+    /// <c>try</c> with a catch or a finally that does work, or a <c>lock</c>: the scope ends when the task is returned,
+    /// not when it completes. Only tasks started inside the scope count: a call in the return itself, or a local
+    /// initialized inside the scope and never reassigned; completed tasks and anything else are left alone.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class TaskEscapesScopeAnalyzer : DiagnosticAnalyzer
+    {
+        /// <summary><see cref="PropertyKeys.FixKind"/> value: make the function async and await its returns.</summary>
+        public const string MakeAsyncFix = "MakeAsync";
+
+        private static readonly string[] CompletedFactories = { "FromResult", "FromException", "FromCanceled" };
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.TaskEscapesScope);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(start =>
+            {
+                var known = new KnownSymbols(start.Compilation);
+                if (known.Task is null)
+                {
+                    return;
+                }
+
+                var asyncFlowControl = start.Compilation.GetBestType("System.Threading.AsyncFlowControl");
+                start.RegisterOperationAction(c => AnalyzeReturn(c, known, asyncFlowControl), OperationKind.Return);
+            });
+        }
+
+        private enum ScopeKind
+        {
+            Using,
+            Catch,
+            Finally,
+            Lock,
+        }
+
+        /// <summary>A scope around the return, and where the code it protects starts.</summary>
+        private readonly struct Scope
+        {
+            internal Scope(ScopeKind kind, int regionStart)
+            {
+                Kind = kind;
+                RegionStart = regionStart;
+            }
+
+            internal ScopeKind Kind { get; }
+
+            internal int RegionStart { get; }
+        }
+
+        private static void AnalyzeReturn(OperationAnalysisContext context, KnownSymbols known, INamedTypeSymbol? asyncFlowControl)
+        {
+            var returnOperation = (IReturnOperation)context.Operation;
+            if (returnOperation.IsImplicit || returnOperation.ReturnedValue is not { } returned)
+            {
+                return;
+            }
+
+            // Cheap first: is there any scope between the return and its function?
+            var scopes = ImmutableArray.CreateBuilder<Scope>();
+            CollectScopes(returnOperation, known, asyncFlowControl, scopes);
+            if (scopes.Count == 0)
+            {
+                return;
+            }
+
+            var function = AsyncCode.GetInnermostFunction(returnOperation, context.ContainingSymbol);
+            if (function is null || function.IsAsync || !Awaitables.IsTaskLike(function.ReturnType, known))
+            {
+                return;
+            }
+
+            // Where the task was started: in the return itself, or in a local's initializer.
+            var value = KnownConditions.SkipConversions(returned);
+            int startedAt;
+            if (IsStartedHere(value, known))
+            {
+                startedAt = value.Syntax.SpanStart;
+            }
+            else if (value is ILocalReferenceOperation { Local: { IsRef: false } local } &&
+                     StartOfLocal(local, returnOperation, known) is { } position)
+            {
+                startedAt = position;
+            }
+            else
+            {
+                return;
+            }
+
+            // Innermost first: the first scope whose protected code contains the start.
+            foreach (var scope in scopes)
+            {
+                if (startedAt >= scope.RegionStart)
+                {
+                    Report(context, returnOperation, returned, function, scope.Kind, known);
+                    return;
+                }
+            }
+        }
+
+        private static void CollectScopes(IReturnOperation returnOperation, KnownSymbols known, INamedTypeSymbol? asyncFlowControl, ImmutableArray<Scope>.Builder scopes)
+        {
+            IOperation child = returnOperation;
+            for (var parent = returnOperation.Parent; parent is not null; child = parent, parent = parent.Parent)
+            {
+                switch (parent)
+                {
+                    case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                        return;
+                    case IUsingOperation usingOperation when child == usingOperation.Body && !IsFlowSuppression(usingOperation.Resources, asyncFlowControl):
+                        scopes.Add(new Scope(ScopeKind.Using, usingOperation.Body.Syntax.SpanStart));
+                        break;
+                    case ILockOperation lockOperation when child == lockOperation.Body:
+                        scopes.Add(new Scope(ScopeKind.Lock, lockOperation.Body.Syntax.SpanStart));
+                        break;
+                    case ITryOperation tryOperation when child == tryOperation.Body:
+                        if (FinallyDoesWork(tryOperation))
+                        {
+                            scopes.Add(new Scope(ScopeKind.Finally, tryOperation.Body.Syntax.SpanStart));
+                        }
+                        else if (tryOperation.Catches.Length > 0 && !ConvertsExceptionsToFaultedTasks(tryOperation, known))
+                        {
+                            scopes.Add(new Scope(ScopeKind.Catch, tryOperation.Body.Syntax.SpanStart));
+                        }
+
+                        break;
+                    case ICatchClauseOperation catchClause when child == catchClause.Handler && parent.Parent is ITryOperation outerTry && FinallyDoesWork(outerTry):
+                        scopes.Add(new Scope(ScopeKind.Finally, catchClause.Handler.Syntax.SpanStart));
+                        break;
+                    case IBlockOperation block:
+                        AddUsingDeclarations(block, child, asyncFlowControl, scopes);
+                        break;
+                }
+            }
+        }
+
+        /// <summary><c>using var r = …;</c> earlier in the same block: it is disposed when the block ends.</summary>
+        private static void AddUsingDeclarations(IBlockOperation block, IOperation child, INamedTypeSymbol? asyncFlowControl, ImmutableArray<Scope>.Builder scopes)
+        {
+            var index = block.Operations.IndexOf(child);
+            for (var i = index - 1; i >= 0; i--)
+            {
+                if (block.Operations[i] is IUsingDeclarationOperation declaration && !IsFlowSuppression(declaration.DeclarationGroup, asyncFlowControl))
+                {
+                    scopes.Add(new Scope(ScopeKind.Using, declaration.Syntax.Span.End));
+                    return;
+                }
+            }
+        }
+
+        /// <summary>
+        /// <c>using (ExecutionContext.SuppressFlow())</c> around starting a task is meant to end at once: the flow
+        /// control must be undone on the thread that took it, before any await.
+        /// </summary>
+        private static bool IsFlowSuppression(IOperation resources, INamedTypeSymbol? asyncFlowControl)
+        {
+            if (asyncFlowControl is null)
+            {
+                return false;
+            }
+
+            if (resources is IVariableDeclarationGroupOperation group)
+            {
+                return group.Declarations.SelectMany(d => d.Declarators)
+                    .Any(d => SymbolEqualityComparer.Default.Equals(d.Symbol.Type, asyncFlowControl) ||
+                              SymbolEqualityComparer.Default.Equals(d.GetVariableInitializer()?.Value.Type, asyncFlowControl));
+            }
+
+            return SymbolEqualityComparer.Default.Equals(KnownConditions.SkipConversions(resources).Type, asyncFlowControl);
+        }
+
+        private static bool FinallyDoesWork(ITryOperation tryOperation) =>
+            tryOperation.Finally is { } block && block.Operations.Any(o => o is not IEmptyOperation);
+
+        /// <summary>
+        /// <c>catch (Exception e) { return Task.FromException(e); }</c>: the catch exists to turn a synchronous throw into a
+        /// faulted task, and knows it does not see the task's own failure.
+        /// </summary>
+        private static bool ConvertsExceptionsToFaultedTasks(ITryOperation tryOperation, KnownSymbols known) =>
+            tryOperation.Catches.Any(c => c.Handler.Descendants().Any(o =>
+                o is IInvocationOperation { TargetMethod: { Name: "FromException" or "FromCanceled" } method } &&
+                method.ContainingType is { } type && Awaitables.IsTaskLike(type, known)));
+
+        /// <summary>
+        /// A task started by this expression: a call that returns a task, other than the completed-task factories;
+        /// <c>Task.WhenAll/WhenAny</c> only when a call among its arguments starts the work. <c>new ValueTask(call)</c>
+        /// counts as its call, and <c>c ? a() : b()</c> when both branches start one.
+        /// </summary>
+        private static bool IsStartedHere(IOperation value, KnownSymbols known)
+        {
+            if (value is IObjectCreationOperation { Arguments.Length: 1 } creation && creation.Type is { } created &&
+                (SymbolEqualityComparer.Default.Equals(created.OriginalDefinition, known.ValueTask) || SymbolEqualityComparer.Default.Equals(created.OriginalDefinition, known.ValueTaskOfT)))
+            {
+                value = KnownConditions.SkipConversions(creation.Arguments[0].Value);
+            }
+
+            if (value is IConditionalOperation { WhenFalse: { } whenFalse } conditional)
+            {
+                return IsStartedHere(KnownConditions.SkipConversions(conditional.WhenTrue), known) && IsStartedHere(KnownConditions.SkipConversions(whenFalse), known);
+            }
+
+            if (value is not IInvocationOperation invocation || invocation.Type is not { } type || !Awaitables.IsTaskLike(type, known))
+            {
+                return false;
+            }
+
+            var method = invocation.TargetMethod;
+            var isTaskType = method.ContainingType is { } owner && Awaitables.IsTaskLike(owner, known);
+            if (isTaskType && CompletedFactories.Contains(method.Name))
+            {
+                return false;
+            }
+
+            if (isTaskType && method.Name is "WhenAll" or "WhenAny")
+            {
+                return invocation.Arguments.Any(a => a.Value.DescendantsAndSelf().Any(o => o is IInvocationOperation));
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// Where a returned local's task was started: its initializer, when that starts a task and the local is never
+        /// assigned again. Null otherwise.
+        /// </summary>
+        private static int? StartOfLocal(ILocalSymbol local, IOperation returnOperation, KnownSymbols known)
+        {
+            var root = Symbols.Root(returnOperation);
+            foreach (var operation in root.Descendants())
+            {
+                if (operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
+                {
+                    var initializer = declarator.GetVariableInitializer()?.Value;
+                    return initializer is not null && IsStartedHere(KnownConditions.SkipConversions(initializer), known) &&
+                           !Symbols.IsAssignedAfterDeclaration(local, root)
+                        ? initializer.Syntax.SpanStart
+                        : null;
+                }
+            }
+
+            return null;
+        }
+
+        private static void Report(OperationAnalysisContext context, IReturnOperation returnOperation, IOperation returned, IMethodSymbol function, ScopeKind kind, KnownSymbols known)
+        {
+            var properties = ImmutableDictionary<string, string?>.Empty;
+            if (kind != ScopeKind.Lock && CanMakeAsync(returnOperation, function, known, context.CancellationToken))
+            {
+                properties = properties.Add(PropertyKeys.FixKind, MakeAsyncFix);
+                if (FileUsesConfigureAwaitFalse(returnOperation.Syntax.SyntaxTree, context.CancellationToken))
+                {
+                    properties = properties.Add(PropertyKeys.ConfigureAwaitFalse, "true");
+                }
+            }
+
+            var (scope, consequence) = kind switch
+            {
+                ScopeKind.Using => ("using", "the resource is disposed first"),
+                ScopeKind.Catch => ("try", "the catch never sees its exceptions"),
+                ScopeKind.Finally => ("try", "the finally runs first"),
+                _ => ("lock", "the lock is released first"),
+            };
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.TaskEscapesScope, returned.Syntax.GetLocation(), properties, scope, consequence));
+        }
+
+        /// <summary>
+        /// Whether the function can become async with every return awaited: a method or local function with a block body
+        /// returning exactly Task, Task&lt;T&gt;, ValueTask or ValueTask&lt;T&gt;; no by-reference, pointer or ref struct
+        /// parameters or locals, no unsafe code; no return of null or default, and none where an await may not be written.
+        /// An override or interface implementation may become async: its signature stays the same.
+        /// </summary>
+        private static bool CanMakeAsync(IReturnOperation returnOperation, IMethodSymbol function, KnownSymbols known, System.Threading.CancellationToken cancellationToken)
+        {
+            if (function.MethodKind is not (MethodKind.Ordinary or MethodKind.LocalFunction) ||
+                function.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is not { } declaration ||
+                declaration is not (MethodDeclarationSyntax { Body: not null } or LocalFunctionStatementSyntax { Body: not null }) ||
+                !MethodFacts.CanBecomeAsync(function, declaration) ||
+                function.ReturnType is not INamedTypeSymbol returnType ||
+                !(IsExactly(returnType, known.Task) || IsExactly(returnType, known.TaskOfT) || IsExactly(returnType, known.ValueTask) || IsExactly(returnType, known.ValueTaskOfT)))
+            {
+                return false;
+            }
+
+            var body = Symbols.FunctionBody(returnOperation);
+            foreach (var operation in body.DescendantsAndSelf())
+            {
+                if (!Symbols.IsInSameFunction(operation, body))
+                {
+                    continue;
+                }
+
+                switch (operation)
+                {
+                    case IReturnOperation other:
+                        if (other.ReturnedValue is not { } value || value.ConstantValue is { HasValue: true, Value: null } ||
+                            KnownConditions.SkipConversions(value) is IDefaultValueOperation || !AsyncCode.CanAwaitAt(other.Syntax))
+                        {
+                            return false;
+                        }
+
+                        break;
+                    case IVariableDeclaratorOperation { Symbol: var local } when local.IsRef || local.Type.IsRefLikeType || local.Type.TypeKind == TypeKind.Pointer:
+                        return false;
+                }
+            }
+
+            return !body.Syntax.DescendantNodes(n => !MethodFacts.IsFunction(n) || n == body.Syntax)
+                .Any(n => n is UnsafeStatementSyntax or FixedStatementSyntax or StackAllocArrayCreationExpressionSyntax);
+        }
+
+        private static bool IsExactly(INamedTypeSymbol type, INamedTypeSymbol? known) =>
+            known is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known);
+
+        /// <summary>
+        /// True when the file awaits somewhere and every await in it is <c>… .ConfigureAwait(false)</c>: library code
+        /// whose new awaits should keep off the caller's context too.
+        /// </summary>
+        private static bool FileUsesConfigureAwaitFalse(SyntaxTree tree, System.Threading.CancellationToken cancellationToken)
+        {
+            var any = false;
+            foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
+            {
+                if (node is not AwaitExpressionSyntax awaitExpression)
+                {
+                    continue;
+                }
+
+                if (awaitExpression.Expression is not InvocationExpressionSyntax
+                    {
+                        Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "ConfigureAwait" },
+                        ArgumentList.Arguments: { Count: 1 } arguments,
+                    } || !arguments[0].Expression.IsKind(SyntaxKind.FalseLiteralExpression))
+                {
+                    return false;
+                }
+
+                any = true;
+            }
+
+            return any;
+        }
+    }
+}

@@ -1,0 +1,477 @@
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Testing;
+using Xunit;
+using Verify = AsyncGuard.Tests.Verifiers.CSharpCodeFixVerifier<
+    AsyncGuard.Analyzers.Rules.TaskEscapesScopeAnalyzer,
+    AsyncGuard.CodeFixes.TaskEscapesScopeFixer>;
+
+namespace AsyncGuard.Tests.Rules
+{
+    public class TaskEscapesScopeTests
+    {
+        // ---- must flag, with fixes ------------------------------------------------------------------------
+
+        [Fact]
+        public Task UsingDeclaration_AndBlock_BecomeAsync() => Verify.VerifyCodeFixAsync("""
+            using System.IO;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                Task<string> ReadAsync(string path)
+                {
+                    using var reader = new StreamReader(path);
+                    // read it all
+                    return [|reader.ReadToEndAsync()|];
+                }
+
+                Task CopyAsync(Stream source, string path)
+                {
+                    using (var target = File.Create(path))
+                    {
+                        return [|source.CopyToAsync(target)|];
+                    }
+                }
+            }
+            """, """
+            using System.IO;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task<string> ReadAsync(string path)
+                {
+                    using var reader = new StreamReader(path);
+                    // read it all
+                    return await reader.ReadToEndAsync();
+                }
+
+                async Task CopyAsync(Stream source, string path)
+                {
+                    using (var target = File.Create(path))
+                    {
+                        await source.CopyToAsync(target);
+                    }
+                }
+            }
+            """);
+
+        [Fact]
+        public Task TryWithCatch_OrWorkingFinally_BecomesAsync() => Verify.VerifyCodeFixAsync("""
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+
+                public Task<int> GuardedAsync()
+                {
+                    try
+                    {
+                        return [|ComputeAsync()|];
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return Task.FromResult(0);
+                    }
+                }
+
+                public Task ReleasedAsync()
+                {
+                    _gate.Wait();
+                    try
+                    {
+                        var work = ComputeAsync();
+                        return [|work|];
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                }
+
+                Task<int> ComputeAsync() => Task.FromResult(1);
+            }
+            """, """
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+
+                public async Task<int> GuardedAsync()
+                {
+                    try
+                    {
+                        return await ComputeAsync();
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return 0;
+                    }
+                }
+
+                public async Task ReleasedAsync()
+                {
+                    _gate.Wait();
+                    try
+                    {
+                        var work = ComputeAsync();
+                        await work;
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                }
+
+                Task<int> ComputeAsync() => Task.FromResult(1);
+            }
+            """);
+
+        [Fact]
+        public Task ConfigureAwaitFalseFile_KeepsIt_AndOverrideBecomesAsync() => Verify.VerifyCodeFixAsync("""
+            using System.IO;
+            using System.Threading.Tasks;
+
+            abstract class Base
+            {
+                public abstract Task<string> LoadAsync(string path);
+            }
+
+            class C : Base
+            {
+                public override Task<string> LoadAsync(string path)
+                {
+                    using (var reader = File.OpenText(path))
+                    {
+                        return [|reader.ReadToEndAsync()|];
+                    }
+                }
+
+                async Task OtherAsync() => await Task.Delay(1).ConfigureAwait(false);
+            }
+            """, """
+            using System.IO;
+            using System.Threading.Tasks;
+
+            abstract class Base
+            {
+                public abstract Task<string> LoadAsync(string path);
+            }
+
+            class C : Base
+            {
+                public override async Task<string> LoadAsync(string path)
+                {
+                    using (var reader = File.OpenText(path))
+                    {
+                        return await reader.ReadToEndAsync().ConfigureAwait(false);
+                    }
+                }
+
+                async Task OtherAsync() => await Task.Delay(1).ConfigureAwait(false);
+            }
+            """);
+
+        [Fact]
+        public Task FixAll_ChangesEachMethodOnce_AndLocalFunctions() => Verify.VerifyCodeFixAsync("""
+            using System;
+            using System.IO;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                Task<string> Either(bool first, string a, string b)
+                {
+                    using (var x = File.OpenText(a))
+                    using (var y = File.OpenText(b))
+                    {
+                        if (first)
+                        {
+                            return [|x.ReadToEndAsync()|];
+                        }
+
+                        return [|first ? x.ReadLineAsync() : y.ReadLineAsync()|];
+                    }
+                }
+
+                ValueTask<int> Outer(Stream stream, byte[] buffer)
+                {
+                    return Inner();
+
+                    ValueTask<int> Inner()
+                    {
+                        using var copy = new MemoryStream();
+                        return [|stream.ReadAsync(buffer.AsMemory())|];
+                    }
+                }
+            }
+            """, """
+            using System;
+            using System.IO;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task<string> Either(bool first, string a, string b)
+                {
+                    using (var x = File.OpenText(a))
+                    using (var y = File.OpenText(b))
+                    {
+                        if (first)
+                        {
+                            return await x.ReadToEndAsync();
+                        }
+
+                        return await (first ? x.ReadLineAsync() : y.ReadLineAsync());
+                    }
+                }
+
+                ValueTask<int> Outer(Stream stream, byte[] buffer)
+                {
+                    return Inner();
+
+                    async ValueTask<int> Inner()
+                    {
+                        using var copy = new MemoryStream();
+                        return await stream.ReadAsync(buffer.AsMemory());
+                    }
+                }
+            }
+            """);
+
+        [Fact]
+        public Task CSharp7_3_UsingBlockFixCompiles() => new Verify.Test
+        {
+            LanguageVersion = LanguageVersion.CSharp7_3,
+            ReferenceAssemblies = ReferenceAssemblies.NetStandard.NetStandard20,
+            TestCode = """
+                using System.IO;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    Task<string> ReadAsync(string path)
+                    {
+                        using (var reader = new StreamReader(path))
+                        {
+                            return [|reader.ReadToEndAsync()|];
+                        }
+                    }
+                }
+                """,
+            FixedCode = """
+                using System.IO;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task<string> ReadAsync(string path)
+                    {
+                        using (var reader = new StreamReader(path))
+                        {
+                            return await reader.ReadToEndAsync();
+                        }
+                    }
+                }
+                """,
+        }.RunAsync();
+
+        // ---- must flag, no fix ----------------------------------------------------------------------------
+
+        [Fact]
+        public Task LockLambdaAndSpan_AreFlaggedWithoutFix()
+        {
+            const string Source = """
+                using System;
+                using System.IO;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    private readonly object _sync = new object();
+
+                    Task SendAsync(Stream stream, byte[] data)
+                    {
+                        lock (_sync)
+                        {
+                            return {|AG0005:stream.WriteAsync(data, 0, data.Length)|};
+                        }
+                    }
+
+                    Func<string, Task<string>> Reader = path =>
+                    {
+                        using (var reader = File.OpenText(path))
+                        {
+                            return {|AG0005:reader.ReadToEndAsync()|};
+                        }
+                    };
+
+                    Task<int> Parse(ReadOnlySpan<char> text, Stream stream)
+                    {
+                        using (var copy = new MemoryStream())
+                        {
+                            return {|AG0005:stream.ReadAsync(new byte[text.Length], 0, text.Length)|};
+                        }
+                    }
+
+                    Task<int> WithOut(Stream stream, out int count)
+                    {
+                        count = 0;
+                        using (var copy = new MemoryStream())
+                        {
+                            return {|AG0005:stream.ReadAsync(new byte[1], 0, 1)|};
+                        }
+                    }
+
+                    Task<string> NullElsewhere(bool b, string path)
+                    {
+                        if (b)
+                        {
+                            return null;
+                        }
+
+                        using (var reader = File.OpenText(path))
+                        {
+                            return {|AG0005:reader.ReadToEndAsync()|};
+                        }
+                    }
+                }
+                """;
+            return Verify.VerifyCodeFixAsync(Source, Source);
+        }
+
+        // ---- must not flag --------------------------------------------------------------------------------
+
+        [Fact]
+        public Task CompletedOrOutsideTasks_AreNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.IO;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private Task<string> _cached = Task.FromResult("");
+
+                Task<string> Completed(string path)
+                {
+                    using (var reader = File.OpenText(path))
+                    {
+                        return Task.FromResult(reader.ReadLine() ?? "");
+                    }
+                }
+
+                Task Done(string path)
+                {
+                    using var reader = File.OpenText(path);
+                    return Task.CompletedTask;
+                }
+
+                Task<string> StartedBefore(string path, Stream stream)
+                {
+                    var task = File.ReadAllTextAsync(path);
+                    using (var copy = new MemoryStream())
+                    {
+                        return task;
+                    }
+                }
+
+                Task<string> StartedBeforeDeclaration(string path)
+                {
+                    var task = File.ReadAllTextAsync(path);
+                    using var copy = new MemoryStream();
+                    return task;
+                }
+
+                Task<string> Field(string path)
+                {
+                    using (var copy = new MemoryStream())
+                    {
+                        return _cached;
+                    }
+                }
+
+                Task<string> EmptyFinally(string path)
+                {
+                    try
+                    {
+                        return File.ReadAllTextAsync(path);
+                    }
+                    finally
+                    {
+                    }
+                }
+
+                Task<string> ConvertsSyncThrows(string path)
+                {
+                    try
+                    {
+                        return File.ReadAllTextAsync(path);
+                    }
+                    catch (Exception e)
+                    {
+                        return Task.FromException<string>(e);
+                    }
+                }
+
+                Task<string> FlowSuppressed(string path)
+                {
+                    using (ExecutionContext.SuppressFlow())
+                    {
+                        return Task.Run(() => File.ReadAllText(path));
+                    }
+                }
+
+                async Task<string> AlreadyAsync(string path)
+                {
+                    using var reader = File.OpenText(path);
+                    return await reader.ReadToEndAsync();
+                }
+
+                Task<string> AfterTheScope(string path)
+                {
+                    using (var copy = new MemoryStream())
+                    {
+                        copy.WriteByte(1);
+                    }
+
+                    return File.ReadAllTextAsync(path);
+                }
+
+                Task<string[]> WhenAllOfOutsideTasks(Task<string> a, Task<string> b)
+                {
+                    using (var copy = new MemoryStream())
+                    {
+                        return Task.WhenAll(a, b);
+                    }
+                }
+
+                Task<string> Reassigned(string path, bool b)
+                {
+                    Task<string> task = _cached;
+                    using (var copy = new MemoryStream())
+                    {
+                        var other = File.ReadAllTextAsync(path);
+                        other = _cached;
+                        return other;
+                    }
+                }
+
+                Func<Task> InsideALambda(string path)
+                {
+                    using (var copy = new MemoryStream())
+                    {
+                        return () => File.ReadAllTextAsync(path);
+                    }
+                }
+            }
+            """);
+    }
+}
