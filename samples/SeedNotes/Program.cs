@@ -20,7 +20,7 @@ Note[] notes =
     new HelloWorld(), new Coroutines(), new TwoTasks(), new Gather(), new SeedNotes.Notes.Timeout(),
     new AwaitEveryCoroutine(), new FutureCompletedElsewhere(), new WaitsOnResult(), new ReadsFileSynchronously(),
     new BoundedFanOut(), new SemaphoreSlot(), new WaitFor(),
-    new NestedTask(), new ScopeEndsBeforeTask(),
+    new NestedTask(), new ScopeEndsBeforeTask(), new LockAcrossAwait(),
 };
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

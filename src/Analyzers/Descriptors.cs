@@ -146,6 +146,15 @@ namespace AsyncGuard.Analyzers
                          "leaves that scope as soon as the task is returned, not when it completes: the resource is disposed, the catch " +
                          "never sees the task's exceptions, the finally runs and the lock is released while the operation still runs.");
 
+        public static readonly DiagnosticDescriptor ThreadAffineLockAcrossAwait = Create(
+            RuleIds.ThreadAffineLockAcrossAwait,
+            Categories.Blocking,
+            title: "Thread-affine lock held across an await",
+            messageFormat: "'{0}' takes a lock that belongs to the current thread, and the code awaits before releasing it; after the await another thread may have to release it",
+            description: "Monitor, Mutex, ReaderWriterLockSlim and SpinLock are owned by the thread that took them. After an await the code " +
+                         "may continue on another thread: the release throws SynchronizationLockException or releases nothing, the lock stays " +
+                         "held, and every other caller waits forever. Use SemaphoreSlim, which any thread may release, and await WaitAsync.");
+
         public static string HelpLink(string id) => HelpLinkBase + id + ".md";
 
         private static DiagnosticDescriptor Create(

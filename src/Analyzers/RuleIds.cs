@@ -47,5 +47,8 @@ namespace AsyncGuard.Analyzers
 
         /// <summary>A non-async function returns a task started inside a <c>using</c>, <c>try</c> or <c>lock</c> that ends before the task does.</summary>
         public const string TaskEscapesScope = "AG0005";
+
+        /// <summary>A thread-affine lock (<c>Monitor</c>, <c>Mutex</c>, <c>ReaderWriterLockSlim</c>, <c>SpinLock</c>) is held across an <c>await</c>.</summary>
+        public const string ThreadAffineLockAcrossAwait = "AG0013";
     }
 }
