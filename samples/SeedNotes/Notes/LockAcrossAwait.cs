@@ -1,3 +1,4 @@
+using System;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -15,7 +16,7 @@ namespace SeedNotes.Notes
 
         public override string Title => "a Monitor held across an await";
 
-        public override string Expectation => "fixed: the entry is written and the gate released; flagged: the release usually throws SynchronizationLockException";
+        public override string Expectation => "fixed: the entry is written and the gate released; flagged: the write resumes on another thread, whose Monitor.Exit throws SynchronizationLockException";
 
         public override async Task FlaggedAsync(CancellationToken cancellationToken)
         {
@@ -36,8 +37,9 @@ namespace SeedNotes.Notes
             Monitor.Enter(_ledgerLock); // flagged: AG0013
             try
             {
-                await Task.Delay(Seconds(0.1), cancellationToken);
-                Say($"entry {++_entries} written on thread {Thread.CurrentThread.ManagedThreadId}");
+                var before = Environment.CurrentManagedThreadId;
+                await WriteAsync(cancellationToken);
+                Say($"entry {++_entries} written; entered on thread {before}, now on thread {Environment.CurrentManagedThreadId}");
             }
             finally
             {
@@ -50,8 +52,9 @@ namespace SeedNotes.Notes
             await _ledgerGate.WaitAsync(cancellationToken);
             try
             {
-                await Task.Delay(Seconds(0.1), cancellationToken);
-                Say($"entry {++_entries} written on thread {Thread.CurrentThread.ManagedThreadId}");
+                var before = Environment.CurrentManagedThreadId;
+                await WriteAsync(cancellationToken);
+                Say($"entry {++_entries} written; entered on thread {before}, now on thread {Environment.CurrentManagedThreadId}");
             }
             finally
             {
@@ -60,5 +63,9 @@ namespace SeedNotes.Notes
 
             Say("gate released");
         }
+
+        /// <summary>Stands for I/O whose completion arrives on another thread, as it usually does.</summary>
+        private static Task WriteAsync(CancellationToken cancellationToken) =>
+            Task.Factory.StartNew(() => Thread.Sleep(Seconds(0.1)), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 }
