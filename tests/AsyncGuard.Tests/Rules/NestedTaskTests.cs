@@ -170,6 +170,43 @@ namespace AsyncGuard.Tests.Rules
             """);
 
         [Fact]
+        public Task InsideAsyncLambdas_IsFlagged() => Verify.VerifyCodeFixAsync("""
+            using System;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                void M()
+                {
+                    Func<Task> run = async () => await [|Task.Factory.StartNew(async () => await Task.Delay(1))|];
+                    Func<Task> block = async () =>
+                    {
+                        await [|Task.Factory.StartNew(async () => await Task.Delay(1))|];
+                    };
+                    GC.KeepAlive(run);
+                    GC.KeepAlive(block);
+                }
+            }
+            """, """
+            using System;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                void M()
+                {
+                    Func<Task> run = async () => await Task.Run(async () => await Task.Delay(1));
+                    Func<Task> block = async () =>
+                    {
+                        await Task.Run(async () => await Task.Delay(1));
+                    };
+                    GC.KeepAlive(run);
+                    GC.KeepAlive(block);
+                }
+            }
+            """);
+
+        [Fact]
         public Task MissingUsing_IsAddedForUnwrap() => Verify.VerifyCodeFixAsync("""
             class C
             {

@@ -247,6 +247,57 @@ namespace AsyncGuard.Tests.Rules
             """);
 
         [Fact]
+        public Task ReturnFromCatch_UnderAWorkingFinally_BecomesAsync() => Verify.VerifyCodeFixAsync("""
+            using System;
+            using System.IO;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                Task<string> LoadAsync(string path, string fallback)
+                {
+                    try
+                    {
+                        if (!File.Exists(path)) throw new FileNotFoundException(path);
+                        return Task.FromResult("");
+                    }
+                    catch (FileNotFoundException)
+                    {
+                        return [|File.ReadAllTextAsync(fallback)|];
+                    }
+                    finally
+                    {
+                        Console.WriteLine("looked up " + path);
+                    }
+                }
+            }
+            """, """
+            using System;
+            using System.IO;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task<string> LoadAsync(string path, string fallback)
+                {
+                    try
+                    {
+                        if (!File.Exists(path)) throw new FileNotFoundException(path);
+                        return "";
+                    }
+                    catch (FileNotFoundException)
+                    {
+                        return await File.ReadAllTextAsync(fallback);
+                    }
+                    finally
+                    {
+                        Console.WriteLine("looked up " + path);
+                    }
+                }
+            }
+            """);
+
+        [Fact]
         public Task CSharp7_3_UsingBlockFixCompiles() => new Verify.Test
         {
             LanguageVersion = LanguageVersion.CSharp7_3,
