@@ -125,6 +125,79 @@ namespace AsyncGuard.Tests.Rules
             """);
 
         [Fact]
+        public Task FixAll_ConvertsEachPairAndField() => Verify.VerifyCodeFixAsync("""
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private readonly object _a = new object();
+                private readonly object _b = new();
+
+                async Task OneAsync(CancellationToken token)
+                {
+                    [|Monitor.Enter(_a)|];
+                    try
+                    {
+                        await Task.Delay(1, token);
+                    }
+                    finally
+                    {
+                        Monitor.Exit(_a);
+                    }
+                }
+
+                async Task TwoAsync(CancellationToken token)
+                {
+                    [|Monitor.Enter(this._b)|];
+                    try
+                    {
+                        await Task.Delay(1, token);
+                    }
+                    finally
+                    {
+                        Monitor.Exit(this._b);
+                    }
+                }
+            }
+            """, """
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private readonly SemaphoreSlim _a = new SemaphoreSlim(1, 1);
+                private readonly SemaphoreSlim _b = new SemaphoreSlim(1, 1);
+
+                async Task OneAsync(CancellationToken token)
+                {
+                    await _a.WaitAsync(token);
+                    try
+                    {
+                        await Task.Delay(1, token);
+                    }
+                    finally
+                    {
+                        _a.Release();
+                    }
+                }
+
+                async Task TwoAsync(CancellationToken token)
+                {
+                    await this._b.WaitAsync(token);
+                    try
+                    {
+                        await Task.Delay(1, token);
+                    }
+                    finally
+                    {
+                        this._b.Release();
+                    }
+                }
+            }
+            """);
+
+        [Fact]
         public Task CSharp7_3_NoToken_FixCompiles() => new Verify.Test
         {
             LanguageVersion = LanguageVersion.CSharp7_3,
