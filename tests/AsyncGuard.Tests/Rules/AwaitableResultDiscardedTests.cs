@@ -598,5 +598,24 @@ namespace AsyncGuard.Tests.Rules
                 """;
             return WithRuntime(Source, Source).RunAsync();
         }
+
+        /// <summary>A ref struct parameter (Span) cannot be captured by an async method (CS4012): no make-async fix.</summary>
+        [Fact]
+        public Task SpanParameter_GetsNoMakeAsyncFix()
+        {
+            const string Source = """
+                using System;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    void M(ReadOnlySpan<char> text)
+                    {
+                        [|Task.Delay(text.Length)|];
+                    }
+                }
+                """;
+            return Verify.VerifyCodeFixAsync(Source, Source);
+        }
     }
 }
