@@ -141,7 +141,7 @@ namespace AsyncGuard.Analyzers
             RuleIds.TaskEscapesScope,
             Categories.LostTasks,
             title: "Returned task outlives its using, try or lock",
-            messageFormat: "This task is still running when the {0} around it ends: {1}; make the method async and await it inside the {0}",
+            messageFormat: "This task is still running when the {0} around it ends: {1}",
             description: "A method that is not async and returns a task started inside a using, a try with catch or finally, or a lock " +
                          "leaves that scope as soon as the task is returned, not when it completes: the resource is disposed, the catch " +
                          "never sees the task's exceptions, the finally runs and the lock is released while the operation still runs.");

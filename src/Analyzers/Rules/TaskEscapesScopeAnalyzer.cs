@@ -271,10 +271,10 @@ namespace AsyncGuard.Analyzers.Rules
 
             var (scope, consequence) = kind switch
             {
-                ScopeKind.Using => ("using", "the resource is disposed first"),
-                ScopeKind.Catch => ("try", "the catch never sees its exceptions"),
-                ScopeKind.Finally => ("try", "the finally runs first"),
-                _ => ("lock", "the lock is released first"),
+                ScopeKind.Using => ("using", "the resource is disposed first; make the function async and await the task inside the using"),
+                ScopeKind.Catch => ("try", "the catch never sees its exceptions; make the function async and await the task inside the try"),
+                ScopeKind.Finally => ("try", "the finally runs first; make the function async and await the task inside the try"),
+                _ => ("lock", "the lock is released first; guard the whole operation with a SemaphoreSlim and await it instead"),
             };
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.TaskEscapesScope, returned.Syntax.GetLocation(), properties, scope, consequence));
         }

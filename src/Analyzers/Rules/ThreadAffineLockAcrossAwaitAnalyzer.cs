@@ -172,7 +172,8 @@ namespace AsyncGuard.Analyzers.Rules
                 }
             }
 
-            var display = invocation.TargetMethod.ContainingType.Name + "." + name;
+            // Named after the lock's type: Mutex.WaitOne, not WaitHandle.WaitOne.
+            var display = acquire.LockType.Name + "." + name;
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.ThreadAffineLockAcrossAwait,
                 invocation.Syntax.GetLocation(),

@@ -398,6 +398,27 @@ namespace AsyncGuard.Tests.Rules
             return Verify.VerifyCodeFixAsync(Source, Source);
         }
 
+        [Fact]
+        public Task Message_SaysWhatEndsFirst() => Verify.VerifyAnalyzerAsync("""
+            using System.IO;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private readonly object _sync = new object();
+
+                Task M(Stream s)
+                {
+                    lock (_sync)
+                    {
+                        return s.FlushAsync();
+                    }
+                }
+            }
+            """,
+            Verify.Diagnostic("AG0005").WithSpan(12, 20, 12, 34)
+                .WithArguments("lock", "the lock is released first; guard the whole operation with a SemaphoreSlim and await it instead"));
+
         // ---- must not flag --------------------------------------------------------------------------------
 
         [Fact]

@@ -374,6 +374,25 @@ namespace AsyncGuard.Tests.Rules
             return Verify.VerifyCodeFixAsync(Source, Source);
         }
 
+        [Fact]
+        public Task Message_NamesTheLockType_AndPointsAtTheAwait() => Verify.VerifyAnalyzerAsync("""
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private readonly Mutex _mutex = new Mutex();
+
+                async Task M()
+                {
+                    _mutex.WaitOne();
+                    await Task.Yield();
+                    _mutex.ReleaseMutex();
+                }
+            }
+            """,
+            Verify.Diagnostic("AG0013").WithSpan(10, 9, 10, 25).WithSpan(11, 9, 11, 14).WithArguments("Mutex.WaitOne"));
+
         // ---- must not flag --------------------------------------------------------------------------------
 
         [Fact]
