@@ -232,8 +232,79 @@ namespace AsyncGuard.Analyzers.Rules
                 return invocation.Arguments.Any(a => a.Value.DescendantsAndSelf().Any(o => o is IInvocationOperation));
             }
 
-            return true;
+            // task.ContinueWith(…), valueTask.AsTask(), task.WaitAsync(…): the work is the receiver's.
+            if (invocation.Instance is { Type: { } receiverType } receiver && Awaitables.IsTaskLike(receiverType, known))
+            {
+                return IsStartedHere(KnownConditions.SkipConversions(receiver), known);
+            }
+
+            // The fast-path/slow-path hand-off, `if (!pending.IsCompleted) return FooAwaitedAsync(pending, …);`: the
+            // callee awaits a task already in progress and owns its completion, usually under its own try.
+            if (invocation.Arguments.Any(a => a.Value.Type is { } argumentType && Awaitables.IsTaskLike(argumentType, known)))
+            {
+                return false;
+            }
+
+            return !ReturnsOnlyCompletedTasks(method);
         }
+
+        /// <summary>
+        /// A helper of this compilation, not async, whose every return is a completed task by its shape:
+        /// <c>static ValueTask&lt;bool&gt; CanceledAsync(CancellationToken t) =&gt; new(Task.FromCanceled&lt;bool&gt;(t));</c>.
+        /// Read from syntax alone; anything it cannot read counts as started.
+        /// </summary>
+        private static bool ReturnsOnlyCompletedTasks(IMethodSymbol method)
+        {
+            if (method.IsAsync || method.DeclaringSyntaxReferences.Length != 1 ||
+                method.DeclaringSyntaxReferences[0].GetSyntax() is not { } declaration)
+            {
+                return false;
+            }
+
+            var (expressionBody, block) = declaration switch
+            {
+                MethodDeclarationSyntax m => (m.ExpressionBody?.Expression, m.Body),
+                LocalFunctionStatementSyntax l => (l.ExpressionBody?.Expression, l.Body),
+                _ => (null, null),
+            };
+            if (expressionBody is not null)
+            {
+                return IsCompletedShape(expressionBody);
+            }
+
+            if (block is null)
+            {
+                return false;
+            }
+
+            var any = false;
+            foreach (var statement in block.DescendantNodes(n => n == block || !MethodFacts.IsFunction(n)).OfType<ReturnStatementSyntax>())
+            {
+                if (statement.Expression is null || !IsCompletedShape(statement.Expression))
+                {
+                    return false;
+                }
+
+                any = true;
+            }
+
+            return any;
+        }
+
+        /// <summary><c>Task.FromResult(…)</c>, <c>FromException</c>, <c>FromCanceled</c>, <c>Task.CompletedTask</c>, <c>default</c>, <c>new ValueTask&lt;T&gt;(value or one of those)</c>.</summary>
+        private static bool IsCompletedShape(ExpressionSyntax expression) => expression switch
+        {
+            ParenthesizedExpressionSyntax parenthesized => IsCompletedShape(parenthesized.Expression),
+            InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: var name } } => CompletedFactories.Contains(name),
+            MemberAccessExpressionSyntax { Name.Identifier.ValueText: "CompletedTask" } => true,
+            DefaultExpressionSyntax => true,
+            LiteralExpressionSyntax literal => literal.IsKind(SyntaxKind.DefaultLiteralExpression),
+            BaseObjectCreationExpressionSyntax { ArgumentList: null } => true,
+            BaseObjectCreationExpressionSyntax { ArgumentList.Arguments: { Count: 0 } } => true,
+            BaseObjectCreationExpressionSyntax { ArgumentList.Arguments: { Count: 1 } arguments } =>
+                arguments[0].Expression is LiteralExpressionSyntax || IsCompletedShape(arguments[0].Expression),
+            _ => false,
+        };
 
         /// <summary>
         /// Where a returned local's task was started: its initializer, when that starts a task and the local is never

@@ -93,7 +93,7 @@ namespace AsyncGuard.Tests.Rules
                     }
                 }
 
-                Task<int> ComputeAsync() => Task.FromResult(1);
+                Task<int> ComputeAsync() => Task.Run(() => 1);
             }
             """, """
             using System;
@@ -130,7 +130,7 @@ namespace AsyncGuard.Tests.Rules
                     }
                 }
 
-                Task<int> ComputeAsync() => Task.FromResult(1);
+                Task<int> ComputeAsync() => Task.Run(() => 1);
             }
             """);
 
@@ -292,6 +292,37 @@ namespace AsyncGuard.Tests.Rules
                     finally
                     {
                         Console.WriteLine("looked up " + path);
+                    }
+                }
+            }
+            """);
+
+        [Fact]
+        public Task ReceiverStartedInside_IsFlagged() => Verify.VerifyCodeFixAsync("""
+            using System.IO;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                Task<int> ReadAsync(string path, byte[] buffer)
+                {
+                    using (var stream = File.OpenRead(path))
+                    {
+                        return [|stream.ReadAsync(buffer).AsTask()|];
+                    }
+                }
+            }
+            """, """
+            using System.IO;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task<int> ReadAsync(string path, byte[] buffer)
+                {
+                    using (var stream = File.OpenRead(path))
+                    {
+                        return await stream.ReadAsync(buffer).AsTask();
                     }
                 }
             }
@@ -533,6 +564,56 @@ namespace AsyncGuard.Tests.Rules
                         var other = File.ReadAllTextAsync(path);
                         other = _cached;
                         return other;
+                    }
+                }
+
+                Task<string> HandOffToTheSlowPath(string path)
+                {
+                    try
+                    {
+                        var pending = File.ReadAllTextAsync(path);
+                        if (!pending.IsCompletedSuccessfully) return AwaitedAsync(pending);
+                        return Task.FromResult(pending.Result);
+                    }
+                    catch (IOException)
+                    {
+                        return Task.FromResult("");
+                    }
+                }
+
+                static async Task<string> AwaitedAsync(Task<string> pending)
+                {
+                    try
+                    {
+                        return await pending;
+                    }
+                    catch (IOException)
+                    {
+                        return "";
+                    }
+                }
+
+                ValueTask<bool> CompletedHelpers(CancellationToken token, bool disposed)
+                {
+                    lock (_cached)
+                    {
+                        if (disposed) return Disposed();
+                        return Canceled(token);
+                    }
+                }
+
+                static ValueTask<bool> Canceled(CancellationToken token) => new(Task.FromCanceled<bool>(token));
+
+                static ValueTask<bool> Disposed()
+                {
+                    return new ValueTask<bool>(Task.FromException<bool>(new ObjectDisposedException("x")));
+                }
+
+                Task<int> ContinuesAnOutsideTask(Task<string> outside)
+                {
+                    using (var copy = new MemoryStream())
+                    {
+                        return outside.ContinueWith(t => t.Result.Length);
                     }
                 }
 
