@@ -72,16 +72,17 @@ namespace AsyncGuard.Analyzers.Rules
                 return;
             }
 
-            // Cheap first: is there any scope between the return and its function?
-            var scopes = ImmutableArray.CreateBuilder<Scope>();
-            CollectScopes(returnOperation, known, asyncFlowControl, scopes);
-            if (scopes.Count == 0)
+            // Cheap first: a function that is not async and returns a task (most returns in async code stop here), then
+            // any scope between the return and that function.
+            var function = AsyncCode.GetInnermostFunction(returnOperation, context.ContainingSymbol);
+            if (function is null || function.IsAsync || function.ReturnsVoid || !Awaitables.IsTaskLike(function.ReturnType, known))
             {
                 return;
             }
 
-            var function = AsyncCode.GetInnermostFunction(returnOperation, context.ContainingSymbol);
-            if (function is null || function.IsAsync || !Awaitables.IsTaskLike(function.ReturnType, known))
+            var scopes = ImmutableArray.CreateBuilder<Scope>();
+            CollectScopes(returnOperation, known, asyncFlowControl, scopes);
+            if (scopes.Count == 0)
             {
                 return;
             }
