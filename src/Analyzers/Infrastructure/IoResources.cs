@@ -8,8 +8,8 @@ namespace AsyncGuard.Analyzers.Infrastructure
 {
     /// <summary>
     /// What a stream, reader or writer stands on, traced through the local it is read from to the expression that
-    /// created it: memory (its synchronous calls never wait), or a file opened for writing, a network stream or a
-    /// database connection (its synchronous dispose flushes or talks to the other side).
+    /// created it: memory (its synchronous calls never wait), or a file or writer opened for writing, or a database
+    /// object whose <c>DisposeAsync</c> is overridden (its synchronous dispose flushes or talks to the other side).
     /// </summary>
     internal sealed class IoResources
     {
@@ -22,9 +22,8 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private readonly INamedTypeSymbol? _file;
         private readonly INamedTypeSymbol? _fileAccess;
         private readonly INamedTypeSymbol? _fileMode;
-        private readonly INamedTypeSymbol? _networkStream;
-        private readonly INamedTypeSymbol? _sslStream;
         private readonly INamedTypeSymbol? _dbConnection;
+        private readonly INamedTypeSymbol?[] _dbBases;
         private readonly INamedTypeSymbol?[] _wrappers;
 
         // Per member body: each local's initializer, when it is never reassigned. Weak keys: the operation trees belong
@@ -42,9 +41,15 @@ namespace AsyncGuard.Analyzers.Infrastructure
             _file = compilation.GetBestType("System.IO.File");
             _fileAccess = compilation.GetBestType("System.IO.FileAccess");
             _fileMode = compilation.GetBestType("System.IO.FileMode");
-            _networkStream = compilation.GetBestType("System.Net.Sockets.NetworkStream");
-            _sslStream = compilation.GetBestType("System.Net.Security.SslStream");
             _dbConnection = compilation.GetBestType("System.Data.Common.DbConnection");
+            _dbBases = new[]
+            {
+                _dbConnection,
+                compilation.GetBestType("System.Data.Common.DbDataReader"),
+                compilation.GetBestType("System.Data.Common.DbTransaction"),
+                compilation.GetBestType("System.Data.Common.DbCommand"),
+                compilation.GetBestType("System.Data.Common.DbBatch"),
+            };
             _wrappers = new[]
             {
                 compilation.GetBestType("System.IO.StreamReader"),
@@ -80,16 +85,16 @@ namespace AsyncGuard.Analyzers.Infrastructure
         }
 
         /// <summary>Whether disposing this receiver synchronously does I/O.</summary>
-        internal bool DisposesWithIo(IOperation receiver) => CreatesIoResource(receiver) || IsNetworkOrDatabase(receiver.Type);
+        internal bool DisposesWithIo(IOperation receiver) => CreatesIoResource(receiver) || HasAsynchronousDispose(receiver.Type);
 
         /// <summary>
-        /// The expression creates (or reads a local created as) a file stream or writer opened for writing, a
-        /// network stream or a database connection.
+        /// The expression creates (or reads a local created as) a file stream or writer opened for writing, or a
+        /// database object with a truly asynchronous dispose.
         /// </summary>
         internal bool CreatesIoResource(IOperation value)
         {
             value = Origin(value);
-            if (IsNetworkOrDatabase(value.Type))
+            if (HasAsynchronousDispose(value.Type))
             {
                 return true;
             }
@@ -112,8 +117,42 @@ namespace AsyncGuard.Analyzers.Infrastructure
             }
         }
 
-        private bool IsNetworkOrDatabase(ITypeSymbol? type) =>
-            DerivesFrom(type, _networkStream) || DerivesFrom(type, _sslStream) || DerivesFrom(type, _dbConnection);
+        /// <summary>
+        /// A database connection, reader, transaction, command or batch whose own type (or a base below the
+        /// <c>System.Data.Common</c> one) overrides <c>DisposeAsync</c>: the base classes' <c>DisposeAsync</c> only calls
+        /// <c>Dispose</c>, so without an override <c>await using</c> gains nothing. Network and TLS streams forward to a
+        /// synchronous dispose and never count; file streams and writers are decided by how they were created.
+        /// </summary>
+        private bool HasAsynchronousDispose(ITypeSymbol? type)
+        {
+            if (type is null || type.TypeKind != TypeKind.Class)
+            {
+                return false;
+            }
+
+            foreach (var dbBase in _dbBases)
+            {
+                if (dbBase is null || !DerivesFrom(type, dbBase))
+                {
+                    continue;
+                }
+
+                for (var current = type as INamedTypeSymbol; current is not null && !SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, dbBase); current = current.BaseType)
+                {
+                    foreach (var member in current.GetMembers("DisposeAsync"))
+                    {
+                        if (member is IMethodSymbol { IsOverride: true, Parameters.Length: 0 })
+                        {
+                            return true;
+                        }
+                    }
+                }
+
+                return false;
+            }
+
+            return false;
+        }
 
         /// <summary>An explicit <c>FileAccess</c> with Write, else a <c>FileMode</c> that creates or appends.</summary>
         private bool OpensForWriting(System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments)

@@ -149,10 +149,20 @@ namespace AsyncGuard.Analyzers.Rules
                 counterpart = state.Counterparts.Find(method, receiverType, within, tokenInScope: true, model, syntax.SpanStart);
             }
 
+            var body = Symbols.FunctionBody(invocation);
             if (counterpart is not { } found ||
                 IsTheCounterpartItself(context.ContainingSymbol, receiver, found.Method) ||
                 (receiver is not null && state.Resources.IsInMemory(receiver, state.Console)) ||
-                DualMode.IsSynchronousBranch(invocation, Symbols.FunctionBody(invocation)))
+                DualMode.IsSynchronousBranch(invocation, body) ||
+                IsTwinHook(invocation, syntax, found.Method))
+            {
+                return;
+            }
+
+            // Dual-mode code runs this line in both modes: cleanup in catch/finally is left to the mode's own calls,
+            // and elsewhere `await x.MAsync()` would make the synchronous mode asynchronous: reported, not rewritten.
+            var dualMode = DualMode.IsDualModeFunction(body);
+            if (dualMode && IsInCatchOrFinally(invocation))
             {
                 return;
             }
@@ -160,7 +170,7 @@ namespace AsyncGuard.Analyzers.Rules
             var properties = ImmutableDictionary<string, string?>.Empty;
             var named = syntax.ArgumentList.Arguments.Any(a => a.NameColon is not null);
             // No fix inside a?.b() chains: an await cannot go there.
-            if (!AsyncCode.IsInConditionalAccess(syntax))
+            if (!AsyncCode.IsInConditionalAccess(syntax) && !dualMode)
             {
                 properties = properties
                     .Add(PropertyKeys.FixKind, found.Shape == CounterpartShape.Memory ? MemoryFix : CallFix)
@@ -233,9 +243,10 @@ namespace AsyncGuard.Analyzers.Rules
                 return;
             }
 
-            var properties = ImmutableDictionary<string, string?>.Empty
-                .Add(PropertyKeys.FixKind, AwaitUsingFix)
-                .Add(CounterpartKey, "DisposeAsync");
+            // In dual-mode code the using runs in both modes: `await using` would dispose asynchronously in the synchronous one.
+            var properties = DualMode.IsDualModeFunction(Symbols.FunctionBody(operation))
+                ? ImmutableDictionary<string, string?>.Empty
+                : ImmutableDictionary<string, string?>.Empty.Add(PropertyKeys.FixKind, AwaitUsingFix).Add(CounterpartKey, "DisposeAsync");
             var usingKeyword = operation.Syntax switch
             {
                 UsingStatementSyntax statement => statement.UsingKeyword,
@@ -248,6 +259,83 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.SyncCallWithAsyncCounterpart, usingKeyword.GetLocation(), properties, "using", "await using"));
+        }
+
+        /// <summary>
+        /// <c>x.M(a); await x.MAsync(a);</c>: the statement right after calls the counterpart on the same receiver with
+        /// the same arguments (plus perhaps a token), so both hooks are called on purpose.
+        /// </summary>
+        private static bool IsTwinHook(IInvocationOperation invocation, InvocationExpressionSyntax syntax, IMethodSymbol counterpart)
+        {
+            if (invocation.Parent is not IExpressionStatementOperation { Syntax: StatementSyntax statement } ||
+                statement.Parent is not BlockSyntax block)
+            {
+                return false;
+            }
+
+            var index = block.Statements.IndexOf(statement);
+            if (index < 0 || index + 1 >= block.Statements.Count ||
+                block.Statements[index + 1] is not ExpressionStatementSyntax { Expression: AwaitExpressionSyntax awaited })
+            {
+                return false;
+            }
+
+            var next = awaited.Expression;
+            // Through .ConfigureAwait(…).
+            if (next is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait", Expression: var inner } })
+            {
+                next = inner;
+            }
+
+            if (next is not InvocationExpressionSyntax other ||
+                !SameReceiver(syntax.Expression, other.Expression, counterpart.Name) ||
+                other.ArgumentList.Arguments.Count < syntax.ArgumentList.Arguments.Count ||
+                other.ArgumentList.Arguments.Count > syntax.ArgumentList.Arguments.Count + 1)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < syntax.ArgumentList.Arguments.Count; i++)
+            {
+                if (!SyntaxFactory.AreEquivalent(syntax.ArgumentList.Arguments[i], other.ArgumentList.Arguments[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static bool SameReceiver(ExpressionSyntax sync, ExpressionSyntax async, string asyncName) => (sync, async) switch
+        {
+            (MemberAccessExpressionSyntax a, MemberAccessExpressionSyntax b) =>
+                b.Name.Identifier.ValueText == asyncName && SyntaxFactory.AreEquivalent(a.Expression, b.Expression) && IsPlainReference(a.Expression),
+            (SimpleNameSyntax, SimpleNameSyntax b) => b.Identifier.ValueText == asyncName,
+            _ => false,
+        };
+
+        /// <summary>A local, parameter, field, <c>this</c> or a chain of member names: reading it twice gives the same object.</summary>
+        private static bool IsPlainReference(ExpressionSyntax expression) => expression switch
+        {
+            IdentifierNameSyntax or ThisExpressionSyntax or BaseExpressionSyntax => true,
+            MemberAccessExpressionSyntax access => IsPlainReference(access.Expression),
+            _ => false,
+        };
+
+        private static bool IsInCatchOrFinally(IOperation operation)
+        {
+            for (var current = operation.Syntax.Parent; current is not null; current = current.Parent)
+            {
+                switch (current)
+                {
+                    case CatchClauseSyntax or FinallyClauseSyntax:
+                        return true;
+                    case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax:
+                        return false;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>Calls whose sync form never blocks, or that other rules or the user's intent own.</summary>
@@ -272,14 +360,107 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             // SemaphoreSlim.Wait(0) / Wait(TimeSpan.Zero) only tries to enter.
-            if (SymbolEqualityComparer.Default.Equals(type, state.SemaphoreSlim) && invocation.Arguments.Any(a =>
-                    a.Value.ConstantValue is { HasValue: true, Value: 0 } ||
-                    KnownConditions.SkipConversions(a.Value) is IFieldReferenceOperation { Field: { Name: "Zero", IsStatic: true } }))
+            if (SymbolEqualityComparer.Default.Equals(type, state.SemaphoreSlim) && invocation.Arguments.Any(a => IsZeroTimeout(a.Value)))
             {
                 return true;
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// <c>0</c> or <c>TimeSpan.Zero</c>, written there, in a constant, in a local initialised with it and never
+        /// written again, or in a readonly field initialised with it and never assigned elsewhere.
+        /// </summary>
+        private static bool IsZeroTimeout(IOperation value)
+        {
+            for (var depth = 0; depth < 4; depth++)
+            {
+                value = KnownConditions.SkipConversions(value);
+                if (value.ConstantValue is { HasValue: true, Value: 0 or 0L })
+                {
+                    return true;
+                }
+
+                switch (value)
+                {
+                    case IFieldReferenceOperation { Field: { Name: "Zero", IsStatic: true } field } when field.ContainingType.Name == "TimeSpan":
+                        return true;
+                    case ILocalReferenceOperation { Local: { IsRef: false } local }:
+                        if (SingleInitializer(local, Symbols.Root(value)) is not { } initializer)
+                        {
+                            return false;
+                        }
+
+                        value = initializer;
+                        continue;
+                    case IFieldReferenceOperation { Field: { IsReadOnly: true, IsConst: false } field }:
+                        return IsZeroFieldInitializer(field);
+                    default:
+                        return false;
+                }
+            }
+
+            return false;
+        }
+
+        private static IOperation? SingleInitializer(ILocalSymbol local, IOperation root)
+        {
+            IOperation? initializer = null;
+            foreach (var operation in root.Descendants())
+            {
+                switch (operation)
+                {
+                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                        initializer = declarator.GetVariableInitializer()?.Value;
+                        break;
+                    case ILocalReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Local, local) &&
+                                                                 (reference.Parent is IAssignmentOperation assignment && assignment.Target == reference ||
+                                                                  reference.Parent is IIncrementOrDecrementOperation ||
+                                                                  reference.Parent is IArgumentOperation { Parameter.RefKind: not RefKind.None and not RefKind.In }):
+                        return null;
+                }
+            }
+
+            return initializer;
+        }
+
+        /// <summary>A readonly field declared <c>= 0</c> or <c>= TimeSpan.Zero</c> and assigned nowhere in its type.</summary>
+        private static bool IsZeroFieldInitializer(IFieldSymbol field)
+        {
+            if (field.DeclaringSyntaxReferences.Length != 1 ||
+                field.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer.Value: var initializer })
+            {
+                return false;
+            }
+
+            var zero = initializer switch
+            {
+                LiteralExpressionSyntax literal => literal.Token.Value is 0 or 0L,
+                MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Zero", Expression: var type } =>
+                    type is IdentifierNameSyntax { Identifier.ValueText: "TimeSpan" } or QualifiedNameSyntax { Right.Identifier.ValueText: "TimeSpan" } or
+                        MemberAccessExpressionSyntax { Name.Identifier.ValueText: "TimeSpan" },
+                _ => false,
+            };
+            if (!zero)
+            {
+                return false;
+            }
+
+            // Constructors may assign readonly fields: any assignment to the name in the type's declarations disqualifies.
+            foreach (var reference in field.ContainingType.DeclaringSyntaxReferences)
+            {
+                foreach (var assignment in reference.GetSyntax().DescendantNodes().OfType<AssignmentExpressionSyntax>())
+                {
+                    var target = assignment.Left is MemberAccessExpressionSyntax access ? access.Name : assignment.Left as SimpleNameSyntax;
+                    if (target?.Identifier.ValueText == field.Name)
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return true;
         }
 
         private static bool IsXmlReaderOrWriter(INamedTypeSymbol type)

@@ -260,7 +260,7 @@ namespace AsyncGuard.Tests.Rules
 
                     var network = client.GetStream();
                     await network.WriteAsync(new byte[1]);
-                    [|network.Dispose()|];
+                    network.Dispose();
                     await writer.WriteAsync("x");
                 }
             }
@@ -283,7 +283,7 @@ namespace AsyncGuard.Tests.Rules
 
                     var network = client.GetStream();
                     await network.WriteAsync(new byte[1]);
-                    await network.DisposeAsync();
+                    network.Dispose();
                     await writer.WriteAsync("x");
                 }
             }
@@ -632,6 +632,278 @@ namespace AsyncGuard.Tests.Rules
                 },
             },
         }.RunAsync();
+
+        // ---- dispose: only where DisposeAsync is really asynchronous --------------------------------------
+
+        [Fact]
+        public Task NetworkAndTlsStreams_AndDbObjectsWithoutAnOverride_AreNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System.Data.Common;
+            using System.Net.Security;
+            using System.Net.Sockets;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task Run(TcpClient client, SslStream tls, DbConnection connection)
+                {
+                    using var network = client.GetStream();
+                    using var other = new NetworkStream(client.Client);
+                    await network.WriteAsync(new byte[1]);
+                    using (connection)
+                    {
+                        await connection.OpenAsync();
+                    }
+
+                    tls.Dispose();
+                    connection.Dispose();
+                }
+            }
+            """);
+
+        [Fact]
+        public Task DbTransactionWithADisposeAsyncOverride_IsFlagged_OneWithoutIsNot() => Verify.VerifyCodeFixAsync("""
+            using System.Data;
+            using System.Data.Common;
+            using System.Threading.Tasks;
+
+            abstract class PlainTransaction : DbTransaction
+            {
+            }
+
+            abstract class NetworkTransaction : DbTransaction
+            {
+                public override ValueTask DisposeAsync() => default;
+            }
+
+            abstract class Derived : NetworkTransaction
+            {
+            }
+
+            class C
+            {
+                async Task Run(PlainTransaction plain, NetworkTransaction network, Derived derived)
+                {
+                    await Task.Yield();
+                    plain.Dispose();
+                    [|network.Dispose()|];
+                    [|derived.Dispose()|];
+                }
+            }
+            """, """
+            using System.Data;
+            using System.Data.Common;
+            using System.Threading.Tasks;
+
+            abstract class PlainTransaction : DbTransaction
+            {
+            }
+
+            abstract class NetworkTransaction : DbTransaction
+            {
+                public override ValueTask DisposeAsync() => default;
+            }
+
+            abstract class Derived : NetworkTransaction
+            {
+            }
+
+            class C
+            {
+                async Task Run(PlainTransaction plain, NetworkTransaction network, Derived derived)
+                {
+                    await Task.Yield();
+                    plain.Dispose();
+                    await network.DisposeAsync();
+                    await derived.DisposeAsync();
+                }
+            }
+            """);
+
+        [Fact]
+        public Task DualMode_CleanupInFinally_IsNotFlagged_OtherSharedCallsAreReportedWithoutAFix() => Verify.VerifyCodeFixAsync("""
+            using System.IO;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private static async Task Write(string path, byte[] data, bool async)
+                {
+                    var file = new FileStream(path, FileMode.Create);
+                    try
+                    {
+                        if (async) { await file.WriteAsync(data, 0, data.Length); } else { file.Write(data, 0, data.Length); }
+                        [|file.Flush()|];
+                    }
+                    finally
+                    {
+                        file.Dispose();
+                    }
+                }
+            }
+            """, """
+            using System.IO;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private static async Task Write(string path, byte[] data, bool async)
+                {
+                    var file = new FileStream(path, FileMode.Create);
+                    try
+                    {
+                        if (async) { await file.WriteAsync(data, 0, data.Length); } else { file.Write(data, 0, data.Length); }
+                        [|file.Flush()|];
+                    }
+                    finally
+                    {
+                        file.Dispose();
+                    }
+                }
+            }
+            """);
+
+        [Fact]
+        public Task WritableFileDisposedInFinally_OfAnAsyncOnlyMethod_IsStillFlagged() => Verify.VerifyCodeFixAsync("""
+            using System.IO;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private static async Task Write(string path, byte[] data)
+                {
+                    var file = new FileStream(path, FileMode.Create);
+                    try
+                    {
+                        await file.WriteAsync(data, 0, data.Length);
+                    }
+                    finally
+                    {
+                        [|file.Dispose()|];
+                    }
+                }
+            }
+            """, """
+            using System.IO;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private static async Task Write(string path, byte[] data)
+                {
+                    var file = new FileStream(path, FileMode.Create);
+                    try
+                    {
+                        await file.WriteAsync(data, 0, data.Length);
+                    }
+                    finally
+                    {
+                        await file.DisposeAsync();
+                    }
+                }
+            }
+            """);
+
+        // ---- twin hooks -------------------------------------------------------------------------------------
+
+        [Fact]
+        public Task TwinHooks_SyncThenAsyncOnTheSameReceiverWithTheSameArguments_AreNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            interface IHook
+            {
+                void Started(string name);
+                Task StartedAsync(string name, CancellationToken token = default);
+            }
+
+            class C
+            {
+                async Task Run(IHook hook, string name, CancellationToken token)
+                {
+                    hook.Started(name);
+                    await hook.StartedAsync(name, token).ConfigureAwait(false);
+                }
+            }
+            """);
+
+        [Fact]
+        public Task NotTwins_OtherArgumentsOrAnotherReceiver_AreFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            interface IHook
+            {
+                void Started(string name);
+                Task StartedAsync(string name, CancellationToken token = default);
+            }
+
+            class C
+            {
+                async Task Run(IHook hook, IHook other, string name, CancellationToken token)
+                {
+                    [|hook.Started(name)|];
+                    await hook.StartedAsync("x", token);
+                    [|hook.Started(name)|];
+                    await other.StartedAsync(name, token);
+                    [|hook.Started(name)|];
+                    await Task.Delay(1);
+                    await hook.StartedAsync(name, token);
+                }
+            }
+            """);
+
+        // ---- try-acquire ------------------------------------------------------------------------------------
+
+        [Fact]
+        public Task SemaphoreWaitWithZero_FromALocalConstantOrReadonlyField_IsNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private const int None = 0;
+                private readonly int _noWait = 0;
+                private static readonly TimeSpan Immediately = TimeSpan.Zero;
+                private readonly SemaphoreSlim _gate = new(1);
+
+                async Task Run()
+                {
+                    await Task.Yield();
+                    var zero = 0;
+                    var span = TimeSpan.Zero;
+                    if (_gate.Wait(zero)) { _gate.Release(); }
+                    if (_gate.Wait(None)) { _gate.Release(); }
+                    if (_gate.Wait(_noWait)) { _gate.Release(); }
+                    if (_gate.Wait(Immediately)) { _gate.Release(); }
+                    if (_gate.Wait(span)) { _gate.Release(); }
+                }
+            }
+            """);
+
+        [Fact]
+        public Task SemaphoreWaitWithANonZeroOrReassignedTimeout_IsFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private readonly int _timeout = 0;
+                private readonly SemaphoreSlim _gate = new(1);
+
+                C(int timeout) { _timeout = timeout; }
+
+                async Task Run(int wait)
+                {
+                    await Task.Yield();
+                    var zero = 0;
+                    zero = wait;
+                    if ([|_gate.Wait(zero)|]) { _gate.Release(); }
+                    if ([|_gate.Wait(_timeout)|]) { _gate.Release(); }
+                    if ([|_gate.Wait(100)|]) { _gate.Release(); }
+                }
+            }
+            """);
 
         // ---- language versions and broken code ------------------------------------------------------------
 
