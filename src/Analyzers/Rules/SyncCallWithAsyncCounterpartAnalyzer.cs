@@ -170,7 +170,9 @@ namespace AsyncGuard.Analyzers.Rules
             var properties = ImmutableDictionary<string, string?>.Empty;
             var named = syntax.ArgumentList.Arguments.Any(a => a.NameColon is not null);
             // No fix inside a?.b() chains: an await cannot go there.
-            if (!AsyncCode.IsInConditionalAccess(syntax) && !dualMode)
+            // `M(in x)`: an `in` argument would not bind to the counterpart's by-value parameter; the call is reported as is.
+            var inArgument = syntax.ArgumentList.Arguments.Any(a => a.RefKindKeyword.IsKind(SyntaxKind.InKeyword));
+            if (!AsyncCode.IsInConditionalAccess(syntax) && !dualMode && !inArgument)
             {
                 properties = properties
                     .Add(PropertyKeys.FixKind, found.Shape == CounterpartShape.Memory ? MemoryFix : CallFix)
@@ -360,107 +362,12 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             // SemaphoreSlim.Wait(0) / Wait(TimeSpan.Zero) only tries to enter.
-            if (SymbolEqualityComparer.Default.Equals(type, state.SemaphoreSlim) && invocation.Arguments.Any(a => IsZeroTimeout(a.Value)))
+            if (SymbolEqualityComparer.Default.Equals(type, state.SemaphoreSlim) && invocation.Arguments.Any(a => ZeroTimeout.Is(a.Value)))
             {
                 return true;
             }
 
             return false;
-        }
-
-        /// <summary>
-        /// <c>0</c> or <c>TimeSpan.Zero</c>, written there, in a constant, in a local initialised with it and never
-        /// written again, or in a readonly field initialised with it and never assigned elsewhere.
-        /// </summary>
-        private static bool IsZeroTimeout(IOperation value)
-        {
-            for (var depth = 0; depth < 4; depth++)
-            {
-                value = KnownConditions.SkipConversions(value);
-                if (value.ConstantValue is { HasValue: true, Value: 0 or 0L })
-                {
-                    return true;
-                }
-
-                switch (value)
-                {
-                    case IFieldReferenceOperation { Field: { Name: "Zero", IsStatic: true } field } when field.ContainingType.Name == "TimeSpan":
-                        return true;
-                    case ILocalReferenceOperation { Local: { IsRef: false } local }:
-                        if (SingleInitializer(local, Symbols.Root(value)) is not { } initializer)
-                        {
-                            return false;
-                        }
-
-                        value = initializer;
-                        continue;
-                    case IFieldReferenceOperation { Field: { IsReadOnly: true, IsConst: false } field }:
-                        return IsZeroFieldInitializer(field);
-                    default:
-                        return false;
-                }
-            }
-
-            return false;
-        }
-
-        private static IOperation? SingleInitializer(ILocalSymbol local, IOperation root)
-        {
-            IOperation? initializer = null;
-            foreach (var operation in root.Descendants())
-            {
-                switch (operation)
-                {
-                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
-                        initializer = declarator.GetVariableInitializer()?.Value;
-                        break;
-                    case ILocalReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Local, local) &&
-                                                                 (reference.Parent is IAssignmentOperation assignment && assignment.Target == reference ||
-                                                                  reference.Parent is IIncrementOrDecrementOperation ||
-                                                                  reference.Parent is IArgumentOperation { Parameter.RefKind: not RefKind.None and not RefKind.In }):
-                        return null;
-                }
-            }
-
-            return initializer;
-        }
-
-        /// <summary>A readonly field declared <c>= 0</c> or <c>= TimeSpan.Zero</c> and assigned nowhere in its type.</summary>
-        private static bool IsZeroFieldInitializer(IFieldSymbol field)
-        {
-            if (field.DeclaringSyntaxReferences.Length != 1 ||
-                field.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer.Value: var initializer })
-            {
-                return false;
-            }
-
-            var zero = initializer switch
-            {
-                LiteralExpressionSyntax literal => literal.Token.Value is 0 or 0L,
-                MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Zero", Expression: var type } =>
-                    type is IdentifierNameSyntax { Identifier.ValueText: "TimeSpan" } or QualifiedNameSyntax { Right.Identifier.ValueText: "TimeSpan" } or
-                        MemberAccessExpressionSyntax { Name.Identifier.ValueText: "TimeSpan" },
-                _ => false,
-            };
-            if (!zero)
-            {
-                return false;
-            }
-
-            // Constructors may assign readonly fields: any assignment to the name in the type's declarations disqualifies.
-            foreach (var reference in field.ContainingType.DeclaringSyntaxReferences)
-            {
-                foreach (var assignment in reference.GetSyntax().DescendantNodes().OfType<AssignmentExpressionSyntax>())
-                {
-                    var target = assignment.Left is MemberAccessExpressionSyntax access ? access.Name : assignment.Left as SimpleNameSyntax;
-                    if (target?.Identifier.ValueText == field.Name)
-                    {
-                        return false;
-                    }
-                }
-            }
-
-            return true;
         }
 
         private static bool IsXmlReaderOrWriter(INamedTypeSymbol type)

@@ -318,7 +318,7 @@ namespace AsyncGuard.Tests.Rules
         }.RunAsync();
 
         [Fact]
-        public Task MessageNamesBothMethods() => Verify.VerifyAnalyzerAsync("""
+        public Task MessageNamesBothMethods() => Verify.VerifyAnalyzerOnAllReferencesAsync("""
             using System.IO;
             using System.Threading.Tasks;
 
@@ -418,7 +418,7 @@ namespace AsyncGuard.Tests.Rules
             """);
 
         [Fact]
-        public Task CounterpartsThatDoNotMatch_AreIgnored() => Verify.VerifyAnalyzerAsync("""
+        public Task CounterpartsThatDoNotMatch_AreIgnored() => Verify.VerifyAnalyzerOnAllReferencesAsync("""
             using System;
             using System.Threading;
             using System.Threading.Tasks;
@@ -636,7 +636,7 @@ namespace AsyncGuard.Tests.Rules
         // ---- dispose: only where DisposeAsync is really asynchronous --------------------------------------
 
         [Fact]
-        public Task NetworkAndTlsStreams_AndDbObjectsWithoutAnOverride_AreNotFlagged() => Verify.VerifyAnalyzerAsync("""
+        public Task NetworkAndTlsStreams_AndDbObjectsWithoutAnOverride_AreNotFlagged() => Verify.VerifyAnalyzerOnAllReferencesAsync("""
             using System.Data.Common;
             using System.Net.Security;
             using System.Net.Sockets;
@@ -806,7 +806,7 @@ namespace AsyncGuard.Tests.Rules
         // ---- twin hooks -------------------------------------------------------------------------------------
 
         [Fact]
-        public Task TwinHooks_SyncThenAsyncOnTheSameReceiverWithTheSameArguments_AreNotFlagged() => Verify.VerifyAnalyzerAsync("""
+        public Task TwinHooks_SyncThenAsyncOnTheSameReceiverWithTheSameArguments_AreNotFlagged() => Verify.VerifyAnalyzerOnAllReferencesAsync("""
             using System.Threading;
             using System.Threading.Tasks;
 
@@ -827,7 +827,7 @@ namespace AsyncGuard.Tests.Rules
             """);
 
         [Fact]
-        public Task NotTwins_OtherArgumentsOrAnotherReceiver_AreFlagged() => Verify.VerifyAnalyzerAsync("""
+        public Task NotTwins_OtherArgumentsOrAnotherReceiver_AreFlagged() => Verify.VerifyAnalyzerOnAllReferencesAsync("""
             using System.Threading;
             using System.Threading.Tasks;
 
@@ -855,7 +855,7 @@ namespace AsyncGuard.Tests.Rules
         // ---- try-acquire ------------------------------------------------------------------------------------
 
         [Fact]
-        public Task SemaphoreWaitWithZero_FromALocalConstantOrReadonlyField_IsNotFlagged() => Verify.VerifyAnalyzerAsync("""
+        public Task SemaphoreWaitWithZero_FromALocalConstantOrReadonlyField_IsNotFlagged() => Verify.VerifyAnalyzerOnAllReferencesAsync("""
             using System;
             using System.Threading;
             using System.Threading.Tasks;
@@ -882,7 +882,7 @@ namespace AsyncGuard.Tests.Rules
             """);
 
         [Fact]
-        public Task SemaphoreWaitWithANonZeroOrReassignedTimeout_IsFlagged() => Verify.VerifyAnalyzerAsync("""
+        public Task SemaphoreWaitWithANonZeroOrReassignedTimeout_IsFlagged() => Verify.VerifyAnalyzerOnAllReferencesAsync("""
             using System.Threading;
             using System.Threading.Tasks;
 
@@ -901,6 +901,116 @@ namespace AsyncGuard.Tests.Rules
                     if ([|_gate.Wait(zero)|]) { _gate.Release(); }
                     if ([|_gate.Wait(_timeout)|]) { _gate.Release(); }
                     if ([|_gate.Wait(100)|]) { _gate.Release(); }
+                }
+            }
+            """);
+
+        // ---- counterpart shapes -----------------------------------------------------------------------------
+
+        [Fact]
+        public Task SyncExtension_WithAnInstanceCounterpart_AndInParameters_AreFlagged() => Verify.VerifyCodeFixAsync("""
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            interface IStore
+            {
+                Task<int> LoadAsync(string key, CancellationToken token = default);
+                int Sum(in long value);
+                Task<int> SumAsync(long value);
+            }
+
+            static class StoreExtensions
+            {
+                public static int Load(this IStore store, string key) => store.LoadAsync(key).GetAwaiter().GetResult();
+            }
+
+            class C
+            {
+                async Task<int> Run(IStore store, long value, CancellationToken token)
+                {
+                    await Task.Yield();
+                    return [|store.Load("k")|] + [|store.Sum(value)|];
+                }
+            }
+            """, """
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            interface IStore
+            {
+                Task<int> LoadAsync(string key, CancellationToken token = default);
+                int Sum(in long value);
+                Task<int> SumAsync(long value);
+            }
+
+            static class StoreExtensions
+            {
+                public static int Load(this IStore store, string key) => store.LoadAsync(key).GetAwaiter().GetResult();
+            }
+
+            class C
+            {
+                async Task<int> Run(IStore store, long value, CancellationToken token)
+                {
+                    await Task.Yield();
+                    return await store.LoadAsync("k", token) + await store.SumAsync(value);
+                }
+            }
+            """);
+
+        [Fact]
+        public Task AnInArgument_IsReportedWithoutAFix()
+        {
+            const string Source = """
+                using System.Threading.Tasks;
+
+                interface IStore
+                {
+                    int Sum(in long value);
+                    Task<int> SumAsync(long value);
+                }
+
+                class C
+                {
+                    async Task<int> Run(IStore store, long value)
+                    {
+                        await Task.Yield();
+                        return [|store.Sum(in value)|];
+                    }
+                }
+                """;
+            return Verify.VerifyCodeFixAsync(Source, Source);
+        }
+
+        [Fact]
+        public Task CounterpartsWithUnmetConstraints_ExperimentalOrRefParameters_AreIgnored() => Verify.VerifyAnalyzerOnAllReferencesAsync("""
+            using System.Diagnostics.CodeAnalysis;
+            using System.Threading.Tasks;
+
+            class NoDefault { public NoDefault(int x) { } }
+            class WithDefault { }
+
+            class Store
+            {
+                public T Make<T>() => default!;
+                public Task<T> MakeAsync<T>() where T : new() => Task.FromResult(new T());
+
+                public int Next() => 0;
+                [Experimental("STORE001")] public Task<int> NextAsync() => Task.FromResult(0);
+
+                public int Swap(ref int value) => value;
+                public Task<int> SwapAsync(int value) => Task.FromResult(value);
+            }
+
+            class C
+            {
+                async Task<int> Run(Store store, int v)
+                {
+                    await Task.Yield();
+                    store.Make<NoDefault>();
+                    [|store.Make<WithDefault>()|];
+                    store.Next();
+                    return store.Swap(ref v);
                 }
             }
             """);
