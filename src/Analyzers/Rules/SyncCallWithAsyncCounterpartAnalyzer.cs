@@ -77,7 +77,19 @@ namespace AsyncGuard.Analyzers.Rules
                 Resources = new IoResources(compilation);
                 SemaphoreSlim = compilation.GetBestType("System.Threading.SemaphoreSlim");
                 Console = compilation.GetBestType("System.Console");
+                Monitor = compilation.GetBestType("System.Threading.Monitor");
+                ReaderWriterLock = compilation.GetBestType("System.Threading.ReaderWriterLockSlim");
+                TransactionScope = compilation.GetBestType("System.Transactions.TransactionScope");
+                AsyncFlowOption = compilation.GetBestType("System.Transactions.TransactionScopeAsyncFlowOption");
             }
+
+            internal INamedTypeSymbol? Monitor { get; }
+
+            internal INamedTypeSymbol? ReaderWriterLock { get; }
+
+            internal INamedTypeSymbol? TransactionScope { get; }
+
+            internal INamedTypeSymbol? AsyncFlowOption { get; }
 
             internal KnownSymbols Known { get; }
 
@@ -154,7 +166,8 @@ namespace AsyncGuard.Analyzers.Rules
                 IsTheCounterpartItself(context.ContainingSymbol, receiver, found.Method) ||
                 (receiver is not null && state.Resources.IsInMemory(receiver, state.Console)) ||
                 DualMode.IsSynchronousBranch(invocation, body) ||
-                IsTwinHook(invocation, syntax, found.Method))
+                IsTwinHook(invocation, syntax, found.Method) ||
+                IsInThreadAffineRegion(invocation, body, state))
             {
                 return;
             }
@@ -217,7 +230,8 @@ namespace AsyncGuard.Analyzers.Rules
                 ((CSharpParseOptions)operation.Syntax.SyntaxTree.Options).LanguageVersion < LanguageVersion.CSharp8 ||
                 !AsyncCode.IsInAsyncCode(operation, context.ContainingSymbol) ||
                 !AsyncCode.CanAwaitAt(operation.Syntax) ||
-                DualMode.IsSynchronousBranch(operation, Symbols.FunctionBody(operation)))
+                DualMode.IsSynchronousBranch(operation, Symbols.FunctionBody(operation)) ||
+                IsInThreadAffineRegion(operation, Symbols.FunctionBody(operation), state))
             {
                 return;
             }
@@ -323,6 +337,55 @@ namespace AsyncGuard.Analyzers.Rules
             MemberAccessExpressionSyntax access => IsPlainReference(access.Expression),
             _ => false,
         };
+
+        /// <summary>
+        /// After <c>Monitor.Enter</c>/<c>TryEnter</c> or a <c>ReaderWriterLockSlim</c> <c>Enter…</c>/<c>TryEnter…</c> with no
+        /// exit in between, or after a <c>TransactionScope</c> created without <c>TransactionScopeAsyncFlowOption.Enabled</c>:
+        /// these belong to the thread, and an await there resumes elsewhere (the exit throws, the transaction is lost).
+        /// The code is right as written; the rule stays silent.
+        /// </summary>
+        private static bool IsInThreadAffineRegion(IOperation operation, IOperation body, State state)
+        {
+            if (state.Monitor is null && state.ReaderWriterLock is null && state.TransactionScope is null)
+            {
+                return false;
+            }
+
+            var position = operation.Syntax.SpanStart;
+            int lastEnter = -1, lastExit = -1;
+            foreach (var descendant in body.Descendants())
+            {
+                if (descendant.Syntax.SpanStart >= position || !Symbols.IsInSameFunction(descendant, body))
+                {
+                    continue;
+                }
+
+                switch (descendant)
+                {
+                    case IInvocationOperation { TargetMethod: var method } when IsLockType(method.ContainingType, state):
+                        if (method.Name.StartsWith("Enter", StringComparison.Ordinal) || method.Name.StartsWith("TryEnter", StringComparison.Ordinal))
+                        {
+                            lastEnter = Math.Max(lastEnter, descendant.Syntax.SpanStart);
+                        }
+                        else if (method.Name.StartsWith("Exit", StringComparison.Ordinal))
+                        {
+                            lastExit = Math.Max(lastExit, descendant.Syntax.SpanStart);
+                        }
+
+                        break;
+                    case IObjectCreationOperation creation when state.TransactionScope is not null &&
+                                                                 SymbolEqualityComparer.Default.Equals(creation.Type, state.TransactionScope) &&
+                                                                 !creation.Arguments.Any(a => SymbolEqualityComparer.Default.Equals(a.Value.Type, state.AsyncFlowOption) &&
+                                                                                              a.Value.ConstantValue is { HasValue: true, Value: 1 }):
+                        return true;
+                }
+            }
+
+            return lastEnter > lastExit;
+        }
+
+        private static bool IsLockType(INamedTypeSymbol? type, State state) =>
+            type is not null && (SymbolEqualityComparer.Default.Equals(type, state.Monitor) || SymbolEqualityComparer.Default.Equals(type, state.ReaderWriterLock));
 
         private static bool IsInCatchOrFinally(IOperation operation)
         {

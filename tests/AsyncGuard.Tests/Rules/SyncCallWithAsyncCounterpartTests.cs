@@ -1015,6 +1015,75 @@ namespace AsyncGuard.Tests.Rules
             }
             """);
 
+        // ---- thread-affine regions ---------------------------------------------------------------------------
+
+        [Fact]
+        public Task InsideMonitorReaderWriterLockOrATransactionScopeWithoutAsyncFlow_IsNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System.IO;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using System.Transactions;
+
+            class C
+            {
+                private readonly object _gate = new();
+                private readonly ReaderWriterLockSlim _rw = new();
+
+                async Task Locked(Stream stream)
+                {
+                    await Task.Yield();
+                    Monitor.Enter(_gate);
+                    try { stream.Flush(); }
+                    finally { Monitor.Exit(_gate); }
+                }
+
+                async Task ReadLocked(string path)
+                {
+                    await Task.Yield();
+                    _rw.EnterReadLock();
+                    try { File.ReadAllText(path); }
+                    finally { _rw.ExitReadLock(); }
+                }
+
+                async Task Transaction(string path)
+                {
+                    await Task.Yield();
+                    using var scope = new TransactionScope();
+                    File.WriteAllText(path, "x");
+                    scope.Complete();
+                }
+            }
+            """);
+
+        [Fact]
+        public Task AfterTheLockIsReleased_OrInAnAsyncFlowTransactionScope_IsFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System.IO;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using System.Transactions;
+
+            class C
+            {
+                private readonly object _gate = new();
+
+                async Task Locked(Stream stream)
+                {
+                    await Task.Yield();
+                    Monitor.Enter(_gate);
+                    try { } finally { Monitor.Exit(_gate); }
+                    [|stream.Flush()|];
+                }
+
+                async Task Transaction(string path)
+                {
+                    await Task.Yield();
+                    using var scope = new TransactionScope(TransactionScopeAsyncFlowOption.Enabled);
+                    [|File.WriteAllText(path, "x")|];
+                    scope.Complete();
+                }
+            }
+            """);
+
         // ---- language versions and broken code ------------------------------------------------------------
 
         [Fact]
