@@ -1084,6 +1084,114 @@ namespace AsyncGuard.Tests.Rules
             }
             """);
 
+        // ---- in-memory objects reached through a parameter; writable streams from helpers ------------------
+
+        [Fact]
+        public Task PrivateMethodParameter_EveryCallerPassesMemory_IsNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System.IO;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task Run()
+                {
+                    await WriteHeader(new MemoryStream(), new byte[4]);
+                    await WriteHeader(new MemoryStream(new byte[16]), new byte[4]);
+                }
+
+                private async Task WriteHeader(Stream target, byte[] header)
+                {
+                    await Task.Yield();
+                    target.Write(header, 0, header.Length);
+                    target.Flush();
+                }
+            }
+            """);
+
+        [Fact]
+        public Task ParameterWithACallerPassingAFile_OrAPublicOrGroupUsedMethod_IsFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.IO;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task Run(string path)
+                {
+                    await WriteHeader(new MemoryStream());
+                    await WriteHeader(File.OpenWrite(path));
+                    await Shared(new MemoryStream());
+                    Func<Stream, Task> later = Grouped;
+                    await Grouped(new MemoryStream());
+                }
+
+                private async Task WriteHeader(Stream target)
+                {
+                    await Task.Yield();
+                    [|target.Flush()|];
+                }
+
+                public async Task Shared(Stream target)
+                {
+                    await Task.Yield();
+                    [|target.Flush()|];
+                }
+
+                private async Task Grouped(Stream target)
+                {
+                    await Task.Yield();
+                    [|target.Flush()|];
+                }
+            }
+            """);
+
+        [Fact]
+        public Task UsingOverAHelperThatReturnsANewWritableFile_GetsAwaitUsing() => Verify.VerifyCodeFixAsync("""
+            using System.IO;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task Run(string path)
+                {
+                    [|using|] var output = await OpenWriteAsync(path);
+                    using var input = await OpenReadAsync(path);
+                    await output.WriteAsync(new byte[1]);
+                    await input.ReadAsync(new byte[1]);
+                }
+
+                private static async Task<Stream> OpenWriteAsync(string path)
+                {
+                    await Task.Yield();
+                    return new FileStream(path, FileMode.Create, FileAccess.Write);
+                }
+
+                private static Task<Stream> OpenReadAsync(string path) => Task.FromResult<Stream>(File.OpenRead(path));
+            }
+            """, """
+            using System.IO;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task Run(string path)
+                {
+                    await using var output = await OpenWriteAsync(path);
+                    using var input = await OpenReadAsync(path);
+                    await output.WriteAsync(new byte[1]);
+                    await input.ReadAsync(new byte[1]);
+                }
+
+                private static async Task<Stream> OpenWriteAsync(string path)
+                {
+                    await Task.Yield();
+                    return new FileStream(path, FileMode.Create, FileAccess.Write);
+                }
+
+                private static Task<Stream> OpenReadAsync(string path) => Task.FromResult<Stream>(File.OpenRead(path));
+            }
+            """);
+
         // ---- language versions and broken code ------------------------------------------------------------
 
         [Fact]
