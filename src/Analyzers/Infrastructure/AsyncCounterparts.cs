@@ -54,6 +54,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
     {
         private readonly KnownSymbols _known;
         private readonly INamedTypeSymbol? _obsolete;
+        private readonly INamedTypeSymbol? _experimental;
         private readonly INamedTypeSymbol? _memory;
         private readonly INamedTypeSymbol? _readOnlyMemory;
         private readonly ConcurrentDictionary<(ITypeSymbol Type, string Name), ImmutableArray<IMethodSymbol>> _members = new();
@@ -63,6 +64,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         {
             _known = known;
             _obsolete = known.Compilation.GetBestType("System.ObsoleteAttribute");
+            _experimental = known.Compilation.GetBestType("System.Diagnostics.CodeAnalysis.ExperimentalAttribute");
             _memory = known.Compilation.GetBestType("System.Memory`1");
             _readOnlyMemory = known.Compilation.GetBestType("System.ReadOnlyMemory`1");
         }
@@ -81,6 +83,12 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 ? Members(method.ContainingType, asyncName).Where(c => c.IsStatic && method.IsExtensionMethod == c.IsExtensionMethod).ToImmutableArray()
                 : Members(receiverType, asyncName).Where(c => !c.IsStatic).ToImmutableArray();
             var best = Best(method, syncParameters, candidates, within, receiverType, tokenInScope);
+            if (best is null && method.IsExtensionMethod && receiverType is not null)
+            {
+                // A sync extension (a compatibility shim) whose counterpart is an instance method of the receiver.
+                best = Best(method, syncParameters, Members(receiverType, asyncName).Where(c => !c.IsStatic).ToImmutableArray(), within, receiverType, tokenInScope);
+            }
+
             if (best is not null || receiverType is null)
             {
                 return best;
@@ -207,7 +215,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 if ((parameter.HasReferenceTypeConstraint && !argument.IsReferenceType) ||
                     (parameter.HasValueTypeConstraint && !argument.IsValueType) ||
                     (parameter.HasUnmanagedTypeConstraint && !argument.IsUnmanagedType) ||
-                    (parameter.HasConstructorConstraint && argument is INamedTypeSymbol { IsAbstract: true }))
+                    (parameter.HasConstructorConstraint && !HasPublicParameterlessConstructor(argument)))
                 {
                     return false;
                 }
@@ -230,6 +238,14 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
             return true;
         }
+
+        private static bool HasPublicParameterlessConstructor(ITypeSymbol type) => type switch
+        {
+            { IsValueType: true } => true,
+            INamedTypeSymbol { IsAbstract: false, TypeKind: TypeKind.Class } named =>
+                named.InstanceConstructors.Any(c => c.Parameters.Length == 0 && c.DeclaredAccessibility == Accessibility.Public),
+            _ => false,
+        };
 
         private static bool DerivesFrom(ITypeSymbol type, ITypeSymbol baseType)
         {
@@ -272,7 +288,9 @@ namespace AsyncGuard.Analyzers.Infrastructure
             {
                 // params must match too: `Log("a", "b")` does not bind to LogAsync(string[]), and a token after
                 // FindAsync(params object[]) would become one of the keys.
-                if (sync[i].RefKind != RefKind.None || candidate[i].RefKind != RefKind.None || sync[i].IsParams != candidate[i].IsParams ||
+                // `in` is a by-value read for the callee: it matches a plain parameter (ref and out do not).
+                if (sync[i].RefKind is not (RefKind.None or RefKind.In) || candidate[i].RefKind is not (RefKind.None or RefKind.In) ||
+                    sync[i].IsParams != candidate[i].IsParams ||
                     !SymbolEqualityComparer.Default.Equals(sync[i].Type, candidate[i].Type))
                 {
                     return false;
@@ -291,8 +309,20 @@ namespace AsyncGuard.Analyzers.Infrastructure
             buffer.TypeArguments[0].SpecialType == SpecialType.System_Byte &&
             (SymbolEqualityComparer.Default.Equals(buffer.OriginalDefinition, _memory) || SymbolEqualityComparer.Default.Equals(buffer.OriginalDefinition, _readOnlyMemory));
 
-        private bool IsObsolete(IMethodSymbol candidate) =>
-            _obsolete is not null && candidate.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _obsolete));
+        /// <summary>[Obsolete] or [Experimental] (the latter an error to call without opting in).</summary>
+        private bool IsObsolete(IMethodSymbol candidate)
+        {
+            foreach (var attribute in (candidate.ReducedFrom ?? candidate).GetAttributes())
+            {
+                if ((_obsolete is not null && SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, _obsolete)) ||
+                    (_experimental is not null && SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, _experimental)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         /// <summary>Callable here, and not less accessible than the sync method (a private twin is an implementation detail).</summary>
         private bool IsAccessible(IMethodSymbol candidate, IMethodSymbol method, INamedTypeSymbol within, ITypeSymbol? receiverType)

@@ -262,8 +262,16 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
             return awaitedOperand is IInvocationOperation { TargetMethod: { Name: "WhenAll", IsStatic: true } whenAll } invocation &&
                    IsTaskType(whenAll.ContainingType, known) &&
-                   invocation.Arguments.Any(a => elements.Contains(a.Value, awaitPosition));
+                   invocation.Arguments.Any(a => elements.Contains(a.Value, awaitPosition) || InParamsCollection(a, awaitPosition, elements));
         }
+
+        /// <summary>
+        /// <c>WhenAll(a, b)</c> bound to <c>params ReadOnlySpan&lt;Task&gt;</c> (C# 13, .NET 9+): the compiler builds the
+        /// span from the arguments; the oldest supported Roslyn has no operation for it, so its elements are its children.
+        /// </summary>
+        private static bool InParamsCollection(IArgumentOperation argument, int awaitPosition, Elements elements) =>
+            argument.ArgumentKind != ArgumentKind.Explicit && argument.Value is not IArrayCreationOperation &&
+            argument.Value.ChildOperations.Any(e => elements.Contains(e, awaitPosition));
 
         /// <summary>
         /// "Does this value hold the task?" for one task in one function, remembering what it learns about collection

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -46,6 +47,39 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 .Where(a => Symbols.IsInSameFunction(a, functionBody))
                 .Any(a => !KnownConditions.Any(KnownConditions.At(a), (condition, value) =>
                     !value && SymbolEqualityComparer.Default.Equals(FlagSymbol(condition), theFlag)));
+        }
+
+        /// <summary>
+        /// True when the function serves both modes: some <c>bool</c> flag, never reassigned, guards an await where it is
+        /// true and some other operation where it is false.
+        /// </summary>
+        internal static bool IsDualModeFunction(IOperation functionBody)
+        {
+            HashSet<ISymbol>? flags = null;
+            foreach (var operation in functionBody.Descendants())
+            {
+                if (operation is IAwaitOperation awaited && Symbols.IsInSameFunction(awaited, functionBody))
+                {
+                    KnownConditions.Any(KnownConditions.At(awaited), (condition, value) =>
+                    {
+                        if (value && FlagSymbol(condition) is { } symbol && !Symbols.IsAssignedAfterDeclaration(symbol, functionBody))
+                        {
+                            (flags ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default)).Add(symbol);
+                        }
+
+                        return false;
+                    });
+                }
+            }
+
+            if (flags is null)
+            {
+                return false;
+            }
+
+            return functionBody.Descendants()
+                .Where(o => o is IInvocationOperation or IExpressionStatementOperation && Symbols.IsInSameFunction(o, functionBody))
+                .Any(o => KnownConditions.Any(KnownConditions.At(o), (condition, value) => !value && FlagSymbol(condition) is { } symbol && flags.Contains(symbol)));
         }
 
         private static ISymbol? FlagSymbol(IOperation condition)

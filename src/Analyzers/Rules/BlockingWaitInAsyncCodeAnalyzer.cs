@@ -155,9 +155,8 @@ namespace AsyncGuard.Analyzers.Rules
         private static bool HasZeroTimeout(IInvocationOperation invocation, KnownSymbols known) =>
             invocation.Arguments.Any(a =>
                 a.Parameter is { } parameter &&
-                (parameter.Type.SpecialType == SpecialType.System_Int32 && a.Value.ConstantValue is { HasValue: true, Value: 0 } ||
-                 SymbolEqualityComparer.Default.Equals(parameter.Type, known.TimeSpan) &&
-                 KnownConditions.SkipConversions(a.Value) is IFieldReferenceOperation { Field: { Name: "Zero", IsStatic: true } }));
+                (parameter.Type.SpecialType == SpecialType.System_Int32 || SymbolEqualityComparer.Default.Equals(parameter.Type, known.TimeSpan)) &&
+                ZeroTimeout.Is(a.Value));
 
         private static bool IsInNameOf(IOperation operation)
         {

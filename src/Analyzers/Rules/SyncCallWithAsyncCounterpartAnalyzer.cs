@@ -77,7 +77,19 @@ namespace AsyncGuard.Analyzers.Rules
                 Resources = new IoResources(compilation);
                 SemaphoreSlim = compilation.GetBestType("System.Threading.SemaphoreSlim");
                 Console = compilation.GetBestType("System.Console");
+                Monitor = compilation.GetBestType("System.Threading.Monitor");
+                ReaderWriterLock = compilation.GetBestType("System.Threading.ReaderWriterLockSlim");
+                TransactionScope = compilation.GetBestType("System.Transactions.TransactionScope");
+                AsyncFlowOption = compilation.GetBestType("System.Transactions.TransactionScopeAsyncFlowOption");
             }
+
+            internal INamedTypeSymbol? Monitor { get; }
+
+            internal INamedTypeSymbol? ReaderWriterLock { get; }
+
+            internal INamedTypeSymbol? TransactionScope { get; }
+
+            internal INamedTypeSymbol? AsyncFlowOption { get; }
 
             internal KnownSymbols Known { get; }
 
@@ -149,10 +161,21 @@ namespace AsyncGuard.Analyzers.Rules
                 counterpart = state.Counterparts.Find(method, receiverType, within, tokenInScope: true, model, syntax.SpanStart);
             }
 
+            var body = Symbols.FunctionBody(invocation);
             if (counterpart is not { } found ||
                 IsTheCounterpartItself(context.ContainingSymbol, receiver, found.Method) ||
                 (receiver is not null && state.Resources.IsInMemory(receiver, state.Console)) ||
-                DualMode.IsSynchronousBranch(invocation, Symbols.FunctionBody(invocation)))
+                DualMode.IsSynchronousBranch(invocation, body) ||
+                IsTwinHook(invocation, syntax, found.Method) ||
+                IsInThreadAffineRegion(invocation, body, state))
+            {
+                return;
+            }
+
+            // Dual-mode code runs this line in both modes: cleanup in catch/finally is left to the mode's own calls,
+            // and elsewhere `await x.MAsync()` would make the synchronous mode asynchronous: reported, not rewritten.
+            var dualMode = DualMode.IsDualModeFunction(body);
+            if (dualMode && IsInCatchOrFinally(invocation))
             {
                 return;
             }
@@ -160,7 +183,9 @@ namespace AsyncGuard.Analyzers.Rules
             var properties = ImmutableDictionary<string, string?>.Empty;
             var named = syntax.ArgumentList.Arguments.Any(a => a.NameColon is not null);
             // No fix inside a?.b() chains: an await cannot go there.
-            if (!AsyncCode.IsInConditionalAccess(syntax))
+            // `M(in x)`: an `in` argument would not bind to the counterpart's by-value parameter; the call is reported as is.
+            var inArgument = syntax.ArgumentList.Arguments.Any(a => a.RefKindKeyword.IsKind(SyntaxKind.InKeyword));
+            if (!AsyncCode.IsInConditionalAccess(syntax) && !dualMode && !inArgument)
             {
                 properties = properties
                     .Add(PropertyKeys.FixKind, found.Shape == CounterpartShape.Memory ? MemoryFix : CallFix)
@@ -205,7 +230,8 @@ namespace AsyncGuard.Analyzers.Rules
                 ((CSharpParseOptions)operation.Syntax.SyntaxTree.Options).LanguageVersion < LanguageVersion.CSharp8 ||
                 !AsyncCode.IsInAsyncCode(operation, context.ContainingSymbol) ||
                 !AsyncCode.CanAwaitAt(operation.Syntax) ||
-                DualMode.IsSynchronousBranch(operation, Symbols.FunctionBody(operation)))
+                DualMode.IsSynchronousBranch(operation, Symbols.FunctionBody(operation)) ||
+                IsInThreadAffineRegion(operation, Symbols.FunctionBody(operation), state))
             {
                 return;
             }
@@ -233,9 +259,10 @@ namespace AsyncGuard.Analyzers.Rules
                 return;
             }
 
-            var properties = ImmutableDictionary<string, string?>.Empty
-                .Add(PropertyKeys.FixKind, AwaitUsingFix)
-                .Add(CounterpartKey, "DisposeAsync");
+            // In dual-mode code the using runs in both modes: `await using` would dispose asynchronously in the synchronous one.
+            var properties = DualMode.IsDualModeFunction(Symbols.FunctionBody(operation))
+                ? ImmutableDictionary<string, string?>.Empty
+                : ImmutableDictionary<string, string?>.Empty.Add(PropertyKeys.FixKind, AwaitUsingFix).Add(CounterpartKey, "DisposeAsync");
             var usingKeyword = operation.Syntax switch
             {
                 UsingStatementSyntax statement => statement.UsingKeyword,
@@ -248,6 +275,132 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.SyncCallWithAsyncCounterpart, usingKeyword.GetLocation(), properties, "using", "await using"));
+        }
+
+        /// <summary>
+        /// <c>x.M(a); await x.MAsync(a);</c>: the statement right after calls the counterpart on the same receiver with
+        /// the same arguments (plus perhaps a token), so both hooks are called on purpose.
+        /// </summary>
+        private static bool IsTwinHook(IInvocationOperation invocation, InvocationExpressionSyntax syntax, IMethodSymbol counterpart)
+        {
+            if (invocation.Parent is not IExpressionStatementOperation { Syntax: StatementSyntax statement } ||
+                statement.Parent is not BlockSyntax block)
+            {
+                return false;
+            }
+
+            var index = block.Statements.IndexOf(statement);
+            if (index < 0 || index + 1 >= block.Statements.Count ||
+                block.Statements[index + 1] is not ExpressionStatementSyntax { Expression: AwaitExpressionSyntax awaited })
+            {
+                return false;
+            }
+
+            var next = awaited.Expression;
+            // Through .ConfigureAwait(…).
+            if (next is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait", Expression: var inner } })
+            {
+                next = inner;
+            }
+
+            if (next is not InvocationExpressionSyntax other ||
+                !SameReceiver(syntax.Expression, other.Expression, counterpart.Name) ||
+                other.ArgumentList.Arguments.Count < syntax.ArgumentList.Arguments.Count ||
+                other.ArgumentList.Arguments.Count > syntax.ArgumentList.Arguments.Count + 1)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < syntax.ArgumentList.Arguments.Count; i++)
+            {
+                if (!SyntaxFactory.AreEquivalent(syntax.ArgumentList.Arguments[i], other.ArgumentList.Arguments[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static bool SameReceiver(ExpressionSyntax sync, ExpressionSyntax async, string asyncName) => (sync, async) switch
+        {
+            (MemberAccessExpressionSyntax a, MemberAccessExpressionSyntax b) =>
+                b.Name.Identifier.ValueText == asyncName && SyntaxFactory.AreEquivalent(a.Expression, b.Expression) && IsPlainReference(a.Expression),
+            (SimpleNameSyntax, SimpleNameSyntax b) => b.Identifier.ValueText == asyncName,
+            _ => false,
+        };
+
+        /// <summary>A local, parameter, field, <c>this</c> or a chain of member names: reading it twice gives the same object.</summary>
+        private static bool IsPlainReference(ExpressionSyntax expression) => expression switch
+        {
+            IdentifierNameSyntax or ThisExpressionSyntax or BaseExpressionSyntax => true,
+            MemberAccessExpressionSyntax access => IsPlainReference(access.Expression),
+            _ => false,
+        };
+
+        /// <summary>
+        /// After <c>Monitor.Enter</c>/<c>TryEnter</c> or a <c>ReaderWriterLockSlim</c> <c>Enter…</c>/<c>TryEnter…</c> with no
+        /// exit in between, or after a <c>TransactionScope</c> created without <c>TransactionScopeAsyncFlowOption.Enabled</c>:
+        /// these belong to the thread, and an await there resumes elsewhere (the exit throws, the transaction is lost).
+        /// The code is right as written; the rule stays silent.
+        /// </summary>
+        private static bool IsInThreadAffineRegion(IOperation operation, IOperation body, State state)
+        {
+            if (state.Monitor is null && state.ReaderWriterLock is null && state.TransactionScope is null)
+            {
+                return false;
+            }
+
+            var position = operation.Syntax.SpanStart;
+            int lastEnter = -1, lastExit = -1;
+            foreach (var descendant in body.Descendants())
+            {
+                if (descendant.Syntax.SpanStart >= position || !Symbols.IsInSameFunction(descendant, body))
+                {
+                    continue;
+                }
+
+                switch (descendant)
+                {
+                    case IInvocationOperation { TargetMethod: var method } when IsLockType(method.ContainingType, state):
+                        if (method.Name.StartsWith("Enter", StringComparison.Ordinal) || method.Name.StartsWith("TryEnter", StringComparison.Ordinal))
+                        {
+                            lastEnter = Math.Max(lastEnter, descendant.Syntax.SpanStart);
+                        }
+                        else if (method.Name.StartsWith("Exit", StringComparison.Ordinal))
+                        {
+                            lastExit = Math.Max(lastExit, descendant.Syntax.SpanStart);
+                        }
+
+                        break;
+                    case IObjectCreationOperation creation when state.TransactionScope is not null &&
+                                                                 SymbolEqualityComparer.Default.Equals(creation.Type, state.TransactionScope) &&
+                                                                 !creation.Arguments.Any(a => SymbolEqualityComparer.Default.Equals(a.Value.Type, state.AsyncFlowOption) &&
+                                                                                              a.Value.ConstantValue is { HasValue: true, Value: 1 }):
+                        return true;
+                }
+            }
+
+            return lastEnter > lastExit;
+        }
+
+        private static bool IsLockType(INamedTypeSymbol? type, State state) =>
+            type is not null && (SymbolEqualityComparer.Default.Equals(type, state.Monitor) || SymbolEqualityComparer.Default.Equals(type, state.ReaderWriterLock));
+
+        private static bool IsInCatchOrFinally(IOperation operation)
+        {
+            for (var current = operation.Syntax.Parent; current is not null; current = current.Parent)
+            {
+                switch (current)
+                {
+                    case CatchClauseSyntax or FinallyClauseSyntax:
+                        return true;
+                    case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax:
+                        return false;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>Calls whose sync form never blocks, or that other rules or the user's intent own.</summary>
@@ -272,9 +425,7 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             // SemaphoreSlim.Wait(0) / Wait(TimeSpan.Zero) only tries to enter.
-            if (SymbolEqualityComparer.Default.Equals(type, state.SemaphoreSlim) && invocation.Arguments.Any(a =>
-                    a.Value.ConstantValue is { HasValue: true, Value: 0 } ||
-                    KnownConditions.SkipConversions(a.Value) is IFieldReferenceOperation { Field: { Name: "Zero", IsStatic: true } }))
+            if (SymbolEqualityComparer.Default.Equals(type, state.SemaphoreSlim) && invocation.Arguments.Any(a => ZeroTimeout.Is(a.Value)))
             {
                 return true;
             }

@@ -54,7 +54,7 @@ namespace AsyncGuard.Analyzers.Rules
             if (whenAny.TargetMethod is not { Name: "WhenAny", IsStatic: true } method ||
                 !SymbolEqualityComparer.Default.Equals(method.ContainingType, known.Task) ||
                 Pair(whenAny) is not { Length: 2 } pair ||
-                whenAny.Parent is not IAwaitOperation awaited)
+                ThroughAwaitWrappers(whenAny).Parent is not IAwaitOperation awaited)
             {
                 return;
             }
@@ -76,7 +76,7 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             var properties = ImmutableDictionary<string, string?>.Empty;
-            if ((hasWaitAsync || hasWithTimeout) &&
+            if ((hasWaitAsync || hasWithTimeout) && whenAny.Parent == awaited &&
                 comparison.Value.Direct && awaited.Syntax.Parent is BinaryExpressionSyntax { Parent: IfStatementSyntax } &&
                 IsDelay(delay, known) && Symbols.LocalOrParameter(operation) is not null)
             {
@@ -90,6 +90,38 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.WhenAnyDelayTimeout, whenAny.Syntax.GetLocation(), properties));
+        }
+
+        /// <summary>
+        /// <c>Task.WhenAny(…).ConfigureAwait(false)</c> and extension methods taking the task and returning what is
+        /// awaited (<c>.NoContext()</c>-style helpers): the outermost such call, or the WhenAny call itself.
+        /// </summary>
+        private static IOperation ThroughAwaitWrappers(IOperation operation)
+        {
+            for (var depth = 0; depth < 4; depth++)
+            {
+                var parent = operation.Parent;
+                while (parent is IConversionOperation { IsImplicit: true })
+                {
+                    operation = parent;
+                    parent = parent.Parent;
+                }
+
+                switch (parent)
+                {
+                    case IInvocationOperation { TargetMethod.IsStatic: false } wrapper when wrapper.Instance == operation:
+                        operation = wrapper;
+                        continue;
+                    case IArgumentOperation { Parent: IInvocationOperation { TargetMethod.IsExtensionMethod: true } wrapper } argument
+                        when wrapper.Arguments.Length > 0 && wrapper.Arguments[0] == argument:
+                        operation = wrapper;
+                        continue;
+                }
+
+                break;
+            }
+
+            return operation;
         }
 
         /// <summary>The two tasks of <c>Task.WhenAny(a, b)</c> (written as two arguments or as <c>new[] { a, b }</c>).</summary>

@@ -250,7 +250,7 @@ namespace AsyncGuard.Tests.Rules
             Verify.Diagnostic("AG0011").WithLocation(1).WithArguments("GetAwaiter().GetResult()"));
 
         [Fact]
-        public Task WaitAfterAwaitInABranch_IsStillFlagged() => Verify.VerifyAnalyzerAsync("""
+        public Task WaitAfterAwaitInABranch_IsStillFlagged() => Verify.VerifyAnalyzerOnAllReferencesAsync("""
             using System.Threading.Tasks;
 
             class C
@@ -271,7 +271,7 @@ namespace AsyncGuard.Tests.Rules
         // ---- must not flag --------------------------------------------------------------------------------
 
         [Fact]
-        public Task ProvablyCompleteTasks_AreNotFlagged() => Verify.VerifyAnalyzerAsync("""
+        public Task ProvablyCompleteTasks_AreNotFlagged() => Verify.VerifyAnalyzerOnAllReferencesAsync("""
             using System.Collections.Generic;
             using System.Linq;
             using System.Threading.Tasks;
@@ -336,6 +336,27 @@ namespace AsyncGuard.Tests.Rules
             """);
 
         [Fact]
+        public Task ResultAfterWhenAllOfSeveralArguments_IsNotFlagged_AlsoThroughTheParamsSpanOverload() => Verify.VerifyAnalyzerOnAllReferencesAsync("""
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task<int> Run(Task<int> a, Task<int> b, Task<int> c)
+                {
+                    await Task.WhenAll(a, b);
+                    await Task.WhenAll(a, b, c).ConfigureAwait(false);
+                    return a.Result + b.Result + c.GetAwaiter().GetResult();
+                }
+
+                async Task<int> NotAmongThem(Task<int> a, Task<int> b, Task<int> c)
+                {
+                    await Task.WhenAll(a, b);
+                    return [|c.Result|];
+                }
+            }
+            """);
+
+        [Fact]
         public Task CodeThatCannotAwait_IsNotFlagged() => Verify.VerifyAnalyzerAsync("""
             using System;
             using System.Linq;
@@ -368,16 +389,21 @@ namespace AsyncGuard.Tests.Rules
             """);
 
         [Fact]
-        public Task ZeroTimeoutPolls_AreNotFlagged() => Verify.VerifyAnalyzerAsync("""
+        public Task ZeroTimeoutPolls_AreNotFlagged() => Verify.VerifyAnalyzerOnAllReferencesAsync("""
             using System;
             using System.Threading.Tasks;
 
             class C
             {
+                private const int Poll = 0;
+                private static readonly TimeSpan NoWait = TimeSpan.Zero;
+
                 async Task<bool> Run(Task t, Task[] all)
                 {
                     await Task.Yield();
-                    return t.Wait(0) || t.Wait(TimeSpan.Zero) || Task.WaitAny(all, 0) >= 0;
+                    var zero = 0;
+                    return t.Wait(0) || t.Wait(TimeSpan.Zero) || Task.WaitAny(all, 0) >= 0 ||
+                           t.Wait(zero) || t.Wait(Poll) || t.Wait(NoWait);
                 }
             }
             """);

@@ -260,7 +260,7 @@ namespace AsyncGuard.Tests.Rules
 
                     var network = client.GetStream();
                     await network.WriteAsync(new byte[1]);
-                    [|network.Dispose()|];
+                    network.Dispose();
                     await writer.WriteAsync("x");
                 }
             }
@@ -283,7 +283,7 @@ namespace AsyncGuard.Tests.Rules
 
                     var network = client.GetStream();
                     await network.WriteAsync(new byte[1]);
-                    await network.DisposeAsync();
+                    network.Dispose();
                     await writer.WriteAsync("x");
                 }
             }
@@ -318,7 +318,7 @@ namespace AsyncGuard.Tests.Rules
         }.RunAsync();
 
         [Fact]
-        public Task MessageNamesBothMethods() => Verify.VerifyAnalyzerAsync("""
+        public Task MessageNamesBothMethods() => Verify.VerifyAnalyzerOnAllReferencesAsync("""
             using System.IO;
             using System.Threading.Tasks;
 
@@ -418,7 +418,7 @@ namespace AsyncGuard.Tests.Rules
             """);
 
         [Fact]
-        public Task CounterpartsThatDoNotMatch_AreIgnored() => Verify.VerifyAnalyzerAsync("""
+        public Task CounterpartsThatDoNotMatch_AreIgnored() => Verify.VerifyAnalyzerOnAllReferencesAsync("""
             using System;
             using System.Threading;
             using System.Threading.Tasks;
@@ -632,6 +632,565 @@ namespace AsyncGuard.Tests.Rules
                 },
             },
         }.RunAsync();
+
+        // ---- dispose: only where DisposeAsync is really asynchronous --------------------------------------
+
+        [Fact]
+        public Task NetworkAndTlsStreams_AndDbObjectsWithoutAnOverride_AreNotFlagged() => Verify.VerifyAnalyzerOnAllReferencesAsync("""
+            using System.Data.Common;
+            using System.Net.Security;
+            using System.Net.Sockets;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task Run(TcpClient client, SslStream tls, DbConnection connection)
+                {
+                    using var network = client.GetStream();
+                    using var other = new NetworkStream(client.Client);
+                    await network.WriteAsync(new byte[1]);
+                    using (connection)
+                    {
+                        await connection.OpenAsync();
+                    }
+
+                    tls.Dispose();
+                    connection.Dispose();
+                }
+            }
+            """);
+
+        [Fact]
+        public Task DbTransactionWithADisposeAsyncOverride_IsFlagged_OneWithoutIsNot() => Verify.VerifyCodeFixAsync("""
+            using System.Data;
+            using System.Data.Common;
+            using System.Threading.Tasks;
+
+            abstract class PlainTransaction : DbTransaction
+            {
+            }
+
+            abstract class NetworkTransaction : DbTransaction
+            {
+                public override ValueTask DisposeAsync() => default;
+            }
+
+            abstract class Derived : NetworkTransaction
+            {
+            }
+
+            class C
+            {
+                async Task Run(PlainTransaction plain, NetworkTransaction network, Derived derived)
+                {
+                    await Task.Yield();
+                    plain.Dispose();
+                    [|network.Dispose()|];
+                    [|derived.Dispose()|];
+                }
+            }
+            """, """
+            using System.Data;
+            using System.Data.Common;
+            using System.Threading.Tasks;
+
+            abstract class PlainTransaction : DbTransaction
+            {
+            }
+
+            abstract class NetworkTransaction : DbTransaction
+            {
+                public override ValueTask DisposeAsync() => default;
+            }
+
+            abstract class Derived : NetworkTransaction
+            {
+            }
+
+            class C
+            {
+                async Task Run(PlainTransaction plain, NetworkTransaction network, Derived derived)
+                {
+                    await Task.Yield();
+                    plain.Dispose();
+                    await network.DisposeAsync();
+                    await derived.DisposeAsync();
+                }
+            }
+            """);
+
+        [Fact]
+        public Task DualMode_CleanupInFinally_IsNotFlagged_OtherSharedCallsAreReportedWithoutAFix() => Verify.VerifyCodeFixAsync("""
+            using System.IO;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private static async Task Write(string path, byte[] data, bool async)
+                {
+                    var file = new FileStream(path, FileMode.Create);
+                    try
+                    {
+                        if (async) { await file.WriteAsync(data, 0, data.Length); } else { file.Write(data, 0, data.Length); }
+                        [|file.Flush()|];
+                    }
+                    finally
+                    {
+                        file.Dispose();
+                    }
+                }
+            }
+            """, """
+            using System.IO;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private static async Task Write(string path, byte[] data, bool async)
+                {
+                    var file = new FileStream(path, FileMode.Create);
+                    try
+                    {
+                        if (async) { await file.WriteAsync(data, 0, data.Length); } else { file.Write(data, 0, data.Length); }
+                        [|file.Flush()|];
+                    }
+                    finally
+                    {
+                        file.Dispose();
+                    }
+                }
+            }
+            """);
+
+        [Fact]
+        public Task WritableFileDisposedInFinally_OfAnAsyncOnlyMethod_IsStillFlagged() => Verify.VerifyCodeFixAsync("""
+            using System.IO;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private static async Task Write(string path, byte[] data)
+                {
+                    var file = new FileStream(path, FileMode.Create);
+                    try
+                    {
+                        await file.WriteAsync(data, 0, data.Length);
+                    }
+                    finally
+                    {
+                        [|file.Dispose()|];
+                    }
+                }
+            }
+            """, """
+            using System.IO;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private static async Task Write(string path, byte[] data)
+                {
+                    var file = new FileStream(path, FileMode.Create);
+                    try
+                    {
+                        await file.WriteAsync(data, 0, data.Length);
+                    }
+                    finally
+                    {
+                        await file.DisposeAsync();
+                    }
+                }
+            }
+            """);
+
+        // ---- twin hooks -------------------------------------------------------------------------------------
+
+        [Fact]
+        public Task TwinHooks_SyncThenAsyncOnTheSameReceiverWithTheSameArguments_AreNotFlagged() => Verify.VerifyAnalyzerOnAllReferencesAsync("""
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            interface IHook
+            {
+                void Started(string name);
+                Task StartedAsync(string name, CancellationToken token = default);
+            }
+
+            class C
+            {
+                async Task Run(IHook hook, string name, CancellationToken token)
+                {
+                    hook.Started(name);
+                    await hook.StartedAsync(name, token).ConfigureAwait(false);
+                }
+            }
+            """);
+
+        [Fact]
+        public Task NotTwins_OtherArgumentsOrAnotherReceiver_AreFlagged() => Verify.VerifyAnalyzerOnAllReferencesAsync("""
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            interface IHook
+            {
+                void Started(string name);
+                Task StartedAsync(string name, CancellationToken token = default);
+            }
+
+            class C
+            {
+                async Task Run(IHook hook, IHook other, string name, CancellationToken token)
+                {
+                    [|hook.Started(name)|];
+                    await hook.StartedAsync("x", token);
+                    [|hook.Started(name)|];
+                    await other.StartedAsync(name, token);
+                    [|hook.Started(name)|];
+                    await Task.Delay(1);
+                    await hook.StartedAsync(name, token);
+                }
+            }
+            """);
+
+        // ---- try-acquire ------------------------------------------------------------------------------------
+
+        [Fact]
+        public Task SemaphoreWaitWithZero_FromALocalConstantOrReadonlyField_IsNotFlagged() => Verify.VerifyAnalyzerOnAllReferencesAsync("""
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private const int None = 0;
+                private readonly int _noWait = 0;
+                private static readonly TimeSpan Immediately = TimeSpan.Zero;
+                private readonly SemaphoreSlim _gate = new(1);
+
+                async Task Run()
+                {
+                    await Task.Yield();
+                    var zero = 0;
+                    var span = TimeSpan.Zero;
+                    if (_gate.Wait(zero)) { _gate.Release(); }
+                    if (_gate.Wait(None)) { _gate.Release(); }
+                    if (_gate.Wait(_noWait)) { _gate.Release(); }
+                    if (_gate.Wait(Immediately)) { _gate.Release(); }
+                    if (_gate.Wait(span)) { _gate.Release(); }
+                }
+            }
+            """);
+
+        [Fact]
+        public Task SemaphoreWaitWithANonZeroOrReassignedTimeout_IsFlagged() => Verify.VerifyAnalyzerOnAllReferencesAsync("""
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private readonly int _timeout = 0;
+                private readonly SemaphoreSlim _gate = new(1);
+
+                C(int timeout) { _timeout = timeout; }
+
+                async Task Run(int wait)
+                {
+                    await Task.Yield();
+                    var zero = 0;
+                    zero = wait;
+                    if ([|_gate.Wait(zero)|]) { _gate.Release(); }
+                    if ([|_gate.Wait(_timeout)|]) { _gate.Release(); }
+                    if ([|_gate.Wait(100)|]) { _gate.Release(); }
+                }
+            }
+            """);
+
+        // ---- counterpart shapes -----------------------------------------------------------------------------
+
+        [Fact]
+        public Task SyncExtension_WithAnInstanceCounterpart_AndInParameters_AreFlagged() => Verify.VerifyCodeFixAsync("""
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            interface IStore
+            {
+                Task<int> LoadAsync(string key, CancellationToken token = default);
+                int Sum(in long value);
+                Task<int> SumAsync(long value);
+            }
+
+            static class StoreExtensions
+            {
+                public static int Load(this IStore store, string key) => store.LoadAsync(key).GetAwaiter().GetResult();
+            }
+
+            class C
+            {
+                async Task<int> Run(IStore store, long value, CancellationToken token)
+                {
+                    await Task.Yield();
+                    return [|store.Load("k")|] + [|store.Sum(value)|];
+                }
+            }
+            """, """
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            interface IStore
+            {
+                Task<int> LoadAsync(string key, CancellationToken token = default);
+                int Sum(in long value);
+                Task<int> SumAsync(long value);
+            }
+
+            static class StoreExtensions
+            {
+                public static int Load(this IStore store, string key) => store.LoadAsync(key).GetAwaiter().GetResult();
+            }
+
+            class C
+            {
+                async Task<int> Run(IStore store, long value, CancellationToken token)
+                {
+                    await Task.Yield();
+                    return await store.LoadAsync("k", token) + await store.SumAsync(value);
+                }
+            }
+            """);
+
+        [Fact]
+        public Task AnInArgument_IsReportedWithoutAFix()
+        {
+            const string Source = """
+                using System.Threading.Tasks;
+
+                interface IStore
+                {
+                    int Sum(in long value);
+                    Task<int> SumAsync(long value);
+                }
+
+                class C
+                {
+                    async Task<int> Run(IStore store, long value)
+                    {
+                        await Task.Yield();
+                        return [|store.Sum(in value)|];
+                    }
+                }
+                """;
+            return Verify.VerifyCodeFixAsync(Source, Source);
+        }
+
+        [Fact]
+        public Task CounterpartsWithUnmetConstraints_ExperimentalOrRefParameters_AreIgnored() => Verify.VerifyAnalyzerOnAllReferencesAsync("""
+            using System.Diagnostics.CodeAnalysis;
+            using System.Threading.Tasks;
+
+            class NoDefault { public NoDefault(int x) { } }
+            class WithDefault { }
+
+            class Store
+            {
+                public T Make<T>() => default!;
+                public Task<T> MakeAsync<T>() where T : new() => Task.FromResult(new T());
+
+                public int Next() => 0;
+                [Experimental("STORE001")] public Task<int> NextAsync() => Task.FromResult(0);
+
+                public int Swap(ref int value) => value;
+                public Task<int> SwapAsync(int value) => Task.FromResult(value);
+            }
+
+            class C
+            {
+                async Task<int> Run(Store store, int v)
+                {
+                    await Task.Yield();
+                    store.Make<NoDefault>();
+                    [|store.Make<WithDefault>()|];
+                    store.Next();
+                    return store.Swap(ref v);
+                }
+            }
+            """);
+
+        // ---- thread-affine regions ---------------------------------------------------------------------------
+
+        [Fact]
+        public Task InsideMonitorReaderWriterLockOrATransactionScopeWithoutAsyncFlow_IsNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System.IO;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using System.Transactions;
+
+            class C
+            {
+                private readonly object _gate = new();
+                private readonly ReaderWriterLockSlim _rw = new();
+
+                async Task Locked(Stream stream)
+                {
+                    await Task.Yield();
+                    Monitor.Enter(_gate);
+                    try { stream.Flush(); }
+                    finally { Monitor.Exit(_gate); }
+                }
+
+                async Task ReadLocked(string path)
+                {
+                    await Task.Yield();
+                    _rw.EnterReadLock();
+                    try { File.ReadAllText(path); }
+                    finally { _rw.ExitReadLock(); }
+                }
+
+                async Task Transaction(string path)
+                {
+                    await Task.Yield();
+                    using var scope = new TransactionScope();
+                    File.WriteAllText(path, "x");
+                    scope.Complete();
+                }
+            }
+            """);
+
+        [Fact]
+        public Task AfterTheLockIsReleased_OrInAnAsyncFlowTransactionScope_IsFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System.IO;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using System.Transactions;
+
+            class C
+            {
+                private readonly object _gate = new();
+
+                async Task Locked(Stream stream)
+                {
+                    await Task.Yield();
+                    Monitor.Enter(_gate);
+                    try { } finally { Monitor.Exit(_gate); }
+                    [|stream.Flush()|];
+                }
+
+                async Task Transaction(string path)
+                {
+                    await Task.Yield();
+                    using var scope = new TransactionScope(TransactionScopeAsyncFlowOption.Enabled);
+                    [|File.WriteAllText(path, "x")|];
+                    scope.Complete();
+                }
+            }
+            """);
+
+        // ---- in-memory objects reached through a parameter; writable streams from helpers ------------------
+
+        [Fact]
+        public Task PrivateMethodParameter_EveryCallerPassesMemory_IsNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System.IO;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task Run()
+                {
+                    await WriteHeader(new MemoryStream(), new byte[4]);
+                    await WriteHeader(new MemoryStream(new byte[16]), new byte[4]);
+                }
+
+                private async Task WriteHeader(Stream target, byte[] header)
+                {
+                    await Task.Yield();
+                    target.Write(header, 0, header.Length);
+                    target.Flush();
+                }
+            }
+            """);
+
+        [Fact]
+        public Task ParameterWithACallerPassingAFile_OrAPublicOrGroupUsedMethod_IsFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.IO;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task Run(string path)
+                {
+                    await WriteHeader(new MemoryStream());
+                    await WriteHeader(File.OpenWrite(path));
+                    await Shared(new MemoryStream());
+                    Func<Stream, Task> later = Grouped;
+                    await Grouped(new MemoryStream());
+                }
+
+                private async Task WriteHeader(Stream target)
+                {
+                    await Task.Yield();
+                    [|target.Flush()|];
+                }
+
+                public async Task Shared(Stream target)
+                {
+                    await Task.Yield();
+                    [|target.Flush()|];
+                }
+
+                private async Task Grouped(Stream target)
+                {
+                    await Task.Yield();
+                    [|target.Flush()|];
+                }
+            }
+            """);
+
+        [Fact]
+        public Task UsingOverAHelperThatReturnsANewWritableFile_GetsAwaitUsing() => Verify.VerifyCodeFixAsync("""
+            using System.IO;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task Run(string path)
+                {
+                    [|using|] var output = await OpenWriteAsync(path);
+                    using var input = await OpenReadAsync(path);
+                    await output.WriteAsync(new byte[1]);
+                    await input.ReadAsync(new byte[1]);
+                }
+
+                private static async Task<Stream> OpenWriteAsync(string path)
+                {
+                    await Task.Yield();
+                    return new FileStream(path, FileMode.Create, FileAccess.Write);
+                }
+
+                private static Task<Stream> OpenReadAsync(string path) => Task.FromResult<Stream>(File.OpenRead(path));
+            }
+            """, """
+            using System.IO;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task Run(string path)
+                {
+                    await using var output = await OpenWriteAsync(path);
+                    using var input = await OpenReadAsync(path);
+                    await output.WriteAsync(new byte[1]);
+                    await input.ReadAsync(new byte[1]);
+                }
+
+                private static async Task<Stream> OpenWriteAsync(string path)
+                {
+                    await Task.Yield();
+                    return new FileStream(path, FileMode.Create, FileAccess.Write);
+                }
+
+                private static Task<Stream> OpenReadAsync(string path) => Task.FromResult<Stream>(File.OpenRead(path));
+            }
+            """);
 
         // ---- language versions and broken code ------------------------------------------------------------
 

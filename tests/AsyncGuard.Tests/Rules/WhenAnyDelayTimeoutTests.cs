@@ -156,6 +156,47 @@ namespace AsyncGuard.Tests.Rules
         }
 
         [Fact]
+        public Task ThroughConfigureAwaitAndAwaitableExtensions_AreFlaggedWithoutFix()
+        {
+            const string Source = """
+                using System;
+                using System.Runtime.CompilerServices;
+                using System.Threading.Tasks;
+
+                static class TaskExtensions
+                {
+                    public static ConfiguredTaskAwaitable<T> NoContext<T>(this Task<T> task) => task.ConfigureAwait(false);
+                }
+
+                class C
+                {
+                    async Task<bool> Run(Task op)
+                    {
+                        if (await [|Task.WhenAny(op, Task.Delay(100))|].ConfigureAwait(false) != op) { return false; }
+                        var winner = await [|Task.WhenAny(Task.Delay(TimeSpan.FromSeconds(1)), op)|].NoContext();
+                        return winner == op;
+                    }
+                }
+                """;
+            return Verify.VerifyCodeFixAsync(Source, Source);
+        }
+
+        [Fact]
+        public Task ThroughConfigureAwait_WithoutATimeoutComparison_IsNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task Run(Task a, Task b)
+                {
+                    await Task.WhenAny(a, Task.Delay(100)).ConfigureAwait(false);
+                    var first = await Task.WhenAny(a, b).ConfigureAwait(false);
+                    while (await Task.WhenAny(a, Task.Delay(1000)).ConfigureAwait(false) != a) { }
+                }
+            }
+            """);
+
+        [Fact]
         public Task NotFlagged() => Verify.VerifyAnalyzerAsync("""
             using System;
             using System.Threading.Tasks;
