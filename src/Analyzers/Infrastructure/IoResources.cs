@@ -141,8 +141,10 @@ namespace AsyncGuard.Analyzers.Infrastructure
                     var callee = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : (ExpressionSyntax)name;
                     if (callee.Parent is not InvocationExpressionSyntax call || call.Expression != callee)
                     {
-                        // A method group or nameof: the method may be called from anywhere.
-                        if (model.GetSymbolInfo(name).Symbol is IMethodSymbol other && SymbolEqualityComparer.Default.Equals(other.OriginalDefinition, method))
+                        // A method group or nameof: the method may be called from anywhere. Unresolved: unsure too.
+                        var info = model.GetSymbolInfo(name);
+                        if (info.Symbol is null && info.CandidateSymbols.Length > 0 ||
+                            info.Symbol is IMethodSymbol other && SymbolEqualityComparer.Default.Equals(other.OriginalDefinition, method))
                         {
                             return null;
                         }
