@@ -178,7 +178,6 @@ while IFS=$'\t' read -r name gh commit kind tfm projects extra why; do
     key "$OUT/$name.before-all.log" > "$OUT/$name.before.keys"
     key "$OUT/$name.after.log" > "$OUT/$name.after.keys"
     comm -13 "$OUT/$name.before.keys" "$OUT/$name.after.keys" > "$OUT/$name.fix-new.tsv"
-    ne=$(grep -c $'\t''CS[0-9]*'$'\t' "$OUT/$name.fix-new.tsv" | head -1)
     nerr2=$(sed -E 's/\x1b\[[0-9;]*m//g' "$OUT/$name.after.log" | grep -E ': error [A-Z]+[0-9]+:' | sort -u | wc -l)
     nwarn=$(grep -vc $'\t''AG[0-9]*'$'\t' "$OUT/$name.fix-new.tsv")
     nag2=$(grep -c $'\t''AG[0-9]*'$'\t' "$OUT/$name.fix-new.tsv")
