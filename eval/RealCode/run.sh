@@ -66,7 +66,7 @@ cat > "$WORK/_analyzers/AsyncGuard.Inject.targets" <<EOF
     <PackageReference Remove="@(_AsyncGuardRemovePackage)" />
   </ItemGroup>
   <Target Name="_AsyncGuardListCompiled" AfterTargets="CoreCompile" Condition="'\$(AsyncGuardCompiledList)' != ''">
-    <WriteLinesToFile File="\$(AsyncGuardCompiledList)" Lines="@(Compile->'%(FullPath)')" />
+    <WriteLinesToFile File="\$(AsyncGuardCompiledList).\$(MSBuildProjectName).\$(TargetFramework)" Lines="@(Compile->'%(FullPath)')" Overwrite="true" />
   </Target>
 </Project>
 EOF
@@ -96,7 +96,7 @@ build() {
     list="$OUT/compiled.$(basename "$dir").txt"
     local fargs=(); [ -n "$tfm" ] && fargs=(-f "$tfm")
     (cd "$dir" && dotnet build "$p" -c Release --no-incremental "${fargs[@]}" "${BUILDPROPS[@]}" $extra \
-      -p:AsyncGuardCompiledList="$list.\$(MSBuildProjectName).\$(TargetFramework)" \
+      -p:AsyncGuardCompiledList="$list" \
       -clp:NoSummary -v:m) >> "$log" 2>&1 || rc=1
   done
   return $rc
@@ -178,13 +178,18 @@ while IFS=$'\t' read -r name gh commit kind tfm projects extra why; do
     key "$OUT/$name.before-all.log" > "$OUT/$name.before.keys"
     key "$OUT/$name.after.log" > "$OUT/$name.after.keys"
     comm -13 "$OUT/$name.before.keys" "$OUT/$name.after.keys" > "$OUT/$name.fix-new.tsv"
-    nerr2=$(sed -E 's/\x1b\[[0-9;]*m//g' "$OUT/$name.after.log" | grep -E ': error [A-Z]+[0-9]+:' | sort -u | wc -l)
+    # Errors keyed without line/column (fixes move lines); errors the baseline already had are not counted.
+    errkeys() { sed -E 's/\x1b\[[0-9;]*m//g' "$1" | grep -E ': error [A-Z]+[0-9]+:' | sed -E 's/\([0-9,]+\): error/: error/' | sort -u; }
+    errkeys "$OUT/$name.before-all.log" > "$OUT/$name.before.errors"
+    errkeys "$OUT/$name.after.log" > "$OUT/$name.after.errors"
+    comm -13 "$OUT/$name.before.errors" "$OUT/$name.after.errors" > "$OUT/$name.fix-new-errors.txt"
+    nerr2=$(wc -l < "$OUT/$name.fix-new-errors.txt"); nerr0=$(wc -l < "$OUT/$name.before.errors")
     nwarn=$(grep -vc $'\t''AG[0-9]*'$'\t' "$OUT/$name.fix-new.tsv")
     nag2=$(grep -c $'\t''AG[0-9]*'$'\t' "$OUT/$name.fix-new.tsv")
     echo "   --fix: files changed=$nfiles (diff: $OUT/$name.fix.diff) baseline(all tfms) rc=$b2 rebuild rc=$arc"
-    echo "          errors after=$nerr2, new warnings=$nwarn, new AsyncGuard=$nag2 (list: $OUT/$name.fix-new.tsv)"
+    echo "          new errors=$nerr2 (baseline already had $nerr0), new warnings=$nwarn, new AsyncGuard=$nag2 (list: $OUT/$name.fix-new.tsv)"
     grep -v $'\t''AG[0-9]*'$'\t' "$OUT/$name.fix-new.tsv" | head -20 | sed 's/^/          new: /'
-    sed -E 's/\x1b\[[0-9;]*m//g' "$OUT/$name.after.log" | grep -E ': error [A-Z]+[0-9]+:' | sort -u | head -20 | sed 's/^/          error: /'
+    head -20 "$OUT/$name.fix-new-errors.txt" | sed 's/^/          new error: /'
     git -C "$dir" checkout -q -f "$commit" && git -C "$dir" clean -fdq
   fi
   [ -f "$dir/global.json.realcode-aside" ] && mv "$dir/global.json.realcode-aside" "$dir/global.json"
