@@ -30,6 +30,9 @@ namespace AsyncGuard.Analyzers.Rules
 
         public const string FlagExplicitNoneOption = "asyncguard.AG0031.flag_explicit_none";
 
+        /// <summary>Also report calls that return nothing awaitable (a synchronous method that merely accepts a token).</summary>
+        public const string IncludeSynchronousCallsOption = "asyncguard.AG0031.include_synchronous_calls";
+
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.TokenNotForwarded);
 
         public override void Initialize(AnalysisContext context)
@@ -45,8 +48,9 @@ namespace AsyncGuard.Analyzers.Rules
                 }
 
                 var overloads = new TokenOverloads(known);
+                var awaitables = new Awaitables(known);
                 var asyncEnumerable = start.Compilation.GetBestType("System.Collections.Generic.IAsyncEnumerable`1");
-                start.RegisterOperationAction(c => AnalyzeInvocation(c, known, overloads), OperationKind.Invocation);
+                start.RegisterOperationAction(c => AnalyzeInvocation(c, known, overloads, awaitables, asyncEnumerable), OperationKind.Invocation);
                 if (asyncEnumerable is not null)
                 {
                     start.RegisterOperationAction(c => AnalyzeAwaitForEach(c, known, asyncEnumerable, overloads), OperationKind.Loop);
@@ -54,10 +58,18 @@ namespace AsyncGuard.Analyzers.Rules
             });
         }
 
-        private static void AnalyzeInvocation(OperationAnalysisContext context, KnownSymbols known, TokenOverloads overloads)
+        private static void AnalyzeInvocation(OperationAnalysisContext context, KnownSymbols known, TokenOverloads overloads, Awaitables awaitables, INamedTypeSymbol? asyncEnumerable)
         {
             var call = (IInvocationOperation)context.Operation;
-            if (call.Syntax is not InvocationExpressionSyntax syntax || IsCleanup(call, context.ContainingSymbol) || IsInRegisterCallback(call, known))
+            if (call.Syntax is not InvocationExpressionSyntax syntax || IsCleanup(call, context.ContainingSymbol) || IsInRegisterCallback(call, known) ||
+                SchedulesADelegate(call, known))
+            {
+                return;
+            }
+
+            // A synchronous method that merely accepts a token (to register cancellation for a longer operation) is
+            // often left without it on purpose: only calls that start asynchronous work count, unless asked.
+            if (!ReturnsAsyncWork(call, awaitables, asyncEnumerable) && !IsOptionTrue(context, call, IncludeSynchronousCallsOption))
             {
                 return;
             }
@@ -77,7 +89,8 @@ namespace AsyncGuard.Analyzers.Rules
             }
             else
             {
-                if (overloads.Find(call, context.ContainingSymbol) is not { } slot || PassesTokenInOptions(call, known))
+                if (overloads.Find(call, context.ContainingSymbol) is not { } slot || PassesTokenInOptions(call, known) ||
+                    EnumeratorGetsTheToken(call, slot.Parameter, known))
                 {
                     return;
                 }
@@ -197,14 +210,78 @@ namespace AsyncGuard.Analyzers.Rules
                     or IPropertyReferenceOperation { Property: { Name: "None", IsStatic: true } }
                     or IObjectCreationOperation { Arguments.Length: 0 });
 
-        private static bool FlagsExplicitNone(OperationAnalysisContext context, IOperation call) =>
-            context.Options.AnalyzerConfigOptionsProvider.GetOptions(call.Syntax.SyntaxTree).TryGetValue(FlagExplicitNoneOption, out var value) &&
+        private static bool FlagsExplicitNone(OperationAnalysisContext context, IOperation call) => IsOptionTrue(context, call, FlagExplicitNoneOption);
+
+        private static bool IsOptionTrue(OperationAnalysisContext context, IOperation call, string key) =>
+            context.Options.AnalyzerConfigOptionsProvider.GetOptions(call.Syntax.SyntaxTree).TryGetValue(key, out var value) &&
             value.Trim().Equals("true", System.StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>The call returns an awaitable or an async enumerable.</summary>
+        private static bool ReturnsAsyncWork(IInvocationOperation call, Awaitables awaitables, INamedTypeSymbol? asyncEnumerable)
+        {
+            var type = call.TargetMethod.ReturnType;
+            if (type.SpecialType == SpecialType.System_Void)
+            {
+                return false;
+            }
+
+            if (awaitables.IsAwaitable(type, call.SemanticModel, call.Syntax.SpanStart))
+            {
+                return true;
+            }
+
+            return asyncEnumerable is not null && type is INamedTypeSymbol named &&
+                   (SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, asyncEnumerable) ||
+                    named.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, asyncEnumerable)));
+        }
+
+        /// <summary>
+        /// <c>ContinueWith</c>, <c>Task.Factory.StartNew</c>, <c>Task.Run</c>: a token there cancels the scheduled delegate
+        /// itself (a continuation that completes a <c>TaskCompletionSource</c> or cleans up would never run). Never asked for.
+        /// </summary>
+        private static bool SchedulesADelegate(IInvocationOperation call, KnownSymbols known)
+        {
+            var method = call.TargetMethod;
+            var owner = method.ContainingType?.OriginalDefinition;
+            if (method.Name == "ContinueWith")
+            {
+                return SymbolEqualityComparer.Default.Equals(owner, known.Task) || SymbolEqualityComparer.Default.Equals(owner, known.TaskOfT);
+            }
+
+            if (method.Name == "Run")
+            {
+                return SymbolEqualityComparer.Default.Equals(owner, known.Task);
+            }
+
+            return method.Name == "StartNew" && owner is { Name: "TaskFactory", ContainingNamespace: { Name: "Tasks", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } };
+        }
 
         /// <summary>A token already travels inside an options argument: <c>new ParallelOptions { CancellationToken = ct }</c>.</summary>
         private static bool PassesTokenInOptions(IInvocationOperation call, KnownSymbols known) =>
             call.Arguments.Any(a => KnownConditions.SkipConversions(a.Value) is IObjectCreationOperation { Initializer: { } initializer } &&
                                     initializer.Initializers.OfType<ISimpleAssignmentOperation>().Any(s => known.IsCancellationToken(s.Target.Type)));
+
+        /// <summary>
+        /// <c>Produce().WithCancellation(ct)</c> / <c>Produce().GetAsyncEnumerator(ct)</c> where the token parameter is an
+        /// async iterator's <c>[EnumeratorCancellation]</c> parameter: the compiler hands it the enumerator's token.
+        /// </summary>
+        private static bool EnumeratorGetsTheToken(IInvocationOperation call, IParameterSymbol parameter, KnownSymbols known)
+        {
+            if (!parameter.GetAttributes().Any(a => a.AttributeClass is { Name: "EnumeratorCancellationAttribute" }))
+            {
+                return false;
+            }
+
+            var parent = call.Parent;
+            while (parent is IConversionOperation or IArgumentOperation)
+            {
+                parent = parent.Parent;
+            }
+
+            return parent is IInvocationOperation { TargetMethod.Name: "WithCancellation" or "GetAsyncEnumerator" } consumer &&
+                   consumer.Arguments.Any(a => a.ArgumentKind != ArgumentKind.DefaultValue && a.Parameter is { } p && known.IsCancellationToken(p.Type) &&
+                                               !(KnownConditions.SkipConversions(a.Value) is IDefaultValueOperation or IPropertyReferenceOperation { Property: { Name: "None", IsStatic: true } }));
+        }
 
         /// <summary><c>cts.Token.Register(…)</c> and the like: the token in scope is the receiver itself.</summary>
         private static bool IsTheTokenItself(IInvocationOperation call, string token) =>

@@ -232,6 +232,157 @@ namespace AsyncGuard.Tests.Rules
             }
             """ + Api);
 
+        private const string Registrar = """
+
+            static class Registrar
+            {
+                public static void Watch(string name) { }
+                public static void Watch(string name, CancellationToken cancellationToken) { }
+                public static int Count(string name, CancellationToken cancellationToken = default) => name.Length;
+                public static Task<int> CountAsync(string name, CancellationToken cancellationToken = default) => Task.FromResult(name.Length);
+            }
+            """;
+
+        [Fact]
+        public Task SynchronousCallThatMerelyAcceptsAToken_IsNotFlagged_ButTheAsyncCallNextToItIs() => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                async Task<int> Run(string name, CancellationToken cancellationToken)
+                {
+                    Registrar.Watch(name);
+                    var n = Registrar.Count(name);
+                    return n + await [|Registrar.CountAsync(name)|];
+                }
+            }
+            """ + Registrar);
+
+        [Fact]
+        public Task SynchronousCalls_AreFlagged_WhenTheOptionAsksForThem() => new Verify.Test
+        {
+            TestCode = Usings + """
+                class C
+                {
+                    int Run(string name, CancellationToken cancellationToken)
+                    {
+                        [|Registrar.Watch(name)|];
+                        return [|Registrar.Count(name)|];
+                    }
+                }
+                """ + Registrar,
+            FixedCode = Usings + """
+                class C
+                {
+                    int Run(string name, CancellationToken cancellationToken)
+                    {
+                        Registrar.Watch(name, cancellationToken);
+                        return Registrar.Count(name, cancellationToken);
+                    }
+                }
+                """ + Registrar,
+            TestState =
+            {
+                AnalyzerConfigFiles =
+                {
+                    ("/.editorconfig", """
+                        root = true
+
+                        [*.cs]
+                        asyncguard.AG0031.include_synchronous_calls = true
+                        """),
+                },
+            },
+        }.RunAsync();
+
+        [Fact]
+        public Task SchedulingCalls_NeverGetTheToken_EvenWithAnExplicitNone() => new Verify.Test
+        {
+            TestCode = Usings + """
+                class C
+                {
+                    Task Run(Task work, TaskCompletionSource<bool> done, CancellationToken cancellationToken)
+                    {
+                        work.ContinueWith(t => done.TrySetResult(t.IsCompletedSuccessfully));
+                        work.ContinueWith((t, state) => ((TaskCompletionSource<bool>)state!).TrySetResult(true), done);
+                        Task.Factory.StartNew(() => done.TrySetResult(false));
+                        Task.Run(() => done.TrySetResult(true), CancellationToken.None);
+                        return Task.Run(() => Api.GetAsync("u", cancellationToken));
+                    }
+                }
+                """ + Api,
+            TestState =
+            {
+                AnalyzerConfigFiles =
+                {
+                    ("/.editorconfig", """
+                        root = true
+
+                        [*.cs]
+                        asyncguard.AG0031.flag_explicit_none = true
+                        asyncguard.AG0031.include_synchronous_calls = true
+                        """),
+                },
+            },
+        }.RunAsync();
+
+        [Fact]
+        public Task TokenThatArrivesAnotherWay_IsNotAskedForAgain_ButAStreamWithoutItIs() => Verify.VerifyCodeFixAsync(Usings + """
+            using System.Runtime.CompilerServices;
+
+            class C
+            {
+                static async IAsyncEnumerable<int> Produce(int n, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+                {
+                    await Task.Delay(n, cancellationToken);
+                    yield return n;
+                }
+
+                async Task<int> Run(CancellationToken cancellationToken)
+                {
+                    var sum = 0;
+                    await foreach (var x in Produce(1).WithCancellation(cancellationToken)) { sum += x; }
+                    await foreach (var x in Produce(2, cancellationToken)) { sum += x; }
+                    await foreach (var x in Produce(3).WithCancellation(cancellationToken).ConfigureAwait(false)) { sum += x; }
+                    var e = Produce(4).GetAsyncEnumerator(cancellationToken);
+                    await using (e.ConfigureAwait(false))
+                    {
+                        while (await e.MoveNextAsync()) { sum += e.Current; }
+                    }
+
+                    await foreach (var x in [|Api.StreamAsync()|]) { sum += x; }
+                    await Task.Run(() => Api.GetAsync("u", cancellationToken));
+                    return sum;
+                }
+            }
+            """ + Api, Usings + """
+            using System.Runtime.CompilerServices;
+
+            class C
+            {
+                static async IAsyncEnumerable<int> Produce(int n, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+                {
+                    await Task.Delay(n, cancellationToken);
+                    yield return n;
+                }
+
+                async Task<int> Run(CancellationToken cancellationToken)
+                {
+                    var sum = 0;
+                    await foreach (var x in Produce(1).WithCancellation(cancellationToken)) { sum += x; }
+                    await foreach (var x in Produce(2, cancellationToken)) { sum += x; }
+                    await foreach (var x in Produce(3).WithCancellation(cancellationToken).ConfigureAwait(false)) { sum += x; }
+                    var e = Produce(4).GetAsyncEnumerator(cancellationToken);
+                    await using (e.ConfigureAwait(false))
+                    {
+                        while (await e.MoveNextAsync()) { sum += e.Current; }
+                    }
+
+                    await foreach (var x in Api.StreamAsync().WithCancellation(cancellationToken)) { sum += x; }
+                    await Task.Run(() => Api.GetAsync("u", cancellationToken));
+                    return sum;
+                }
+            }
+            """ + Api);
+
         [Fact]
         public Task IncompleteCode_DoesNotCrash() => new Verify.Test
         {
