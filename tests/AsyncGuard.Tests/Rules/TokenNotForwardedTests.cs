@@ -384,6 +384,89 @@ namespace AsyncGuard.Tests.Rules
             """ + Api);
 
         [Fact]
+        public Task TokenLocal_IsATokenInScope() => Verify.VerifyCodeFixAsync(Usings + """
+            class Context { public CancellationToken CancellationToken => default; }
+
+            class C
+            {
+                async Task Run(Context context, string url)
+                {
+                    var ct = context.CancellationToken;
+                    await [|Api.GetAsync(url)|];
+                    System.Func<Task> later = async () => await [|Api.GetAsync(url)|];
+                    await later();
+                }
+
+                async Task Copy(string url, CancellationToken cancellationToken)
+                {
+                    var token = cancellationToken;
+                    await [|Api.GetAsync(url)|];
+                }
+            }
+            """ + Api, Usings + """
+            class Context { public CancellationToken CancellationToken => default; }
+
+            class C
+            {
+                async Task Run(Context context, string url)
+                {
+                    var ct = context.CancellationToken;
+                    await Api.GetAsync(url, ct);
+                    System.Func<Task> later = async () => await Api.GetAsync(url, ct);
+                    await later();
+                }
+
+                async Task Copy(string url, CancellationToken cancellationToken)
+                {
+                    var token = cancellationToken;
+                    await Api.GetAsync(url, cancellationToken);
+                }
+            }
+            """ + Api);
+
+        [Fact]
+        public Task TokenLocalSetToNone_IsAnOptOut_AndTwoTokensTie() => Verify.VerifyAnalyzerAsync(Usings + """
+            class Context { public CancellationToken CancellationToken => default; }
+
+            class C
+            {
+                async Task None(string url, CancellationToken cancellationToken)
+                {
+                    var ct = CancellationToken.None;
+                    await Api.GetAsync(url);
+                }
+
+                async Task Default(string url)
+                {
+                    CancellationToken ct = default;
+                    await Api.GetAsync(url);
+                    _ = ct.CanBeCanceled;
+                }
+
+                async Task Tie(Context context, string url, CancellationToken cancellationToken)
+                {
+                    var ct = context.CancellationToken;
+                    await Api.GetAsync(url);
+                }
+
+                async Task DeclaredLater(Context context, string url)
+                {
+                    await Api.GetAsync(url);
+                    var ct = context.CancellationToken;
+                    await Api.GetAsync(url, ct);
+                }
+
+                static async Task Static(Context context, string url)
+                {
+                    var ct = context.CancellationToken;
+                    await Api.GetAsync(url, ct);
+                    System.Func<Task> f = static async () => await Api.GetAsync("u");
+                    await f();
+                }
+            }
+            """ + Api);
+
+        [Fact]
         public Task IncompleteCode_DoesNotCrash() => new Verify.Test
         {
             TestCode = Usings + """
