@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using AsyncGuard.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -96,18 +97,21 @@ namespace AsyncGuard.Analyzers.Rules
                 }
 
                 parameter = slot.Parameter;
-                properties = properties.Add(PropertyKeys.FixKind, AppendFix);
-                // In `text.CountAsync()` the extension's `this` parameter is not in the argument list.
-                var reduced = call.TargetMethod.IsExtensionMethod && call.Arguments.Length > 0 && call.Arguments[0].IsImplicit ? 1 : 0;
-                var positional = syntax.ArgumentList.Arguments.All(a => a.NameColon is null) && parameter.Ordinal - reduced == syntax.ArgumentList.Arguments.Count;
-                if (!positional)
+                if (CanAppend(call, slot))
                 {
-                    properties = properties.Add(ParameterNameKey, parameter.Name);
+                    properties = properties.Add(PropertyKeys.FixKind, AppendFix);
+                    // In `text.CountAsync()` the extension's `this` parameter is not in the argument list.
+                    var reduced = call.TargetMethod.IsExtensionMethod && call.Arguments.Length > 0 && call.Arguments[0].IsImplicit ? 1 : 0;
+                    var positional = syntax.ArgumentList.Arguments.All(a => a.NameColon is null) && parameter.Ordinal - reduced == syntax.ArgumentList.Arguments.Count;
+                    if (!positional)
+                    {
+                        properties = properties.Add(ParameterNameKey, parameter.Name);
+                    }
                 }
             }
 
             var token = TokenInScope.Find(call, context.ContainingSymbol, known, context.CancellationToken);
-            if (token is null || IsTheTokenItself(call, token))
+            if (token is null || IsTheTokenItself(call, token) || WithheldByComment(syntax))
             {
                 return;
             }
@@ -151,7 +155,7 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             var token = TokenInScope.Find(loop, context.ContainingSymbol, known, context.CancellationToken);
-            if (token is null)
+            if (token is null || WithheldByComment(statement.Expression))
             {
                 return;
             }
@@ -260,6 +264,74 @@ namespace AsyncGuard.Analyzers.Rules
         private static bool PassesTokenInOptions(IInvocationOperation call, KnownSymbols known) =>
             call.Arguments.Any(a => KnownConditions.SkipConversions(a.Value) is IObjectCreationOperation { Initializer: { } initializer } &&
                                     initializer.Initializers.OfType<ISimpleAssignmentOperation>().Any(s => known.IsCancellationToken(s.Target.Type)));
+
+        /// <summary>
+        /// A comment on the statement (the lines just above it, the end of its line, or inside the call) that speaks of the
+        /// token or of cancellation: "no token: the audit record must be written" says the token is withheld on purpose.
+        /// </summary>
+        private static bool WithheldByComment(SyntaxNode node)
+        {
+            var statement = node.FirstAncestorOrSelf<StatementSyntax>() ?? node;
+            foreach (var trivia in statement.GetLeadingTrivia())
+            {
+                if (SpeaksOfTheToken(trivia))
+                {
+                    return true;
+                }
+            }
+
+            foreach (var trivia in statement.GetLastToken().TrailingTrivia)
+            {
+                if (SpeaksOfTheToken(trivia))
+                {
+                    return true;
+                }
+            }
+
+            return node.DescendantTrivia().Any(SpeaksOfTheToken);
+        }
+
+        private static bool SpeaksOfTheToken(SyntaxTrivia trivia)
+        {
+            if (!trivia.IsKind(SyntaxKind.SingleLineCommentTrivia) && !trivia.IsKind(SyntaxKind.MultiLineCommentTrivia))
+            {
+                return false;
+            }
+
+            var text = trivia.ToString();
+            return text.IndexOf("token", System.StringComparison.OrdinalIgnoreCase) >= 0 ||
+                   text.IndexOf("cancel", System.StringComparison.OrdinalIgnoreCase) >= 0;
+        }
+
+        /// <summary>
+        /// Whether adding the token as one more argument compiles and lands on the token parameter: not for a <c>params</c>
+        /// array passed in expanded form (the token would become an element), nor for another overload when the call leaves
+        /// an optional parameter out that the overload requires (the token cannot reach it by name, and positionally it
+        /// would land on that other parameter).
+        /// </summary>
+        private static bool CanAppend(IInvocationOperation call, TokenOverloads.Slot slot)
+        {
+            if (slot.ExpandedParams)
+            {
+                return false;
+            }
+
+            if (slot.SameMethod || slot.Parameter.ContainingSymbol is not IMethodSymbol overload)
+            {
+                return true;
+            }
+
+            foreach (var argument in call.Arguments)
+            {
+                if (argument.ArgumentKind == ArgumentKind.DefaultValue && argument.Parameter is { } omitted &&
+                    omitted.Ordinal < overload.Parameters.Length && !overload.Parameters[omitted.Ordinal].IsOptional)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
 
         /// <summary>
         /// <c>Produce().WithCancellation(ct)</c> / <c>Produce().GetAsyncEnumerator(ct)</c> where the token parameter is an

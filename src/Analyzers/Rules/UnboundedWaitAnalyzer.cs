@@ -149,6 +149,11 @@ namespace AsyncGuard.Analyzers.Rules
             var properties = ImmutableDictionary<string, string?>.Empty
                 .Add(SecondsKey, RuleOptions.GetPositiveInt(context.Options, tree, DefaultTimeoutOption, DefaultTimeoutSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
             var slot = call is null ? null : state.Overloads.Find(call, context.ContainingSymbol);
+            if (slot is { ExpandedParams: true })
+            {
+                slot = null;
+            }
+
             if (slot is { } tokenSlot && call!.Syntax is InvocationExpressionSyntax syntax)
             {
                 var reduced = call.TargetMethod.IsExtensionMethod && call.Arguments.Length > 0 && call.Arguments[0].IsImplicit ? 1 : 0;

@@ -466,6 +466,99 @@ namespace AsyncGuard.Tests.Rules
             }
             """ + Api);
 
+        private const string Store = """
+
+            class Store
+            {
+                public Task<object> FindAsync(params object[] keys) => Task.FromResult<object>(keys);
+                public Task<object> FindAsync(object[] keys, CancellationToken cancellationToken) => Task.FromResult<object>(keys);
+                public Task<int> CountAsync(string name) => Task.FromResult(1);
+                public ValueTask<int> CountAsync(string name, CancellationToken cancellationToken) => new ValueTask<int>(1);
+                public Task SaveAsync(string name, object state = null) => Task.CompletedTask;
+                public Task SaveAsync(string name, object state, CancellationToken cancellationToken) => Task.CompletedTask;
+                public Task LoadAsync(string name) => Task.CompletedTask;
+                [System.Obsolete("old")]
+                public Task LoadAsync(string name, CancellationToken cancellationToken) => Task.CompletedTask;
+                public Task PingAsync(string name) => Task.CompletedTask;
+                [System.Diagnostics.CodeAnalysis.Experimental("X0001")]
+                public Task PingAsync(string name, CancellationToken cancellationToken) => Task.CompletedTask;
+            }
+            """;
+
+        [Fact]
+        public Task OverloadsThroughParamsAndValueTask_AreFound() => new Verify.Test
+        {
+            TestCode = Usings + """
+            class C
+            {
+                async Task<object> Run(Store store, object[] keys, CancellationToken cancellationToken)
+                {
+                    var n = await [|store.CountAsync("a")|];
+                    n += await [|store.CountAsync("b")|].ConfigureAwait(false);
+                    var found = await [|store.FindAsync(keys)|];
+                    return found ?? await {|AG0031:store.FindAsync(1, n)|};
+                }
+            }
+            """ + Store,
+            FixedCode = Usings + """
+            class C
+            {
+                async Task<object> Run(Store store, object[] keys, CancellationToken cancellationToken)
+                {
+                    var n = await store.CountAsync("a", cancellationToken);
+                    n += await store.CountAsync("b", cancellationToken).ConfigureAwait(false);
+                    var found = await store.FindAsync(keys, cancellationToken);
+                    return found ?? await {|AG0031:store.FindAsync(1, n)|};
+                }
+            }
+            """ + Store,
+            FixedState = { MarkupHandling = MarkupMode.Allow },
+        }.RunAsync();
+
+        [Fact]
+        public Task ObsoleteExperimentalOrUnawaitedOtherReturn_AndWithheldTokens_AreNotFlagged() => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                async Task Run(Store store, CancellationToken cancellationToken)
+                {
+                    await store.LoadAsync("a");
+                    await store.PingAsync("a");
+                    Task<int> pending = store.CountAsync("a");
+                    await pending;
+                    // no token: the record must be written even when the caller gives up
+                    await store.CountAsync("b");
+                    await store.CountAsync("c"); // not cancellable on purpose
+                    await foreach (var x in Api.StreamAsync(/* drain fully, no cancel */)) { }
+                }
+            }
+            """ + Store + Api);
+
+        [Fact]
+        public Task OmittedOptionalParameterOfAnotherType_IsFlaggedWithoutAFix() => new Verify.Test
+        {
+            TestCode = Usings + """
+                class C
+                {
+                    async Task Run(Store store, CancellationToken cancellationToken)
+                    {
+                        await [|store.SaveAsync("a")|];
+                        await [|store.SaveAsync("b", null)|];
+                    }
+                }
+                """ + Store,
+            FixedCode = Usings + """
+                class C
+                {
+                    async Task Run(Store store, CancellationToken cancellationToken)
+                    {
+                        await [|store.SaveAsync("a")|];
+                        await store.SaveAsync("b", null, cancellationToken);
+                    }
+                }
+                """ + Store,
+            FixedState = { MarkupHandling = MarkupMode.Allow },
+        }.RunAsync();
+
         [Fact]
         public Task IncompleteCode_DoesNotCrash() => new Verify.Test
         {
