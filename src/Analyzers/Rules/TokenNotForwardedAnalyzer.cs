@@ -145,6 +145,12 @@ namespace AsyncGuard.Analyzers.Rules
                 return;
             }
 
+            // `var stream = Produce(ct); await foreach (var x in stream)`: the local was produced by a call given the token.
+            if (collection is ILocalReferenceOperation { Local: var local } && ProducedWithToken(local, loop, known))
+            {
+                return;
+            }
+
             // An async iterator called with the token already ([EnumeratorCancellation] parameter): nothing to add. One
             // that could take it (reader.ReadAllAsync()) is reported on the call itself, once.
             if (collection is IInvocationOperation producer &&
@@ -164,6 +170,22 @@ namespace AsyncGuard.Analyzers.Rules
                 .Add(PropertyKeys.FixKind, WithCancellationFix)
                 .Add(PropertyKeys.CancellationToken, token);
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.TokenNotForwarded, statement.Expression.GetLocation(), properties, token, "WithCancellation"));
+        }
+
+        /// <summary>A local initialised once, by a call that is given a (non-default) token, and never assigned again.</summary>
+        private static bool ProducedWithToken(ILocalSymbol local, IOperation loop, KnownSymbols known)
+        {
+            var root = Symbols.Root(loop);
+            var declarator = root.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>()
+                .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local));
+            if (declarator?.GetVariableInitializer()?.Value is not { } initializer ||
+                KnownConditions.SkipConversions(initializer) is not IInvocationOperation producer ||
+                Symbols.IsAssignedAfterDeclaration(local, root))
+            {
+                return false;
+            }
+
+            return producer.Arguments.Any(a => a.ArgumentKind != ArgumentKind.DefaultValue && a.Parameter is { } p && known.IsCancellationToken(p.Type));
         }
 
         /// <summary>Cleanup must run to completion: <c>finally</c>, <c>catch</c>, and <c>Dispose</c>/<c>DisposeAsync</c>.</summary>

@@ -560,6 +560,31 @@ namespace AsyncGuard.Tests.Rules
         }.RunAsync();
 
         [Fact]
+        public Task StreamLocalProducedWithTheToken_IsNotFlagged_OneProducedWithoutItIs() => Verify.VerifyAnalyzerAsync(Usings + """
+            using System.Runtime.CompilerServices;
+
+            class C
+            {
+                static async IAsyncEnumerable<int> Produce([EnumeratorCancellation] CancellationToken cancellationToken = default)
+                {
+                    await Task.Delay(1, cancellationToken);
+                    yield return 1;
+                }
+
+                async Task<int> Run(CancellationToken cancellationToken)
+                {
+                    var sum = 0;
+                    var stream = Produce(cancellationToken);
+                    await foreach (var x in stream) { sum += x; }
+
+                    var plain = Api.StreamAsync();
+                    await foreach (var x in [|plain|]) { sum += x; }
+                    return sum;
+                }
+            }
+            """ + Api);
+
+        [Fact]
         public Task IncompleteCode_DoesNotCrash() => new Verify.Test
         {
             TestCode = Usings + """
