@@ -43,7 +43,8 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
             if (value is not IInvocationOperation invocation || invocation.Type is not { } type ||
                 !awaitables.IsAwaitable(type, statement.SemanticModel, statement.Syntax.SpanStart) ||
-                IsDeliberate(invocation, known) || AsyncCode.IsInExpressionTree(statement, known))
+                IsDeliberate(invocation, known) || ReturnsItsObservedArgument(invocation) || IsFireAndForgetByFlag(invocation) ||
+                IsQueuedOnABatch(statement, invocation) || AsyncCode.IsInExpressionTree(statement, known))
             {
                 return null;
             }
@@ -62,12 +63,186 @@ namespace AsyncGuard.Analyzers.Infrastructure
             var owner = method.ContainingType?.OriginalDefinition;
             var isTaskType = SymbolEqualityComparer.Default.Equals(owner, known.Task) || SymbolEqualityComparer.Default.Equals(owner, known.TaskOfT) ||
                              SymbolEqualityComparer.Default.Equals(owner, known.ValueTask) || SymbolEqualityComparer.Default.Equals(owner, known.ValueTaskOfT);
-            if (isTaskType && (method.Name == "ContinueWith" || CompletedTaskFactories.Contains(method.Name)))
+            if (isTaskType && CompletedTaskFactories.Contains(method.Name))
             {
                 return true;
             }
 
+            if (isTaskType && method.Name == "ContinueWith")
+            {
+                return ContinuationObservesAntecedent(invocation);
+            }
+
             return method.MethodKind != MethodKind.DelegateInvoke && method.OriginalDefinition.ReturnType is ITypeParameterSymbol;
+        }
+
+        /// <summary>
+        /// A continuation that is attached as an observer: it runs only on a fault (<c>OnlyOnFaulted</c>/<c>NotOnRanToCompletion</c>),
+        /// is a method group (it receives the task), or its lambda reads the antecedent. <c>BarAsync().ContinueWith(_ =&gt; { })</c>
+        /// drops both tasks and never looks at the first one's exception.
+        /// </summary>
+        private static bool ContinuationObservesAntecedent(IInvocationOperation continueWith)
+        {
+            IAnonymousFunctionOperation? lambda = null;
+            foreach (var argument in continueWith.Arguments)
+            {
+                var value = KnownConditions.SkipConversions(argument.Value);
+                if (value is IFieldReferenceOperation { Field: { Name: "OnlyOnFaulted" or "NotOnRanToCompletion" } } ||
+                    value.DescendantsAndSelf().OfType<IFieldReferenceOperation>().Any(f => f.Field.Name is "OnlyOnFaulted" or "NotOnRanToCompletion"))
+                {
+                    return true;
+                }
+
+                if (value is IDelegateCreationOperation creation)
+                {
+                    if (creation.Target is not IAnonymousFunctionOperation anonymous)
+                    {
+                        return true;
+                    }
+
+                    lambda ??= anonymous;
+                }
+            }
+
+            if (lambda is null || lambda.Symbol.Parameters.Length == 0)
+            {
+                return lambda is null;
+            }
+
+            var antecedent = lambda.Symbol.Parameters[0];
+            return lambda.Body.DescendantsAndSelf().OfType<IParameterReferenceOperation>()
+                .Any(r => SymbolEqualityComparer.Default.Equals(r.Parameter, antecedent));
+        }
+
+        /// <summary>
+        /// A helper visible in source that attaches a continuation or handler to its task argument and hands back that same
+        /// task (<c>task.ObserveErrors();</c>): the dropped value is already observed.
+        /// </summary>
+        private static bool ReturnsItsObservedArgument(IInvocationOperation invocation)
+        {
+            var method = invocation.TargetMethod.OriginalDefinition;
+            if (method.IsAsync || method.Parameters.Length == 0 || method.DeclaringSyntaxReferences.Length != 1 ||
+                method.DeclaringSyntaxReferences[0].GetSyntax() is not MethodDeclarationSyntax declaration)
+            {
+                return false;
+            }
+
+            foreach (var parameter in method.Parameters)
+            {
+                if (!SymbolEqualityComparer.Default.Equals(parameter.Type, method.ReturnType))
+                {
+                    continue;
+                }
+
+                var name = parameter.Name;
+                var returns = declaration.ExpressionBody is { } arrow
+                    ? new[] { arrow.Expression }
+                    : declaration.Body?.DescendantNodes(n => !MethodFacts.IsFunction(n)).OfType<ReturnStatementSyntax>().Select(r => r.Expression).ToArray();
+                if (returns is null || returns.Length == 0 || !returns.All(e => IsName(e, name)))
+                {
+                    continue;
+                }
+
+                var observes = declaration.DescendantNodes().OfType<MemberAccessExpressionSyntax>().Any(m =>
+                    m.Name.Identifier.ValueText is "ContinueWith" or "OnCompleted" or "UnsafeOnCompleted" && StartsWithName(m.Expression, name));
+                if (observes)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsName(ExpressionSyntax? expression, string name) =>
+            expression is IdentifierNameSyntax identifier && identifier.Identifier.ValueText == name;
+
+        /// <summary><c>task</c>, <c>task.GetAwaiter()</c>, <c>task.ConfigureAwait(false).GetAwaiter()</c>.</summary>
+        private static bool StartsWithName(ExpressionSyntax expression, string name)
+        {
+            while (true)
+            {
+                switch (expression)
+                {
+                    case IdentifierNameSyntax:
+                        return IsName(expression, name);
+                    case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }:
+                        expression = access.Expression;
+                        break;
+                    case ParenthesizedExpressionSyntax parenthesized:
+                        expression = parenthesized.Expression;
+                        break;
+                    default:
+                        return false;
+                }
+            }
+        }
+
+        /// <summary>An explicit fire-and-forget flag: a <c>fireAndForget</c> argument that is not <c>false</c>, or an enum member <c>FireAndForget</c>.</summary>
+        private static bool IsFireAndForgetByFlag(IInvocationOperation invocation)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.ArgumentKind == ArgumentKind.DefaultValue)
+                {
+                    continue;
+                }
+
+                var value = KnownConditions.SkipConversions(argument.Value);
+                if (argument.Parameter is { } parameter && parameter.Name.Equals("fireAndForget", System.StringComparison.OrdinalIgnoreCase) &&
+                    parameter.Type.SpecialType == SpecialType.System_Boolean && !(value.ConstantValue is { HasValue: true, Value: false }))
+                {
+                    return true;
+                }
+
+                if (value.DescendantsAndSelf().OfType<IFieldReferenceOperation>().Any(f => f.Field is { Name: "FireAndForget", ContainingType.TypeKind: TypeKind.Enum }))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// <c>batch.SetAsync(…);</c> on a batch/transaction local created in this function that is later executed
+        /// (<c>batch.Execute()</c>/<c>ExecuteAsync()</c>) or returned: its tasks complete only then, so awaiting here would hang.
+        /// </summary>
+        private static bool IsQueuedOnABatch(IExpressionStatementOperation statement, IInvocationOperation invocation)
+        {
+            if (ReceiverLocal(invocation) is not { } local)
+            {
+                return false;
+            }
+
+            var body = Symbols.FunctionBody(statement);
+            var created = false;
+            var end = statement.Syntax.Span.End;
+            foreach (var operation in body.DescendantsAndSelf())
+            {
+                switch (operation)
+                {
+                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                        created = declarator.GetVariableInitializer()?.Value is { } initializer &&
+                                  KnownConditions.SkipConversions(initializer) is IInvocationOperation or IObjectCreationOperation;
+                        break;
+                    case IInvocationOperation { TargetMethod.Name: "Execute" or "ExecuteAsync" } execute when created && execute.Syntax.SpanStart >= end &&
+                        SymbolEqualityComparer.Default.Equals(ReceiverLocal(execute), local):
+                        return true;
+                    case IReturnOperation { ReturnedValue: { } returned } when created && returned.Syntax.SpanStart >= end &&
+                        KnownConditions.SkipConversions(returned) is ILocalReferenceOperation { Local: var back } && SymbolEqualityComparer.Default.Equals(back, local):
+                        return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The local a call is made on (<c>local.M()</c>, or <c>local.Ext()</c> for an extension method).</summary>
+        private static ILocalSymbol? ReceiverLocal(IInvocationOperation invocation)
+        {
+            var receiver = invocation.Instance ?? (invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
+            return receiver is not null && KnownConditions.SkipConversions(receiver) is ILocalReferenceOperation reference ? reference.Local : null;
         }
 
         /// <summary>Whether an accessible <c>AsyncGuard.FireAndForget.Forget</c> overload takes a value of the dropped type.</summary>

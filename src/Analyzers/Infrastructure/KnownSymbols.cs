@@ -90,7 +90,8 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// </summary>
         internal IReadOnlyList<IVariableDeclaratorOperation> TokenSourceDeclarators(IOperation root) =>
             _tokenSourceDeclarators.GetValue(root, body => body.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>()
-                .Where(d => SymbolEqualityComparer.Default.Equals(d.Symbol.Type, CancellationTokenSource) || SymbolEqualityComparer.Default.Equals(d.Symbol.Type, HttpContext))
+                .Where(d => SymbolEqualityComparer.Default.Equals(d.Symbol.Type, CancellationTokenSource) || SymbolEqualityComparer.Default.Equals(d.Symbol.Type, HttpContext) ||
+                           IsCancellationToken(d.Symbol.Type))
                 .ToList());
 
         private readonly ConditionalWeakTable<IOperation, List<IVariableDeclaratorOperation>> _tokenSourceDeclarators = new();

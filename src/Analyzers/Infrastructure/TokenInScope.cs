@@ -9,8 +9,9 @@ namespace AsyncGuard.Analyzers.Infrastructure
     /// <summary>
     /// Finds the <c>CancellationToken</c> that code at a given place should forward. In order of preference:
     /// the <c>Token</c> of a linked <c>CancellationTokenSource</c> local (it already carries the caller's token);
-    /// a <c>CancellationToken</c> / <c>CancellationToken?</c> parameter of the innermost function, else of an
-    /// enclosing function the code can capture it from; the <c>Token</c> of the one <c>CancellationTokenSource</c>
+    /// a <c>CancellationToken</c> / <c>CancellationToken?</c> parameter or initialised <c>CancellationToken</c> local of the
+    /// innermost function, else of an enclosing function the code can capture it from (a token local initialised to
+    /// <c>default</c>/<c>None</c> is an explicit opt-out: no answer); the <c>Token</c> of the one <c>CancellationTokenSource</c>
     /// local in scope; <c>RequestAborted</c> of an <c>HttpContext</c> parameter or local. When two candidates tie,
     /// there is no answer: forwarding the wrong token is worse than forwarding none.
     /// </summary>
@@ -36,6 +37,13 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 locals = locals.Where(l => IsDeclaredWithin(l.Local, staticFunction)).ToList();
             }
 
+            // A CancellationToken local initialised to default/None says "no token here" in code: an explicit opt-out.
+            var tokenLocals = locals.Where(l => known.IsCancellationToken(l.Local.Type)).ToList();
+            if (tokenLocals.Any(l => l.IsOptOut))
+            {
+                return null;
+            }
+
             var sources = locals.Where(l => SymbolEqualityComparer.Default.Equals(l.Local.Type, known.CancellationTokenSource)).ToList();
             var linked = sources.Where(s => s.IsLinkedSource).ToList();
             if (linked.Count > 1)
@@ -57,12 +65,28 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 var tokens = function.Parameters
                     .Where(p => known.IsCancellationToken(p.Type) || known.IsNullableCancellationToken(p.Type))
                     .ToList();
-                if (tokens.Count == 0)
+
+                // `var ct = context.CancellationToken;` is a token in scope like a parameter of the function declaring it
+                // (one that only copies a token parameter is that parameter).
+                var ownLocals = tokenLocals.Where(l => SymbolEqualityComparer.Default.Equals(l.Local.ContainingSymbol, function) &&
+                                                       !(l.CopiedFrom is { } copied && tokens.Contains(copied, SymbolEqualityComparer.Default)))
+                                           .ToList();
+                if (tokens.Count + ownLocals.Count == 0)
                 {
                     continue;
                 }
 
-                if (tokens.Count > 1 || !BindsTo(model, position, tokens[0]))
+                if (tokens.Count + ownLocals.Count > 1)
+                {
+                    return null;
+                }
+
+                if (ownLocals.Count == 1)
+                {
+                    return ownLocals[0].Local.Name;
+                }
+
+                if (!BindsTo(model, position, tokens[0]))
                 {
                     return null;
                 }
@@ -127,18 +151,26 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
         private readonly struct VisibleLocal
         {
-            internal VisibleLocal(ILocalSymbol local, bool isLinkedSource)
+            internal VisibleLocal(ILocalSymbol local, bool isLinkedSource, bool isOptOut = false, IParameterSymbol? copiedFrom = null)
             {
                 Local = local;
                 IsLinkedSource = isLinkedSource;
+                IsOptOut = isOptOut;
+                CopiedFrom = copiedFrom;
             }
 
             internal ILocalSymbol Local { get; }
 
             internal bool IsLinkedSource { get; }
+
+            /// <summary>A <c>CancellationToken</c> local initialised to <c>default</c> / <c>CancellationToken.None</c>.</summary>
+            internal bool IsOptOut { get; }
+
+            /// <summary>A <c>CancellationToken</c> local initialised from this parameter.</summary>
+            internal IParameterSymbol? CopiedFrom { get; }
         }
 
-        /// <summary>Token-source and HTTP-context locals of the whole member declared before <paramref name="position"/> that the name binds to there.</summary>
+        /// <summary>Token, token-source and HTTP-context locals of the whole member declared before <paramref name="position"/> that the name binds to there.</summary>
         private static List<VisibleLocal> VisibleLocals(IOperation operation, SemanticModel model, int position, KnownSymbols known, CancellationToken cancellationToken)
         {
             var root = Symbols.Root(operation);
@@ -156,6 +188,20 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 while (initializer is IConversionOperation conversion)
                 {
                     initializer = conversion.Operand;
+                }
+
+                if (known.IsCancellationToken(declarator.Symbol.Type))
+                {
+                    // A token local without an initializer (assigned later) is not a token we can vouch for.
+                    if (initializer is null)
+                    {
+                        continue;
+                    }
+
+                    var optOut = initializer is IDefaultValueOperation or IObjectCreationOperation { Arguments.Length: 0 } or
+                        IPropertyReferenceOperation { Property: { Name: "None", IsStatic: true } };
+                    result.Add(new VisibleLocal(declarator.Symbol, isLinkedSource: false, optOut, (initializer as IParameterReferenceOperation)?.Parameter));
+                    continue;
                 }
 
                 var isLinked = initializer is IInvocationOperation { TargetMethod.Name: "CreateLinkedTokenSource" };

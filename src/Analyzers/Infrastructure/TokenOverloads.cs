@@ -16,6 +16,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private readonly KnownSymbols _known;
         private readonly INamedTypeSymbol? _obsolete;
         private readonly ConcurrentDictionary<IMethodSymbol, IMethodSymbol?> _withToken = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, IMethodSymbol?> _withTokenAwaited = new(SymbolEqualityComparer.Default);
 
         internal TokenOverloads(KnownSymbols known)
         {
@@ -26,11 +27,18 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// <summary>Where the token would go.</summary>
         internal readonly struct Slot
         {
-            internal Slot(IParameterSymbol parameter, bool sameMethod)
+            internal Slot(IParameterSymbol parameter, bool sameMethod, bool expandedParams = false)
             {
                 Parameter = parameter;
                 SameMethod = sameMethod;
+                ExpandedParams = expandedParams;
             }
+
+            /// <summary>
+            /// The call passes a <c>params</c> array in expanded form (<c>FindAsync(1, 2)</c>): appending the token would make it
+            /// another element, so the token cannot simply be added.
+            /// </summary>
+            internal bool ExpandedParams { get; }
 
             /// <summary>The token parameter (of the called method, or of the overload that takes one).</summary>
             internal IParameterSymbol Parameter { get; }
@@ -51,27 +59,46 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 }
             }
 
-            if (call.Arguments.Any(a => a.ArgumentKind == ArgumentKind.ParamArray))
-            {
-                return null;
-            }
-
             // Outside any type (an assembly attribute's argument) there is nothing to forward a token from.
             if ((within as INamedTypeSymbol ?? within.ContainingType) is not { } type)
             {
                 return null;
             }
 
-            var overload = _withToken.GetOrAdd(method.OriginalDefinition, FindOverload);
+            // Awaited, a Task<T> and a ValueTask<T> overload give the same result.
+            var overload = _withToken.GetOrAdd(method.OriginalDefinition, m => FindOverload(m, anyTaskLike: false));
+            if (overload is null && IsAwaited(call))
+            {
+                overload = _withTokenAwaited.GetOrAdd(method.OriginalDefinition, m => FindOverload(m, anyTaskLike: true));
+            }
+
             if (overload is null || !_known.Compilation.IsSymbolAccessibleWithin(overload, type))
             {
                 return null;
             }
 
-            return new Slot(overload.Parameters[overload.Parameters.Length - 1], sameMethod: false);
+            return new Slot(overload.Parameters[overload.Parameters.Length - 1], sameMethod: false,
+                            expandedParams: call.Arguments.Any(a => a.ArgumentKind == ArgumentKind.ParamArray));
         }
 
-        private IMethodSymbol? FindOverload(IMethodSymbol method)
+        /// <summary><c>await M()</c> or <c>await M().ConfigureAwait(…)</c>.</summary>
+        private static bool IsAwaited(IInvocationOperation call)
+        {
+            var parent = call.Parent;
+            while (parent is IConversionOperation)
+            {
+                parent = parent.Parent;
+            }
+
+            if (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && configure.Instance is not null)
+            {
+                parent = configure.Parent;
+            }
+
+            return parent is IAwaitOperation;
+        }
+
+        private IMethodSymbol? FindOverload(IMethodSymbol method, bool anyTaskLike)
         {
             if (method.ContainingType is null)
             {
@@ -84,8 +111,8 @@ namespace AsyncGuard.Analyzers.Infrastructure
                             m.Parameters.Length == method.Parameters.Length + 1 &&
                             _known.IsCancellationToken(m.Parameters[m.Parameters.Length - 1].Type) &&
                             SameLeadingParameters(method, m) &&
-                            SameReturn(method, m) &&
-                            !IsObsolete(m))
+                            (SameReturn(method, m) || (anyTaskLike && SameResultAwaited(method, m))) &&
+                            !IsObsoleteOrExperimental(m))
                 .OrderBy(m => m.ToDisplayString(), System.StringComparer.Ordinal)
                 .FirstOrDefault();
         }
@@ -96,7 +123,9 @@ namespace AsyncGuard.Analyzers.Infrastructure
             {
                 var a = method.Parameters[i];
                 var b = overload.Parameters[i];
-                if (a.RefKind != b.RefKind || a.IsParams != b.IsParams || !SameType(a.Type, b.Type, method, overload))
+                // FindAsync(params object[] keys) → FindAsync(object[] keys, CancellationToken cancellationToken).
+                var paramsToArray = a.IsParams && !b.IsParams && i == method.Parameters.Length - 1;
+                if (a.RefKind != b.RefKind || (a.IsParams != b.IsParams && !paramsToArray) || !SameType(a.Type, b.Type, method, overload))
                 {
                     return false;
                 }
@@ -129,7 +158,29 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
         private static bool SameReturn(IMethodSymbol method, IMethodSymbol overload) => SameType(method.ReturnType, overload.ReturnType, method, overload);
 
-        private bool IsObsolete(IMethodSymbol method) =>
-            _obsolete is not null && method.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _obsolete));
+        /// <summary><c>Task&lt;T&gt;</c> against <c>ValueTask&lt;T&gt;</c> (or <c>Task</c> against <c>ValueTask</c>): the same once awaited.</summary>
+        private bool SameResultAwaited(IMethodSymbol method, IMethodSymbol overload)
+        {
+            if (method.ReturnType is not INamedTypeSymbol a || overload.ReturnType is not INamedTypeSymbol b || !IsTaskOrValueTask(a) || !IsTaskOrValueTask(b))
+            {
+                return false;
+            }
+
+            return a.TypeArguments.Length == b.TypeArguments.Length &&
+                   (a.TypeArguments.Length == 0 || SameType(a.TypeArguments[0], b.TypeArguments[0], method, overload));
+        }
+
+        private bool IsTaskOrValueTask(INamedTypeSymbol type)
+        {
+            var definition = type.OriginalDefinition;
+            return SymbolEqualityComparer.Default.Equals(definition, _known.Task) || SymbolEqualityComparer.Default.Equals(definition, _known.TaskOfT) ||
+                   SymbolEqualityComparer.Default.Equals(definition, _known.ValueTask) || SymbolEqualityComparer.Default.Equals(definition, _known.ValueTaskOfT);
+        }
+
+        /// <summary>Never suggest an <c>[Obsolete]</c> or <c>[Experimental]</c> overload (the second is an error to call without opting in).</summary>
+        private bool IsObsoleteOrExperimental(IMethodSymbol method) =>
+            method.GetAttributes().Any(a =>
+                (_obsolete is not null && SymbolEqualityComparer.Default.Equals(a.AttributeClass, _obsolete)) ||
+                a.AttributeClass is { Name: "ExperimentalAttribute", ContainingNamespace: { Name: "CodeAnalysis", ContainingNamespace: { Name: "Diagnostics", ContainingNamespace.Name: "System" } } });
     }
 }

@@ -40,7 +40,8 @@ namespace AsyncGuard.Analyzers.Rules
         private static void AnalyzeLambda(OperationAnalysisContext context, KnownSymbols known, bool hasForEachAsync)
         {
             var lambda = (IAnonymousFunctionOperation)context.Operation;
-            if (!lambda.Symbol.IsAsync || !lambda.Symbol.ReturnsVoid || IsEventSubscription(lambda, out var delegateType))
+            if (!lambda.Symbol.IsAsync || !lambda.Symbol.ReturnsVoid || IsEventSubscription(lambda, out var delegateType) ||
+                CannotLetAnExceptionEscape(lambda.Syntax))
             {
                 return;
             }
@@ -64,13 +65,56 @@ namespace AsyncGuard.Analyzers.Rules
         private static void AnalyzeMethodGroup(OperationAnalysisContext context)
         {
             var reference = (IMethodReferenceOperation)context.Operation;
-            if (!reference.Method.IsAsync || !reference.Method.ReturnsVoid || IsEventSubscription(reference, out var delegateType))
+            if (!reference.Method.IsAsync || !reference.Method.ReturnsVoid || IsEventSubscription(reference, out var delegateType) ||
+                (reference.Method.DeclaringSyntaxReferences.Length == 1 && CannotLetAnExceptionEscape(reference.Method.DeclaringSyntaxReferences[0].GetSyntax())))
             {
                 return;
             }
 
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.AsyncVoidDelegate, reference.Syntax.GetLocation(), "method", delegateType));
         }
+
+        /// <summary>
+        /// The whole body is one <c>try</c> with an unfiltered catch-all (<c>catch</c>, <c>catch (Exception)</c>), and no
+        /// catch clause throws (a handler that logs, or captures the exception to rethrow on another path): nothing
+        /// reaches the synchronization context. Code before or after the <c>try</c>, a rethrow, or only filtered or
+        /// specific catches can let an exception escape.
+        /// </summary>
+        private static bool CannotLetAnExceptionEscape(SyntaxNode function)
+        {
+            var body = function switch
+            {
+                AnonymousFunctionExpressionSyntax anonymous => anonymous.Block,
+                BaseMethodDeclarationSyntax method => method.Body,
+                LocalFunctionStatementSyntax local => local.Body,
+                _ => null,
+            };
+            if (body is not { Statements: { Count: 1 } statements } || statements[0] is not TryStatementSyntax tryStatement)
+            {
+                return false;
+            }
+
+            var catchAll = false;
+            foreach (var clause in tryStatement.Catches)
+            {
+                if (clause.Block.DescendantNodesAndSelf(n => !MethodFacts.IsFunction(n)).Any(n => n is ThrowStatementSyntax or ThrowExpressionSyntax ||
+                        n is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Throw" } }))
+                {
+                    return false;
+                }
+
+                catchAll |= clause.Filter is null && (clause.Declaration is null || IsExceptionType(clause.Declaration.Type));
+            }
+
+            return catchAll;
+        }
+
+        private static bool IsExceptionType(TypeSyntax type) => type switch
+        {
+            IdentifierNameSyntax { Identifier.ValueText: "Exception" } => true,
+            QualifiedNameSyntax { Right.Identifier.ValueText: "Exception", Left: var left } => left.ToString() is "System" or "global::System",
+            _ => false,
+        };
 
         /// <summary>Walks up through the delegate creation and conversions to a <c>+=</c>/<c>-=</c> on an event.</summary>
         private static bool IsEventSubscription(IOperation operation, out string delegateType)

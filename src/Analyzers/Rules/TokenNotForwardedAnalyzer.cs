@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using AsyncGuard.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -30,6 +31,9 @@ namespace AsyncGuard.Analyzers.Rules
 
         public const string FlagExplicitNoneOption = "asyncguard.AG0031.flag_explicit_none";
 
+        /// <summary>Also report calls that return nothing awaitable (a synchronous method that merely accepts a token).</summary>
+        public const string IncludeSynchronousCallsOption = "asyncguard.AG0031.include_synchronous_calls";
+
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.TokenNotForwarded);
 
         public override void Initialize(AnalysisContext context)
@@ -45,8 +49,9 @@ namespace AsyncGuard.Analyzers.Rules
                 }
 
                 var overloads = new TokenOverloads(known);
+                var awaitables = new Awaitables(known);
                 var asyncEnumerable = start.Compilation.GetBestType("System.Collections.Generic.IAsyncEnumerable`1");
-                start.RegisterOperationAction(c => AnalyzeInvocation(c, known, overloads), OperationKind.Invocation);
+                start.RegisterOperationAction(c => AnalyzeInvocation(c, known, overloads, awaitables, asyncEnumerable), OperationKind.Invocation);
                 if (asyncEnumerable is not null)
                 {
                     start.RegisterOperationAction(c => AnalyzeAwaitForEach(c, known, asyncEnumerable, overloads), OperationKind.Loop);
@@ -54,10 +59,18 @@ namespace AsyncGuard.Analyzers.Rules
             });
         }
 
-        private static void AnalyzeInvocation(OperationAnalysisContext context, KnownSymbols known, TokenOverloads overloads)
+        private static void AnalyzeInvocation(OperationAnalysisContext context, KnownSymbols known, TokenOverloads overloads, Awaitables awaitables, INamedTypeSymbol? asyncEnumerable)
         {
             var call = (IInvocationOperation)context.Operation;
-            if (call.Syntax is not InvocationExpressionSyntax syntax || IsCleanup(call, context.ContainingSymbol) || IsInRegisterCallback(call, known))
+            if (call.Syntax is not InvocationExpressionSyntax syntax || IsCleanup(call, context.ContainingSymbol) || IsInRegisterCallback(call, known) ||
+                SchedulesADelegate(call, known))
+            {
+                return;
+            }
+
+            // A synchronous method that merely accepts a token (to register cancellation for a longer operation) is
+            // often left without it on purpose: only calls that start asynchronous work count, unless asked.
+            if (!ReturnsAsyncWork(call, awaitables, asyncEnumerable) && !IsOptionTrue(context, call, IncludeSynchronousCallsOption))
             {
                 return;
             }
@@ -77,24 +90,28 @@ namespace AsyncGuard.Analyzers.Rules
             }
             else
             {
-                if (overloads.Find(call, context.ContainingSymbol) is not { } slot || PassesTokenInOptions(call, known))
+                if (overloads.Find(call, context.ContainingSymbol) is not { } slot || PassesTokenInOptions(call, known) ||
+                    EnumeratorGetsTheToken(call, slot.Parameter, known))
                 {
                     return;
                 }
 
                 parameter = slot.Parameter;
-                properties = properties.Add(PropertyKeys.FixKind, AppendFix);
-                // In `text.CountAsync()` the extension's `this` parameter is not in the argument list.
-                var reduced = call.TargetMethod.IsExtensionMethod && call.Arguments.Length > 0 && call.Arguments[0].IsImplicit ? 1 : 0;
-                var positional = syntax.ArgumentList.Arguments.All(a => a.NameColon is null) && parameter.Ordinal - reduced == syntax.ArgumentList.Arguments.Count;
-                if (!positional)
+                if (CanAppend(call, slot))
                 {
-                    properties = properties.Add(ParameterNameKey, parameter.Name);
+                    properties = properties.Add(PropertyKeys.FixKind, AppendFix);
+                    // In `text.CountAsync()` the extension's `this` parameter is not in the argument list.
+                    var reduced = call.TargetMethod.IsExtensionMethod && call.Arguments.Length > 0 && call.Arguments[0].IsImplicit ? 1 : 0;
+                    var positional = syntax.ArgumentList.Arguments.All(a => a.NameColon is null) && parameter.Ordinal - reduced == syntax.ArgumentList.Arguments.Count;
+                    if (!positional)
+                    {
+                        properties = properties.Add(ParameterNameKey, parameter.Name);
+                    }
                 }
             }
 
             var token = TokenInScope.Find(call, context.ContainingSymbol, known, context.CancellationToken);
-            if (token is null || IsTheTokenItself(call, token))
+            if (token is null || IsTheTokenItself(call, token) || WithheldByComment(syntax))
             {
                 return;
             }
@@ -128,6 +145,12 @@ namespace AsyncGuard.Analyzers.Rules
                 return;
             }
 
+            // `var stream = Produce(ct); await foreach (var x in stream)`: the local was produced by a call given the token.
+            if (collection is ILocalReferenceOperation { Local: var local } && ProducedWithToken(local, loop, known))
+            {
+                return;
+            }
+
             // An async iterator called with the token already ([EnumeratorCancellation] parameter): nothing to add. One
             // that could take it (reader.ReadAllAsync()) is reported on the call itself, once.
             if (collection is IInvocationOperation producer &&
@@ -138,7 +161,7 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             var token = TokenInScope.Find(loop, context.ContainingSymbol, known, context.CancellationToken);
-            if (token is null)
+            if (token is null || WithheldByComment(statement.Expression))
             {
                 return;
             }
@@ -147,6 +170,22 @@ namespace AsyncGuard.Analyzers.Rules
                 .Add(PropertyKeys.FixKind, WithCancellationFix)
                 .Add(PropertyKeys.CancellationToken, token);
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.TokenNotForwarded, statement.Expression.GetLocation(), properties, token, "WithCancellation"));
+        }
+
+        /// <summary>A local initialised once, by a call that is given a (non-default) token, and never assigned again.</summary>
+        private static bool ProducedWithToken(ILocalSymbol local, IOperation loop, KnownSymbols known)
+        {
+            var root = Symbols.Root(loop);
+            var declarator = root.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>()
+                .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local));
+            if (declarator?.GetVariableInitializer()?.Value is not { } initializer ||
+                KnownConditions.SkipConversions(initializer) is not IInvocationOperation producer ||
+                Symbols.IsAssignedAfterDeclaration(local, root))
+            {
+                return false;
+            }
+
+            return producer.Arguments.Any(a => a.ArgumentKind != ArgumentKind.DefaultValue && a.Parameter is { } p && known.IsCancellationToken(p.Type));
         }
 
         /// <summary>Cleanup must run to completion: <c>finally</c>, <c>catch</c>, and <c>Dispose</c>/<c>DisposeAsync</c>.</summary>
@@ -197,14 +236,146 @@ namespace AsyncGuard.Analyzers.Rules
                     or IPropertyReferenceOperation { Property: { Name: "None", IsStatic: true } }
                     or IObjectCreationOperation { Arguments.Length: 0 });
 
-        private static bool FlagsExplicitNone(OperationAnalysisContext context, IOperation call) =>
-            context.Options.AnalyzerConfigOptionsProvider.GetOptions(call.Syntax.SyntaxTree).TryGetValue(FlagExplicitNoneOption, out var value) &&
+        private static bool FlagsExplicitNone(OperationAnalysisContext context, IOperation call) => IsOptionTrue(context, call, FlagExplicitNoneOption);
+
+        private static bool IsOptionTrue(OperationAnalysisContext context, IOperation call, string key) =>
+            context.Options.AnalyzerConfigOptionsProvider.GetOptions(call.Syntax.SyntaxTree).TryGetValue(key, out var value) &&
             value.Trim().Equals("true", System.StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>The call returns an awaitable or an async enumerable.</summary>
+        private static bool ReturnsAsyncWork(IInvocationOperation call, Awaitables awaitables, INamedTypeSymbol? asyncEnumerable)
+        {
+            var type = call.TargetMethod.ReturnType;
+            if (type.SpecialType == SpecialType.System_Void)
+            {
+                return false;
+            }
+
+            if (awaitables.IsAwaitable(type, call.SemanticModel, call.Syntax.SpanStart))
+            {
+                return true;
+            }
+
+            return asyncEnumerable is not null && type is INamedTypeSymbol named &&
+                   (SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, asyncEnumerable) ||
+                    named.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, asyncEnumerable)));
+        }
+
+        /// <summary>
+        /// <c>ContinueWith</c>, <c>Task.Factory.StartNew</c>, <c>Task.Run</c>: a token there cancels the scheduled delegate
+        /// itself (a continuation that completes a <c>TaskCompletionSource</c> or cleans up would never run). Never asked for.
+        /// </summary>
+        private static bool SchedulesADelegate(IInvocationOperation call, KnownSymbols known)
+        {
+            var method = call.TargetMethod;
+            var owner = method.ContainingType?.OriginalDefinition;
+            if (method.Name == "ContinueWith")
+            {
+                return SymbolEqualityComparer.Default.Equals(owner, known.Task) || SymbolEqualityComparer.Default.Equals(owner, known.TaskOfT);
+            }
+
+            if (method.Name == "Run")
+            {
+                return SymbolEqualityComparer.Default.Equals(owner, known.Task);
+            }
+
+            return method.Name == "StartNew" && owner is { Name: "TaskFactory", ContainingNamespace: { Name: "Tasks", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } };
+        }
 
         /// <summary>A token already travels inside an options argument: <c>new ParallelOptions { CancellationToken = ct }</c>.</summary>
         private static bool PassesTokenInOptions(IInvocationOperation call, KnownSymbols known) =>
             call.Arguments.Any(a => KnownConditions.SkipConversions(a.Value) is IObjectCreationOperation { Initializer: { } initializer } &&
                                     initializer.Initializers.OfType<ISimpleAssignmentOperation>().Any(s => known.IsCancellationToken(s.Target.Type)));
+
+        /// <summary>
+        /// A comment on the statement (the lines just above it, the end of its line, or inside the call) that speaks of the
+        /// token or of cancellation: "no token: the audit record must be written" says the token is withheld on purpose.
+        /// </summary>
+        private static bool WithheldByComment(SyntaxNode node)
+        {
+            var statement = node.FirstAncestorOrSelf<StatementSyntax>() ?? node;
+            foreach (var trivia in statement.GetLeadingTrivia())
+            {
+                if (SpeaksOfTheToken(trivia))
+                {
+                    return true;
+                }
+            }
+
+            foreach (var trivia in statement.GetLastToken().TrailingTrivia)
+            {
+                if (SpeaksOfTheToken(trivia))
+                {
+                    return true;
+                }
+            }
+
+            return node.DescendantTrivia().Any(SpeaksOfTheToken);
+        }
+
+        private static bool SpeaksOfTheToken(SyntaxTrivia trivia)
+        {
+            if (!trivia.IsKind(SyntaxKind.SingleLineCommentTrivia) && !trivia.IsKind(SyntaxKind.MultiLineCommentTrivia))
+            {
+                return false;
+            }
+
+            var text = trivia.ToString();
+            return text.IndexOf("token", System.StringComparison.OrdinalIgnoreCase) >= 0 ||
+                   text.IndexOf("cancel", System.StringComparison.OrdinalIgnoreCase) >= 0;
+        }
+
+        /// <summary>
+        /// Whether adding the token as one more argument compiles and lands on the token parameter: not for a <c>params</c>
+        /// array passed in expanded form (the token would become an element), nor for another overload when the call leaves
+        /// an optional parameter out that the overload requires (the token cannot reach it by name, and positionally it
+        /// would land on that other parameter).
+        /// </summary>
+        private static bool CanAppend(IInvocationOperation call, TokenOverloads.Slot slot)
+        {
+            if (slot.ExpandedParams)
+            {
+                return false;
+            }
+
+            if (slot.SameMethod || slot.Parameter.ContainingSymbol is not IMethodSymbol overload)
+            {
+                return true;
+            }
+
+            foreach (var argument in call.Arguments)
+            {
+                if (argument.ArgumentKind == ArgumentKind.DefaultValue && argument.Parameter is { } omitted &&
+                    omitted.Ordinal < overload.Parameters.Length && !overload.Parameters[omitted.Ordinal].IsOptional)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// <c>Produce().WithCancellation(ct)</c> / <c>Produce().GetAsyncEnumerator(ct)</c> where the token parameter is an
+        /// async iterator's <c>[EnumeratorCancellation]</c> parameter: the compiler hands it the enumerator's token.
+        /// </summary>
+        private static bool EnumeratorGetsTheToken(IInvocationOperation call, IParameterSymbol parameter, KnownSymbols known)
+        {
+            if (!parameter.GetAttributes().Any(a => a.AttributeClass is { Name: "EnumeratorCancellationAttribute" }))
+            {
+                return false;
+            }
+
+            var parent = call.Parent;
+            while (parent is IConversionOperation or IArgumentOperation)
+            {
+                parent = parent.Parent;
+            }
+
+            return parent is IInvocationOperation { TargetMethod.Name: "WithCancellation" or "GetAsyncEnumerator" } consumer &&
+                   consumer.Arguments.Any(a => a.ArgumentKind != ArgumentKind.DefaultValue && a.Parameter is { } p && known.IsCancellationToken(p.Type) &&
+                                               !(KnownConditions.SkipConversions(a.Value) is IDefaultValueOperation or IPropertyReferenceOperation { Property: { Name: "None", IsStatic: true } }));
+        }
 
         /// <summary><c>cts.Token.Register(…)</c> and the like: the token in scope is the receiver itself.</summary>
         private static bool IsTheTokenItself(IInvocationOperation call, string token) =>

@@ -140,6 +140,7 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             if (TokenNotForwardedAnalyzer.IsCleanup(awaited, context.ContainingSymbol) ||
+                (call is not null && IsWakeUpSignalReleasedOnDispose(call, awaited)) ||
                 TokenInScope.Find(awaited, context.ContainingSymbol, known, context.CancellationToken) is not null)
             {
                 return;
@@ -148,6 +149,11 @@ namespace AsyncGuard.Analyzers.Rules
             var properties = ImmutableDictionary<string, string?>.Empty
                 .Add(SecondsKey, RuleOptions.GetPositiveInt(context.Options, tree, DefaultTimeoutOption, DefaultTimeoutSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
             var slot = call is null ? null : state.Overloads.Find(call, context.ContainingSymbol);
+            if (slot is { ExpandedParams: true })
+            {
+                slot = null;
+            }
+
             if (slot is { } tokenSlot && call!.Syntax is InvocationExpressionSyntax syntax)
             {
                 var reduced = call.TargetMethod.IsExtensionMethod && call.Arguments.Length > 0 && call.Arguments[0].IsImplicit ? 1 : 0;
@@ -489,6 +495,64 @@ namespace AsyncGuard.Analyzers.Rules
                 call.TargetMethod.Name.StartsWith("Set", StringComparison.Ordinal) || call.TargetMethod.Name.StartsWith("TrySet", StringComparison.Ordinal)
                     ? SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(call.Instance), local)
                     : false);
+        }
+
+        private static readonly string[] DisposePath = { "Dispose", "DisposeAsync", "DisposeAsyncCore", "Close", "Stop", "StopAsync" };
+
+        /// <summary>
+        /// <c>await _signal.WaitAsync()</c> inside a loop, where <c>_signal</c> is a <c>SemaphoreSlim</c> field of this type that
+        /// the type's dispose path (<c>Dispose</c>, <c>DisposeAsync</c>, <c>Close</c>, <c>Stop</c>) releases: a wake-up signal
+        /// of a long-lived worker. Shutdown already ends the wait; a timeout would only kill the idle worker.
+        /// </summary>
+        private static bool IsWakeUpSignalReleasedOnDispose(IInvocationOperation call, IAwaitOperation awaited)
+        {
+            if (call.TargetMethod.Name != "WaitAsync" || call.TargetMethod.ContainingType is not { Name: "SemaphoreSlim" } ||
+                call.Instance is null || KnownConditions.SkipConversions(call.Instance) is not IFieldReferenceOperation { Field: { IsStatic: false } field } ||
+                !IsInLoop(awaited.Syntax))
+            {
+                return false;
+            }
+
+            foreach (var member in field.ContainingType.GetMembers())
+            {
+                if (member is not IMethodSymbol method || Array.IndexOf(DisposePath, method.Name) < 0)
+                {
+                    continue;
+                }
+
+                foreach (var reference in method.DeclaringSyntaxReferences)
+                {
+                    if (reference.GetSyntax().DescendantNodes().OfType<InvocationExpressionSyntax>().Any(i =>
+                            i.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Release" } access && NamesField(access.Expression, field.Name)))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary><c>name</c> or <c>this.name</c>.</summary>
+        private static bool NamesField(ExpressionSyntax expression, string name) => expression switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText == name,
+            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var member } => member.Identifier.ValueText == name,
+            _ => false,
+        };
+
+        /// <summary>Inside a <c>while</c>/<c>do</c>/<c>for</c>/<c>foreach</c> body of the same function.</summary>
+        private static bool IsInLoop(SyntaxNode node)
+        {
+            for (var current = node.Parent; current is not null && !MethodFacts.IsFunction(current); current = current.Parent)
+            {
+                if (current is WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>An ordinary method whose signature is its own to change: not an override, interface implementation or used-elsewhere delegate shape.</summary>

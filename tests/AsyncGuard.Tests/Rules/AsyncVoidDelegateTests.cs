@@ -199,5 +199,80 @@ namespace AsyncGuard.Tests.Rules
                 }
             }
             """ + Api);
+
+        [Fact]
+        public Task BodyThatCatchesEverything_IsNotFlagged_ButAnythingThatCanEscapeIs() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Runtime.ExceptionServices;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                ExceptionDispatchInfo _failure;
+
+                void Run(Timer timer)
+                {
+                    Action logged = async () =>
+                    {
+                        try { await Api.SaveAsync(new Item()); }
+                        catch (InvalidOperationException e) { Console.WriteLine(e.Message); }
+                        catch (Exception e) { Console.WriteLine(e); }
+                    };
+                    Action captured = async delegate
+                    {
+                        try { await Api.SaveAsync(new Item()); }
+                        catch (System.Exception e) { _failure = ExceptionDispatchInfo.Capture(e); }
+                        finally { Console.WriteLine("done"); }
+                    };
+                    Action bare = async () => { try { await Task.Yield(); } catch { } };
+                    new Thread(Work).Start();
+                    ThreadPool.QueueUserWorkItem(WorkWithState);
+
+                    Action before = [|async () =>|]
+                    {
+                        await Task.Yield();
+                        try { await Task.Yield(); } catch { }
+                    };
+                    Action rethrows = [|async () =>|]
+                    {
+                        try { await Task.Yield(); } catch (Exception e) { Console.WriteLine(e); throw; }
+                    };
+                    Action rethrowsLater = [|async () =>|]
+                    {
+                        try { await Task.Yield(); } catch (Exception e) { ExceptionDispatchInfo.Capture(e).Throw(); }
+                    };
+                    Action filtered = [|async () =>|]
+                    {
+                        try { await Task.Yield(); } catch (Exception e) when (e is TimeoutException) { }
+                    };
+                    Action specific = [|async () =>|]
+                    {
+                        try { await Task.Yield(); } catch (TimeoutException) { }
+                    };
+                    Action expression = [|async () =>|] await Task.Yield();
+                    new Thread([|Escapes|]).Start();
+                }
+
+                async void Work()
+                {
+                    try { await Task.Yield(); }
+                    catch (Exception e) { Console.WriteLine(e); }
+                }
+
+                async void WorkWithState(object state)
+                {
+                    try { await Task.Yield(); }
+                    catch (Exception e) { Console.WriteLine(e); }
+                }
+
+                async void Escapes()
+                {
+                    try { await Task.Yield(); }
+                    catch (Exception e) { Console.WriteLine(e); }
+                    await Task.Yield();
+                }
+            }
+            """ + Api);
     }
 }

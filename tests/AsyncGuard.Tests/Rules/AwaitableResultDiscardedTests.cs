@@ -471,6 +471,165 @@ namespace AsyncGuard.Tests.Rules
             }
             """ + Api);
     
+        [Fact]
+        public Task HelperThatObservesAndReturnsItsTask_IsNotFlagged_ButOneThatOnlyReturnsItIs() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Threading.Tasks;
+
+            static class Observing
+            {
+                public static Task ObserveErrors(this Task task)
+                {
+                    task.ContinueWith(t => Console.WriteLine(t.Exception), TaskContinuationOptions.OnlyOnFaulted);
+                    return task;
+                }
+
+                public static Task<T> LogFailure<T>(this Task<T> task)
+                {
+                    task.ConfigureAwait(false).GetAwaiter().OnCompleted(() => Console.WriteLine(task.IsFaulted));
+                    return task;
+                }
+
+                public static Task PassThrough(this Task task) => task;
+
+                public static Task Other(this Task task)
+                {
+                    task.ContinueWith(t => Console.WriteLine(t.Exception), TaskContinuationOptions.OnlyOnFaulted);
+                    return Task.CompletedTask;
+                }
+            }
+
+            class C
+            {
+                void Run()
+                {
+                    Api.SendAsync().ObserveErrors();
+                    Api.CountAsync().LogFailure();
+                    [|Api.SendAsync().PassThrough()|];
+                    [|Api.SendAsync().Other()|];
+                }
+            }
+            """ + Api);
+
+        private const string Batches = """
+
+            enum CommandFlags { None = 0, FireAndForget = 2 }
+
+            interface IBatch
+            {
+                Task<bool> SetAsync(string key, string value, CommandFlags flags = CommandFlags.None);
+                void Execute();
+            }
+
+            interface ITransaction
+            {
+                Task<bool> SetAsync(string key, string value);
+                Task<bool> ExecuteAsync();
+            }
+
+            interface IStore
+            {
+                IBatch CreateBatch();
+                ITransaction CreateTransaction();
+                Task<bool> SetAsync(string key, string value, CommandFlags flags = CommandFlags.None);
+                Task PublishAsync(string channel, bool fireAndForget = false);
+            }
+            """;
+
+        [Fact]
+        public Task QueuedOnAnExecutedBatch_OrSentWithAFireAndForgetFlag_IsNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System.Threading.Tasks;
+
+            class C
+            {
+                void Batch(IStore store)
+                {
+                    var batch = store.CreateBatch();
+                    batch.SetAsync("a", "1");
+                    batch.SetAsync("b", "2");
+                    batch.Execute();
+                }
+
+                Task<bool> Transaction(IStore store)
+                {
+                    var tran = store.CreateTransaction();
+                    tran.SetAsync("a", "1");
+                    return tran.ExecuteAsync();
+                }
+
+                IBatch Returned(IStore store)
+                {
+                    var batch = store.CreateBatch();
+                    batch.SetAsync("a", "1");
+                    return batch;
+                }
+
+                void Flags(IStore store)
+                {
+                    store.SetAsync("a", "1", CommandFlags.FireAndForget);
+                    store.SetAsync("a", "1", flags: CommandFlags.FireAndForget | CommandFlags.None);
+                    store.PublishAsync("c", fireAndForget: true);
+                    store.PublishAsync("c", true);
+                }
+            }
+            """ + Batches);
+
+        [Fact]
+        public Task BatchNeverExecuted_OrTaskWithoutTheFlag_IsFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System.Threading.Tasks;
+
+            class C
+            {
+                void NotExecuted(IStore store)
+                {
+                    var batch = store.CreateBatch();
+                    [|batch.SetAsync("a", "1")|];
+                }
+
+                void ExecutedBefore(IStore store)
+                {
+                    var batch = store.CreateBatch();
+                    batch.Execute();
+                    [|batch.SetAsync("a", "1")|];
+                }
+
+                void ParameterBatch(IBatch batch)
+                {
+                    [|batch.SetAsync("a", "1")|];
+                    batch.Execute();
+                }
+
+                void Flags(IStore store)
+                {
+                    [|store.SetAsync("a", "1")|];
+                    [|store.SetAsync("a", "1", CommandFlags.None)|];
+                    [|store.PublishAsync("c", fireAndForget: false)|];
+                    [|store.PublishAsync("c")|];
+                }
+            }
+            """ + Batches);
+
+        [Fact]
+        public Task ContinuationThatIgnoresTheAntecedent_IsFlagged_OneThatObservesItIsNot() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                static void Log(Task t) => Console.WriteLine(t.Exception);
+
+                void Run()
+                {
+                    [|Api.SendAsync().ContinueWith(_ => { })|];
+                    [|Api.CountAsync().ContinueWith(delegate { Console.WriteLine("done"); })|];
+                    [|Api.SendAsync().ContinueWith((t, state) => Console.WriteLine(state), null)|];
+                    Api.SendAsync().ContinueWith(t => Console.WriteLine(t.IsFaulted));
+                    Api.SendAsync().ContinueWith(Log);
+                    Api.SendAsync().ContinueWith(_ => Console.WriteLine("failed"), TaskContinuationOptions.OnlyOnFaulted);
+                }
+            }
+            """ + Api);
+
         // ---- the observed fire-and-forget fix, offered when the helper library is referenced ----------------
 
         private static readonly MetadataReference Runtime = MetadataReference.CreateFromFile(typeof(global::AsyncGuard.FireAndForget).Assembly.Location);

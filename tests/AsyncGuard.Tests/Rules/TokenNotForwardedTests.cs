@@ -232,6 +232,358 @@ namespace AsyncGuard.Tests.Rules
             }
             """ + Api);
 
+        private const string Registrar = """
+
+            static class Registrar
+            {
+                public static void Watch(string name) { }
+                public static void Watch(string name, CancellationToken cancellationToken) { }
+                public static int Count(string name, CancellationToken cancellationToken = default) => name.Length;
+                public static Task<int> CountAsync(string name, CancellationToken cancellationToken = default) => Task.FromResult(name.Length);
+            }
+            """;
+
+        [Fact]
+        public Task SynchronousCallThatMerelyAcceptsAToken_IsNotFlagged_ButTheAsyncCallNextToItIs() => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                async Task<int> Run(string name, CancellationToken cancellationToken)
+                {
+                    Registrar.Watch(name);
+                    var n = Registrar.Count(name);
+                    return n + await [|Registrar.CountAsync(name)|];
+                }
+            }
+            """ + Registrar);
+
+        [Fact]
+        public Task SynchronousCalls_AreFlagged_WhenTheOptionAsksForThem() => new Verify.Test
+        {
+            TestCode = Usings + """
+                class C
+                {
+                    int Run(string name, CancellationToken cancellationToken)
+                    {
+                        [|Registrar.Watch(name)|];
+                        return [|Registrar.Count(name)|];
+                    }
+                }
+                """ + Registrar,
+            FixedCode = Usings + """
+                class C
+                {
+                    int Run(string name, CancellationToken cancellationToken)
+                    {
+                        Registrar.Watch(name, cancellationToken);
+                        return Registrar.Count(name, cancellationToken);
+                    }
+                }
+                """ + Registrar,
+            TestState =
+            {
+                AnalyzerConfigFiles =
+                {
+                    ("/.editorconfig", """
+                        root = true
+
+                        [*.cs]
+                        asyncguard.AG0031.include_synchronous_calls = true
+                        """),
+                },
+            },
+        }.RunAsync();
+
+        [Fact]
+        public Task SchedulingCalls_NeverGetTheToken_EvenWithAnExplicitNone() => new Verify.Test
+        {
+            TestCode = Usings + """
+                class C
+                {
+                    Task Run(Task work, TaskCompletionSource<bool> done, CancellationToken cancellationToken)
+                    {
+                        work.ContinueWith(t => done.TrySetResult(t.IsCompletedSuccessfully));
+                        work.ContinueWith((t, state) => ((TaskCompletionSource<bool>)state!).TrySetResult(true), done);
+                        Task.Factory.StartNew(() => done.TrySetResult(false));
+                        Task.Run(() => done.TrySetResult(true), CancellationToken.None);
+                        return Task.Run(() => Api.GetAsync("u", cancellationToken));
+                    }
+                }
+                """ + Api,
+            TestState =
+            {
+                AnalyzerConfigFiles =
+                {
+                    ("/.editorconfig", """
+                        root = true
+
+                        [*.cs]
+                        asyncguard.AG0031.flag_explicit_none = true
+                        asyncguard.AG0031.include_synchronous_calls = true
+                        """),
+                },
+            },
+        }.RunAsync();
+
+        [Fact]
+        public Task TokenThatArrivesAnotherWay_IsNotAskedForAgain_ButAStreamWithoutItIs() => Verify.VerifyCodeFixAsync(Usings + """
+            using System.Runtime.CompilerServices;
+
+            class C
+            {
+                static async IAsyncEnumerable<int> Produce(int n, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+                {
+                    await Task.Delay(n, cancellationToken);
+                    yield return n;
+                }
+
+                async Task<int> Run(CancellationToken cancellationToken)
+                {
+                    var sum = 0;
+                    await foreach (var x in Produce(1).WithCancellation(cancellationToken)) { sum += x; }
+                    await foreach (var x in Produce(2, cancellationToken)) { sum += x; }
+                    await foreach (var x in Produce(3).WithCancellation(cancellationToken).ConfigureAwait(false)) { sum += x; }
+                    var e = Produce(4).GetAsyncEnumerator(cancellationToken);
+                    await using (e.ConfigureAwait(false))
+                    {
+                        while (await e.MoveNextAsync()) { sum += e.Current; }
+                    }
+
+                    await foreach (var x in [|Api.StreamAsync()|]) { sum += x; }
+                    await Task.Run(() => Api.GetAsync("u", cancellationToken));
+                    return sum;
+                }
+            }
+            """ + Api, Usings + """
+            using System.Runtime.CompilerServices;
+
+            class C
+            {
+                static async IAsyncEnumerable<int> Produce(int n, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+                {
+                    await Task.Delay(n, cancellationToken);
+                    yield return n;
+                }
+
+                async Task<int> Run(CancellationToken cancellationToken)
+                {
+                    var sum = 0;
+                    await foreach (var x in Produce(1).WithCancellation(cancellationToken)) { sum += x; }
+                    await foreach (var x in Produce(2, cancellationToken)) { sum += x; }
+                    await foreach (var x in Produce(3).WithCancellation(cancellationToken).ConfigureAwait(false)) { sum += x; }
+                    var e = Produce(4).GetAsyncEnumerator(cancellationToken);
+                    await using (e.ConfigureAwait(false))
+                    {
+                        while (await e.MoveNextAsync()) { sum += e.Current; }
+                    }
+
+                    await foreach (var x in Api.StreamAsync().WithCancellation(cancellationToken)) { sum += x; }
+                    await Task.Run(() => Api.GetAsync("u", cancellationToken));
+                    return sum;
+                }
+            }
+            """ + Api);
+
+        [Fact]
+        public Task TokenLocal_IsATokenInScope() => Verify.VerifyCodeFixAsync(Usings + """
+            class Context { public CancellationToken CancellationToken => default; }
+
+            class C
+            {
+                async Task Run(Context context, string url)
+                {
+                    var ct = context.CancellationToken;
+                    await [|Api.GetAsync(url)|];
+                    System.Func<Task> later = async () => await [|Api.GetAsync(url)|];
+                    await later();
+                }
+
+                async Task Copy(string url, CancellationToken cancellationToken)
+                {
+                    var token = cancellationToken;
+                    await [|Api.GetAsync(url)|];
+                }
+            }
+            """ + Api, Usings + """
+            class Context { public CancellationToken CancellationToken => default; }
+
+            class C
+            {
+                async Task Run(Context context, string url)
+                {
+                    var ct = context.CancellationToken;
+                    await Api.GetAsync(url, ct);
+                    System.Func<Task> later = async () => await Api.GetAsync(url, ct);
+                    await later();
+                }
+
+                async Task Copy(string url, CancellationToken cancellationToken)
+                {
+                    var token = cancellationToken;
+                    await Api.GetAsync(url, cancellationToken);
+                }
+            }
+            """ + Api);
+
+        [Fact]
+        public Task TokenLocalSetToNone_IsAnOptOut_AndTwoTokensTie() => Verify.VerifyAnalyzerAsync(Usings + """
+            class Context { public CancellationToken CancellationToken => default; }
+
+            class C
+            {
+                async Task None(string url, CancellationToken cancellationToken)
+                {
+                    var ct = CancellationToken.None;
+                    await Api.GetAsync(url);
+                }
+
+                async Task Default(string url)
+                {
+                    CancellationToken ct = default;
+                    await Api.GetAsync(url);
+                    _ = ct.CanBeCanceled;
+                }
+
+                async Task Tie(Context context, string url, CancellationToken cancellationToken)
+                {
+                    var ct = context.CancellationToken;
+                    await Api.GetAsync(url);
+                }
+
+                async Task DeclaredLater(Context context, string url)
+                {
+                    await Api.GetAsync(url);
+                    var ct = context.CancellationToken;
+                    await Api.GetAsync(url, ct);
+                }
+
+                static async Task Static(Context context, string url)
+                {
+                    var ct = context.CancellationToken;
+                    await Api.GetAsync(url, ct);
+                    System.Func<Task> f = static async () => await Api.GetAsync("u");
+                    await f();
+                }
+            }
+            """ + Api);
+
+        private const string Store = """
+
+            class Store
+            {
+                public Task<object> FindAsync(params object[] keys) => Task.FromResult<object>(keys);
+                public Task<object> FindAsync(object[] keys, CancellationToken cancellationToken) => Task.FromResult<object>(keys);
+                public Task<int> CountAsync(string name) => Task.FromResult(1);
+                public ValueTask<int> CountAsync(string name, CancellationToken cancellationToken) => new ValueTask<int>(1);
+                public Task SaveAsync(string name, object state = null) => Task.CompletedTask;
+                public Task SaveAsync(string name, object state, CancellationToken cancellationToken) => Task.CompletedTask;
+                public Task LoadAsync(string name) => Task.CompletedTask;
+                [System.Obsolete("old")]
+                public Task LoadAsync(string name, CancellationToken cancellationToken) => Task.CompletedTask;
+                public Task PingAsync(string name) => Task.CompletedTask;
+                [System.Diagnostics.CodeAnalysis.Experimental("X0001")]
+                public Task PingAsync(string name, CancellationToken cancellationToken) => Task.CompletedTask;
+            }
+            """;
+
+        [Fact]
+        public Task OverloadsThroughParamsAndValueTask_AreFound() => new Verify.Test
+        {
+            TestCode = Usings + """
+            class C
+            {
+                async Task<object> Run(Store store, object[] keys, CancellationToken cancellationToken)
+                {
+                    var n = await [|store.CountAsync("a")|];
+                    n += await [|store.CountAsync("b")|].ConfigureAwait(false);
+                    var found = await [|store.FindAsync(keys)|];
+                    return found ?? await {|AG0031:store.FindAsync(1, n)|};
+                }
+            }
+            """ + Store,
+            FixedCode = Usings + """
+            class C
+            {
+                async Task<object> Run(Store store, object[] keys, CancellationToken cancellationToken)
+                {
+                    var n = await store.CountAsync("a", cancellationToken);
+                    n += await store.CountAsync("b", cancellationToken).ConfigureAwait(false);
+                    var found = await store.FindAsync(keys, cancellationToken);
+                    return found ?? await {|AG0031:store.FindAsync(1, n)|};
+                }
+            }
+            """ + Store,
+            FixedState = { MarkupHandling = MarkupMode.Allow },
+        }.RunAsync();
+
+        [Fact]
+        public Task ObsoleteExperimentalOrUnawaitedOtherReturn_AndWithheldTokens_AreNotFlagged() => Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                async Task Run(Store store, CancellationToken cancellationToken)
+                {
+                    await store.LoadAsync("a");
+                    await store.PingAsync("a");
+                    Task<int> pending = store.CountAsync("a");
+                    await pending;
+                    // no token: the record must be written even when the caller gives up
+                    await store.CountAsync("b");
+                    await store.CountAsync("c"); // not cancellable on purpose
+                    await foreach (var x in Api.StreamAsync(/* drain fully, no cancel */)) { }
+                }
+            }
+            """ + Store + Api);
+
+        [Fact]
+        public Task OmittedOptionalParameterOfAnotherType_IsFlaggedWithoutAFix() => new Verify.Test
+        {
+            TestCode = Usings + """
+                class C
+                {
+                    async Task Run(Store store, CancellationToken cancellationToken)
+                    {
+                        await [|store.SaveAsync("a")|];
+                        await [|store.SaveAsync("b", null)|];
+                    }
+                }
+                """ + Store,
+            FixedCode = Usings + """
+                class C
+                {
+                    async Task Run(Store store, CancellationToken cancellationToken)
+                    {
+                        await [|store.SaveAsync("a")|];
+                        await store.SaveAsync("b", null, cancellationToken);
+                    }
+                }
+                """ + Store,
+            FixedState = { MarkupHandling = MarkupMode.Allow },
+        }.RunAsync();
+
+        [Fact]
+        public Task StreamLocalProducedWithTheToken_IsNotFlagged_OneProducedWithoutItIs() => Verify.VerifyAnalyzerAsync(Usings + """
+            using System.Runtime.CompilerServices;
+
+            class C
+            {
+                static async IAsyncEnumerable<int> Produce([EnumeratorCancellation] CancellationToken cancellationToken = default)
+                {
+                    await Task.Delay(1, cancellationToken);
+                    yield return 1;
+                }
+
+                async Task<int> Run(CancellationToken cancellationToken)
+                {
+                    var sum = 0;
+                    var stream = Produce(cancellationToken);
+                    await foreach (var x in stream) { sum += x; }
+
+                    var plain = Api.StreamAsync();
+                    await foreach (var x in [|plain|]) { sum += x; }
+                    return sum;
+                }
+            }
+            """ + Api);
+
         [Fact]
         public Task IncompleteCode_DoesNotCrash() => new Verify.Test
         {

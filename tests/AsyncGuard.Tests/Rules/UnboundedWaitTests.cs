@@ -440,6 +440,70 @@ namespace AsyncGuard.Tests.Rules
         }.RunAsync();
 
         [Fact]
+        public Task WakeUpSignalOfAWorker_ReleasedOnDispose_IsNotFlagged() => Verify.VerifyAnalyzerAsync(Usings + """
+            sealed class Worker : IDisposable
+            {
+                private readonly SemaphoreSlim _signal = new SemaphoreSlim(0);
+                private readonly TaskCompletionSource<bool> _stopped = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                private volatile bool _disposed;
+
+                public void Enqueue() => _signal.Release();
+
+                public async Task RunAsync()
+                {
+                    while (!_disposed)
+                    {
+                        await _signal.WaitAsync().ConfigureAwait(false);
+                        await this._signal.WaitAsync();
+                    }
+                }
+
+                public async Task WaitForStopAsync()
+                {
+                    while (true)
+                    {
+                        await _stopped.Task;
+                        return;
+                    }
+                }
+
+                public void Dispose()
+                {
+                    _disposed = true;
+                    this._signal.Release();
+                    _stopped.TrySetResult(true);
+                }
+            }
+            """);
+
+        [Fact]
+        public Task SignalNotReleasedOnDispose_OrWaitedOutsideALoop_IsFlagged() => Verify.VerifyAnalyzerAsync(Usings + """
+            sealed class Worker : IDisposable
+            {
+                private readonly SemaphoreSlim _signal = new SemaphoreSlim(0);
+                private readonly SemaphoreSlim _other = new SemaphoreSlim(0);
+                private bool _disposed;
+
+                public async Task RunAsync()
+                {
+                    while (!_disposed)
+                    {
+                        await [|_other.WaitAsync()|];
+                    }
+
+                    await [|_signal.WaitAsync()|];
+                }
+
+                public void Dispose()
+                {
+                    _disposed = true;
+                    _signal.Release();
+                    _other.Dispose();
+                }
+            }
+            """);
+
+        [Fact]
         public Task IncompleteCode_DoesNotCrash() => new Verify.Test
         {
             TestCode = Usings + """
