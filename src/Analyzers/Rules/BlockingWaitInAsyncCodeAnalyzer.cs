@@ -133,7 +133,7 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             var body = Symbols.FunctionBody(blocking);
-            if (DualMode.IsSynchronousBranch(blocking, body))
+            if (DualMode.IsSynchronousBranch(blocking, body, known.Index(blocking)))
             {
                 return;
             }

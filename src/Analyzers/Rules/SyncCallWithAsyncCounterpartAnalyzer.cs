@@ -152,7 +152,7 @@ namespace AsyncGuard.Analyzers.Rules
             if (counterpart is not { } found ||
                 IsTheCounterpartItself(context.ContainingSymbol, receiver, found.Method) ||
                 (receiver is not null && state.Resources.IsInMemory(receiver, state.Console)) ||
-                DualMode.IsSynchronousBranch(invocation, Symbols.FunctionBody(invocation)))
+                DualMode.IsSynchronousBranch(invocation, Symbols.FunctionBody(invocation), state.Known.Index(invocation)))
             {
                 return;
             }
@@ -205,7 +205,7 @@ namespace AsyncGuard.Analyzers.Rules
                 ((CSharpParseOptions)operation.Syntax.SyntaxTree.Options).LanguageVersion < LanguageVersion.CSharp8 ||
                 !AsyncCode.IsInAsyncCode(operation, context.ContainingSymbol) ||
                 !AsyncCode.CanAwaitAt(operation.Syntax) ||
-                DualMode.IsSynchronousBranch(operation, Symbols.FunctionBody(operation)))
+                DualMode.IsSynchronousBranch(operation, Symbols.FunctionBody(operation), state.Known.Index(operation)))
             {
                 return;
             }
