@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -20,6 +21,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private readonly Dictionary<ISymbol, IVariableDeclaratorOperation> _declarators = new(SymbolEqualityComparer.Default);
         private readonly HashSet<ISymbol> _compared = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<ISymbol, IForEachLoopOperation> _forEachLoops = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<ISymbol, List<IOperation>> _consumers = new(SymbolEqualityComparer.Default);
 
         internal OperationIndex(IOperation root)
         {
@@ -49,7 +51,11 @@ namespace AsyncGuard.Analyzers.Infrastructure
                     case IParameterReferenceOperation parameter:
                         NoteComparison(parameter, parameter.Parameter);
                         break;
+                    case IInvocationOperation { Arguments.Length: 1 } invocation:
+                        AddConsumer(invocation.Arguments[0].Value, invocation);
+                        break;
                     case IForEachLoopOperation loop:
+                        AddConsumer(loop.Collection, loop);
                         foreach (var local in loop.Locals)
                         {
                             if (!_forEachLoops.ContainsKey(local))
@@ -92,6 +98,15 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// </summary>
         internal bool MayBeTestedByCondition(ISymbol symbol) => _compared.Contains(symbol);
 
+        /// <summary>
+        /// In tree order, the calls whose one argument is the local or parameter (<c>Task.WhenAll(tasks)</c>) and the
+        /// <c>foreach</c> loops over it.
+        /// </summary>
+        internal List<IOperation> ConsumersOf(ISymbol symbol) => _consumers.TryGetValue(symbol, out var consumers) ? consumers : NoOperations;
+
+        /// <summary><see cref="AwaitStyle.UsesConfigureAwaitFalse(IOperation, OperationIndex)"/> per function body, once.</summary>
+        internal ConcurrentDictionary<IOperation, bool> ConfigureAwaitFalseByBody { get; } = new();
+
         /// <summary>The <c>foreach</c> loop that declares the local, if the body has one.</summary>
         internal IForEachLoopOperation? ForEachLoopOf(ISymbol local) => _forEachLoops.TryGetValue(local, out var loop) ? loop : null;
 
@@ -124,6 +139,21 @@ namespace AsyncGuard.Analyzers.Infrastructure
             {
                 HasFlagTests = true;
             }
+        }
+
+        private void AddConsumer(IOperation value, IOperation consumer)
+        {
+            if (Symbols.LocalOrParameter(value) is not { } symbol)
+            {
+                return;
+            }
+
+            if (!_consumers.TryGetValue(symbol, out var consumers))
+            {
+                _consumers[symbol] = consumers = new List<IOperation>();
+            }
+
+            consumers.Add(consumer);
         }
 
         private void AddWrite(IOperation target, IOperation write)

@@ -142,7 +142,7 @@ namespace AsyncGuard.Analyzers.Rules
             if (fix is not null && !AsyncCode.IsInConditionalAccess(blocking.Syntax))
             {
                 properties = properties.Add(PropertyKeys.FixKind, fix);
-                if (AwaitStyle.UsesConfigureAwaitFalse(body))
+                if (AwaitStyle.UsesConfigureAwaitFalse(body, known.Index(blocking)))
                 {
                     properties = properties.Add(PropertyKeys.ConfigureAwaitFalse, "true");
                 }

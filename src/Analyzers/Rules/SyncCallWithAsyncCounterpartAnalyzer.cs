@@ -183,7 +183,7 @@ namespace AsyncGuard.Analyzers.Rules
                 }
             }
 
-            if (AwaitStyle.UsesConfigureAwaitFalse(Symbols.FunctionBody(invocation)))
+            if (AwaitStyle.UsesConfigureAwaitFalse(Symbols.FunctionBody(invocation), known.Index(invocation)))
             {
                 properties = properties.Add(PropertyKeys.ConfigureAwaitFalse, "true");
             }
