@@ -92,8 +92,9 @@ namespace AsyncGuard.Analyzers.Infrastructure
         internal IVariableDeclaratorOperation? DeclaratorOf(ISymbol local) => _declarators.TryGetValue(local, out var declarator) ? declarator : null;
 
         /// <summary>
-        /// Whether the local or parameter is ever the instance of a property, a pattern's value or an operand of a binary
-        /// operator: the only places where a condition can say something about it (<c>t.IsCompleted</c>,
+        /// Whether the local or parameter is ever the instance of a completion property (<c>IsCompleted</c>,
+        /// <c>IsCompletedSuccessfully</c>, <c>IsFaulted</c>, <c>IsCanceled</c>, <c>Status</c>), a pattern's value or an
+        /// operand of a binary operator: the only places where a condition can prove a task complete (<c>t.IsCompleted</c>,
         /// <c>t is { … }</c>, <c>winner == t</c>). When false, no condition in the body proves anything about it.
         /// </summary>
         internal bool MayBeTestedByCondition(ISymbol symbol) => _compared.Contains(symbol);
@@ -129,7 +130,8 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 parent = parent.Parent;
             }
 
-            if (parent is IPropertyReferenceOperation or IIsPatternOperation or IBinaryOperation)
+            if (parent is IPropertyReferenceOperation { Property.Name: "IsCompleted" or "IsCompletedSuccessfully" or "IsFaulted" or "IsCanceled" or "Status" }
+                or IIsPatternOperation or IBinaryOperation)
             {
                 _compared.Add(symbol);
             }
