@@ -1,177 +1,353 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
-using System.Linq;
-using System.Threading;
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
+using System.IO;
+using System.Linq;
 using System.Reflection;
+using System.Runtime.Loader;
 using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 
-// Usage: dotnet run -c Release --project benchmarks/AnalyzerCost [-- --files 400 --runs 3]
-// Generates a code base of async-heavy C# (every rule's flagged and clean shapes, plus ordinary code), compiles it
-// against the running .NET's assemblies, and reports what each AsyncGuard analyzer costs, measured by Roslyn's own
-// analyzer telemetry, next to the cost of compiling (binding) the same code.
-var files = Option("--files", 400);
-var runs = Option("--runs", 3);
+// Usage (see README.md):
+//   dotnet run -c Release --project benchmarks/AnalyzerCost -- [--files 400] [--scale 1] [--runs 5]
+//       [--rsp path/to/csc.rsp] [--shape and-chain|nested-if|fan-out|task-locals|mixed|nested-lambdas --n 2000]
+//       [--sets asyncguard,asyncfixer,meziantou,vsthreading] [--only AG0011]
+// The same compilation is analysed in one process by AsyncGuard and by its peers, each analyzer set in its own
+// CompilationWithAnalyzers over a fresh clone of the compilation, the order of the sets rotating from run to run.
+var runs = Option("--runs", 5);
+var warmup = Option("--warmup", 1);
+var setNames = (OptionText("--sets") ?? "asyncguard,asyncfixer,meziantou,vsthreading").Split(',');
+var only = OptionText("--only");
 
-var trees = Enumerable.Range(0, files)
-    .Select(i => CSharpSyntaxTree.ParseText(Source(i), new CSharpParseOptions(LanguageVersion.Latest), $"File{i}.cs"))
-    .ToList();
-var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-    .Where(p => p.EndsWith(".dll", StringComparison.Ordinal))
-    .Select(p => MetadataReference.CreateFromFile(p))
-    .ToList();
-var analyzers = typeof(AsyncGuard.Analyzers.RuleIds).Assembly.GetTypes()
-    .Where(t => typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && !t.IsAbstract && t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is not null)
-    .OrderBy(t => t.Name, StringComparer.Ordinal)
-    .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
-    .ToImmutableArray();
-var lines = trees.Sum(t => t.GetText().Lines.Count);
-Console.WriteLine($"{files} files, {lines:N0} lines, {analyzers.Length} analyzers, {runs} runs (best run reported), {Environment.ProcessorCount} cores");
-
-var best = new Dictionary<string, TimeSpan>();
-var bestCompile = TimeSpan.MaxValue;
-var bestTotal = TimeSpan.MaxValue;
-var findings = 0;
-for (var run = 0; run < runs; run++)
+var (name, compilation) = OptionText("--rsp") is { } rsp ? FromCommandLine(rsp)
+    : OptionText("--shape") is { } shape ? Generated($"shape {shape}", Shapes.Create(shape, Option("--n", 1000)))
+    : Generated("generated", Enumerable.Range(0, Option("--files", 400) * Option("--scale", 1)).Select(i => (Shapes.Service(i), $"File{i}.cs")));
+var lines = compilation.SyntaxTrees.Sum(t => t.GetText().Lines.Count);
+var errors = compilation.GetDiagnostics().Count(d => d.Severity == DiagnosticSeverity.Error);
+foreach (var error in compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Take(args.Contains("--show-errors") ? 5 : 0))
 {
-    var compilation = CSharpCompilation.Create("Generated", trees, references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
-    var compile = Stopwatch.StartNew();
-    var errors = compilation.GetDiagnostics().Count(d => d.Severity == DiagnosticSeverity.Error);
-    compile.Stop();
-    if (errors > 0)
-    {
-        Console.WriteLine($"the generated code has {errors} compile errors");
-        return 1;
-    }
-
-    var withAnalyzers = compilation.WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(
-        new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), onAnalyzerException: null, concurrentAnalysis: true, logAnalyzerExecutionTime: true));
-    var total = Stopwatch.StartNew();
-    var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync();
-    total.Stop();
-    findings = diagnostics.Length;
-    if (diagnostics.Any(d => d.Id == "AD0001"))
-    {
-        Console.WriteLine("an analyzer threw: " + diagnostics.First(d => d.Id == "AD0001").GetMessage(CultureInfo.InvariantCulture));
-        return 1;
-    }
-
-    foreach (var analyzer in analyzers)
-    {
-        var time = (await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None)).ExecutionTime;
-        var name = analyzer.GetType().Name;
-        best[name] = best.TryGetValue(name, out var previous) && previous < time ? previous : time;
-    }
-
-    bestCompile = compile.Elapsed < bestCompile ? compile.Elapsed : bestCompile;
-    bestTotal = total.Elapsed < bestTotal ? total.Elapsed : bestTotal;
+    Console.WriteLine(error.ToString());
 }
 
-Console.WriteLine($"{findings} findings");
-Console.WriteLine();
-Console.WriteLine("| analyzer | ms | µs per 1,000 lines |");
-Console.WriteLine("|---|---:|---:|");
-foreach (var (name, time) in best.OrderByDescending(p => p.Value))
+Console.WriteLine($"{name}: {compilation.SyntaxTrees.Count()} files, {lines:N0} lines, {errors} compile errors, {runs} runs after {warmup} warm-up, {Environment.ProcessorCount} cores");
+
+var sets = new List<AnalyzerSet>();
+foreach (var set in setNames)
 {
-    Console.WriteLine($"| {name} | {time.TotalMilliseconds:0} | {time.TotalMilliseconds * 1000 / (lines / 1000.0):0} |");
+    sets.Add(set switch
+    {
+        "asyncguard" => AnalyzerSet.AsyncGuard(only),
+        "asyncfixer" => AnalyzerSet.FromPackage("AsyncFixer", "AsyncFixer", @"analyzers/dotnet/cs", _ => true),
+        "meziantou" => AnalyzerSet.FromPackage("Meziantou", "Meziantou.Analyzer", @"analyzers/dotnet/roslyn5.0/cs", AnalyzerSet.IsMeziantouAsyncRule),
+        "vsthreading" => AnalyzerSet.FromPackage("VS Threading", "Microsoft.VisualStudio.Threading.Analyzers", @"analyzers/cs", _ => true),
+        "noop" => AnalyzerSet.Baseline(),
+        _ => throw new ArgumentException("unknown analyzer set " + set),
+    });
 }
 
-var sum = best.Values.Aggregate(TimeSpan.Zero, (a, b) => a + b);
-Console.WriteLine($"| all analyzers (sum of execution times) | {sum.TotalMilliseconds:0} | {sum.TotalMilliseconds * 1000 / (lines / 1000.0):0} |");
-Console.WriteLine();
-Console.WriteLine($"compile (GetDiagnostics, binding every method): {bestCompile.TotalMilliseconds:0} ms; analyzers, wall time with concurrent analysis: {bestTotal.TotalMilliseconds:0} ms");
-return 0;
-
-int Option(string name, int fallback)
+if (args.Contains("--list-rules"))
 {
-    var index = Array.IndexOf(args, name);
-    return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+    foreach (var set in sets)
+    {
+        Console.WriteLine($"{set.Name}: {string.Join(", ", set.EnabledIds.OrderBy(i => i, StringComparer.Ordinal))}");
+    }
 }
 
-// One file: a service with a mix of ordinary code and every shape the rules look at, flagged and clean.
-static string Source(int i)
+var binding = new List<double>();
+var wall = sets.ToDictionary(s => s.Name, _ => new List<double>());
+var perAnalyzer = sets.ToDictionary(s => s.Name, _ => new Dictionary<string, List<double>>());
+var totals = sets.ToDictionary(s => s.Name, _ => new List<double>());
+var allocated = sets.ToDictionary(s => s.Name, _ => new List<long>());
+var findings = sets.ToDictionary(s => s.Name, _ => 0);
+var baseline = AnalyzerSet.Baseline();
+var baselineAllocated = new List<long>();
+for (var run = -warmup; run < runs; run++)
 {
-    var text = new StringBuilder();
-    text.Append($$"""
-        using System;
-        using System.Collections.Generic;
-        using System.IO;
-        using System.Linq;
-        using System.Threading;
-        using System.Threading.Channels;
-        using System.Threading.Tasks;
-
-        namespace Generated{{i}}
+    // Warm-up runs (JIT, metadata) are measured like the others and then thrown away.
+    if (run == 0)
+    {
+        binding.Clear();
+        baselineAllocated.Clear();
+        foreach (var set in sets)
         {
-            public sealed class Service{{i}}
-            {
-                private readonly SemaphoreSlim _gate = new SemaphoreSlim(4);
-                private readonly Dictionary<string, int> _cache = new();
-                private int _count;
+            wall[set.Name].Clear();
+            totals[set.Name].Clear();
+            allocated[set.Name].Clear();
+            perAnalyzer[set.Name].Clear();
+        }
+    }
 
-                public static Task<string> FetchAsync(string url, CancellationToken cancellationToken = default) => Task.FromResult(url);
+    // Binding the same code: a fresh clone, so no set profits from another's bound method bodies.
+    var bind = compilation.Clone();
+    var stopwatch = Stopwatch.StartNew();
+    _ = bind.GetDiagnostics();
+    binding.Add(stopwatch.Elapsed.TotalMilliseconds);
 
-                public int Compute(IEnumerable<int> values)
-                {
-                    var total = 0;
-                    foreach (var v in values.Where(x => x % 3 == 0).Select(x => x * 2))
-                    {
-                        total += v;
-                        if (total > 1000) { total -= 1000; }
-                    }
+    // What the driver itself allocates (binding every body, building operation trees), to subtract from each set.
+    baselineAllocated.Add((await Analyse(baseline)).Allocated);
 
-                    return total + _cache.Count;
-                }
-
-                public async Task<int> LoadAsync(string path, CancellationToken cancellationToken)
-                {
-                    var text = await File.ReadAllTextAsync(path, cancellationToken);
-                    await _gate.WaitAsync(cancellationToken);
-                    try { _count++; } finally { _gate.Release(); }
-                    return text.Length + _count;
-                }
-
-                public async Task<int> FlaggedAsync(IEnumerable<string> urls, Task<int> pending, string path)
-                {
-                    var pages = await Task.WhenAll(urls.Select(u => FetchAsync(u)));
-                    var text = File.ReadAllText(path);
-                    Thread.Sleep(1);
-                    var n = pending.Result;
-                    FetchAsync("x");
-                    return pages.Length + text.Length + n;
-                }
-
-                public async Task<int> CleanAsync(IEnumerable<string> urls, Task<int> pending, CancellationToken cancellationToken)
-                {
-                    await pending;
-                    var n = pending.Result;
-                    await Parallel.ForEachAsync(urls, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (u, ct) => await FetchAsync(u, ct));
-                    var source = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-                    source.SetResult(n);
-                    return await source.Task;
-                }
-
-                public async Task<int> ReadAsync(ChannelReader<int> reader, bool useAsync)
-                {
-                    var item = useAsync ? await reader.ReadAsync() : reader.ReadAsync().AsTask().Result;
-                    return item + Compute(new[] { item, item + 1 });
-                }
-
-                public string Describe(int value) => value switch
-                {
-                    < 0 => "negative",
-                    0 => "zero",
-                    _ => $"positive {value}",
-                };
-            }
+    for (var i = 0; i < sets.Count; i++)
+    {
+        var set = sets[(i + run + warmup) % sets.Count];
+        var (diagnostics, withAnalyzers, elapsed, bytes) = await Analyse(set);
+        if (diagnostics.FirstOrDefault(d => d.Id == "AD0001") is { } crash)
+        {
+            Console.WriteLine($"{set.Name}: an analyzer threw: {crash.GetMessage(CultureInfo.InvariantCulture)}");
         }
 
-        """);
-    return text.ToString();
+        findings[set.Name] = diagnostics.Count(d => d.Id != "AD0001");
+        wall[set.Name].Add(elapsed);
+        allocated[set.Name].Add(bytes);
+        var sum = 0.0;
+        foreach (var analyzer in set.Analyzers)
+        {
+            var time = (await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None)).ExecutionTime.TotalMilliseconds;
+            var key = analyzer.GetType().Name;
+            if (!perAnalyzer[set.Name].TryGetValue(key, out var list))
+            {
+                perAnalyzer[set.Name][key] = list = new List<double>();
+            }
+
+            list.Add(time);
+            sum += time;
+        }
+
+        totals[set.Name].Add(sum);
+    }
+}
+
+Console.WriteLine();
+Console.WriteLine($"binding (GetDiagnostics, no analyzers): median {Median(binding):0} ms, spread {Spread(binding)}");
+Console.WriteLine();
+Console.WriteLine("| analyzer set | rules | findings | analyzer time, median ms | spread (min–max) | ÷ binding | µs per 1,000 lines | driver wall ms | allocated KB per 1,000 lines (above the driver's own) |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+foreach (var set in sets)
+{
+    var extra = allocated[set.Name].Zip(baselineAllocated, (a, b) => (double)Math.Max(0, a - b)).ToList();
+    Console.WriteLine($"| {set.Name} | {set.EnabledIds.Count} | {findings[set.Name]} | {Median(totals[set.Name]):0} | {Spread(totals[set.Name])} | {Median(totals[set.Name]) / Median(binding):0.00} | {Median(totals[set.Name]) * 1000 / (lines / 1000.0):0} | {Median(wall[set.Name]):0} | {Median(extra) / 1024 / (lines / 1000.0):0} |");
+}
+
+// Ratios per run first, then the median of the ratios: both sides were measured moments apart in the same process.
+Console.WriteLine();
+if (totals.ContainsKey("AsyncGuard"))
+{
+    var ag = totals["AsyncGuard"];
+    foreach (var peer in sets.Where(s => s.Name != "AsyncGuard"))
+    {
+        var ratios = ag.Zip(totals[peer.Name], (a, b) => a / b).ToList();
+        Console.WriteLine($"AsyncGuard / {peer.Name}: median {Median(ratios):0.00}, spread {Spread(ratios, "0.00")}");
+    }
+
+    var bindingRatios = ag.Zip(binding, (a, b) => a / b).ToList();
+    Console.WriteLine($"AsyncGuard / binding: median {Median(bindingRatios):0.00}, spread {Spread(bindingRatios, "0.00")}");
+    var agBytes = allocated["AsyncGuard"].Zip(baselineAllocated, (a, b) => (double)Math.Max(0, a - b)).ToList();
+    var perThousand = Median(agBytes) / 1024 / (lines / 1000.0);
+    var budget = Option("--alloc-budget-kb", 256);
+    Console.WriteLine($"AsyncGuard allocations above the driver's: {perThousand:0} KB per 1,000 lines (budget {budget} KB): {(perThousand <= budget ? "within" : "OVER")}");
+
+    Console.WriteLine();
+    Console.WriteLine("| AsyncGuard analyzer | median ms | spread | share of AsyncGuard |");
+    Console.WriteLine("|---|---:|---:|---:|");
+    var agTotal = Median(ag);
+    foreach (var (analyzer, times) in perAnalyzer["AsyncGuard"].OrderByDescending(p => Median(p.Value)))
+    {
+        Console.WriteLine($"| {analyzer} | {Median(times):0.0} | {Spread(times)} | {Median(times) / agTotal:P0} |");
+    }
+}
+
+foreach (var set in sets.Where(s => s.Name != "AsyncGuard" && args.Contains("--peer-detail")))
+{
+    Console.WriteLine();
+    Console.WriteLine($"| {set.Name} analyzer | median ms |");
+    Console.WriteLine("|---|---:|");
+    foreach (var (analyzer, times) in perAnalyzer[set.Name].OrderByDescending(p => Median(p.Value)).Take(10))
+    {
+        Console.WriteLine($"| {analyzer} | {Median(times):0.0} |");
+    }
+}
+
+return 0;
+
+async Task<(ImmutableArray<Diagnostic> Diagnostics, CompilationWithAnalyzers WithAnalyzers, double Elapsed, long Allocated)> Analyse(AnalyzerSet set)
+{
+    // A fresh clone: nothing bound by an earlier set or by the binding measurement is reused.
+    var fresh = compilation.Clone().WithOptions(compilation.Options.WithSpecificDiagnosticOptions(
+        compilation.Options.SpecificDiagnosticOptions.SetItems(set.DiagnosticOptions)));
+    var withAnalyzers = fresh.WithAnalyzers(set.Analyzers, new CompilationWithAnalyzersOptions(
+        new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), onAnalyzerException: null,
+        concurrentAnalysis: false, logAnalyzerExecutionTime: true, reportSuppressedDiagnostics: false));
+    GC.Collect();
+    var before = GC.GetTotalAllocatedBytes(precise: true);
+    var stopwatch = Stopwatch.StartNew();
+    var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync();
+    var elapsed = stopwatch.Elapsed.TotalMilliseconds;
+    var bytes = GC.GetTotalAllocatedBytes(precise: true) - before;
+    return (diagnostics, withAnalyzers, elapsed, bytes);
+}
+
+int Option(string option, int fallback)
+    => OptionText(option) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
+
+string? OptionText(string option)
+{
+    var index = Array.IndexOf(args, option);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+}
+
+static double Median(IEnumerable<double> values)
+{
+    var sorted = values.OrderBy(v => v).ToList();
+    return sorted.Count == 0 ? 0 : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+}
+
+static string Spread(IEnumerable<double> values, string format = "0")
+    => $"{values.Min().ToString(format, CultureInfo.InvariantCulture)}–{values.Max().ToString(format, CultureInfo.InvariantCulture)}";
+
+static (string, CSharpCompilation) Generated(string name, IEnumerable<(string Text, string Path)> sources)
+{
+    var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, new CSharpParseOptions(LanguageVersion.Latest), s.Path)).ToList();
+    var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+        .Where(p => p.EndsWith(".dll", StringComparison.Ordinal))
+        .Select(p => MetadataReference.CreateFromFile(p))
+        .ToList();
+    return (name, CSharpCompilation.Create("Generated", trees, references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)));
+}
+
+// A real project's compilation, recreated from the csc command line its build ran (sources, references, defines,
+// language version, nullable, warning options); its analyzers and generators are left out.
+static (string, CSharpCompilation) FromCommandLine(string rspPath)
+{
+    var text = File.ReadAllText(rspPath);
+    var arguments = CSharpCommandLineParser.SplitCommandLineIntoArguments(text, removeHashComments: true).ToList();
+    // Relative paths in the command line are relative to the project directory, where the README puts the file.
+    var parsed = CSharpCommandLineParser.Default.Parse(arguments, Path.GetDirectoryName(Path.GetFullPath(rspPath))!, sdkDirectory: null);
+    foreach (var error in parsed.Errors.Where(e => e.Severity == DiagnosticSeverity.Error))
+    {
+        Console.WriteLine("command line: " + error.GetMessage(CultureInfo.InvariantCulture));
+    }
+
+    var trees = parsed.SourceFiles.Select(f => CSharpSyntaxTree.ParseText(
+        Microsoft.CodeAnalysis.Text.SourceText.From(File.ReadAllText(f.Path), Encoding.UTF8), parsed.ParseOptions, f.Path)).ToList();
+    var references = parsed.MetadataReferences.Select(r => (MetadataReference)MetadataReference.CreateFromFile(r.Reference, r.Properties)).ToList();
+    var name = parsed.CompilationName ?? Path.GetFileNameWithoutExtension(rspPath);
+
+    // Signing needs the key pair and is no part of analysis.
+    var options = parsed.CompilationOptions.WithCryptoKeyFile(null).WithPublicSign(false).WithDelaySign(null);
+    var compilation = CSharpCompilation.Create(name, trees, references, options);
+
+    // The build's source generators (e.g. LoggerMessage) run once, as in the build; their output is part of the
+    // compilation every set analyses. Analyzers from the command line are not loaded.
+    var loader = new AnalyzerSet.Loader();
+    var generators = parsed.AnalyzerReferences
+        .SelectMany(r => new AnalyzerFileReference(Path.GetFullPath(r.FilePath), loader).GetGenerators(LanguageNames.CSharp))
+        .ToList();
+    CSharpGeneratorDriver.Create(generators, parseOptions: parsed.ParseOptions)
+        .RunGeneratorsAndUpdateCompilation(compilation, out var generated, out _);
+    return (name, (CSharpCompilation)generated);
+}
+
+sealed class AnalyzerSet
+{
+    private AnalyzerSet(string name, ImmutableArray<DiagnosticAnalyzer> analyzers, ImmutableDictionary<string, ReportDiagnostic> options, IReadOnlyCollection<string> enabledIds)
+        => (Name, Analyzers, DiagnosticOptions, EnabledIds) = (name, analyzers, options, enabledIds);
+
+    public string Name { get; }
+
+    public ImmutableArray<DiagnosticAnalyzer> Analyzers { get; }
+
+    public ImmutableDictionary<string, ReportDiagnostic> DiagnosticOptions { get; }
+
+    public IReadOnlyCollection<string> EnabledIds { get; }
+
+    public static AnalyzerSet AsyncGuard(string? only)
+    {
+        var analyzers = typeof(AsyncGuard.Analyzers.RuleIds).Assembly.GetTypes()
+            .Where(t => typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && !t.IsAbstract && t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is not null)
+            .OrderBy(t => t.Name, StringComparer.Ordinal)
+            .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+            .Where(a => only is null || a.SupportedDiagnostics.Any(d => only.Split(',').Contains(d.Id)))
+            .ToImmutableArray();
+        return new AnalyzerSet("AsyncGuard", analyzers, ImmutableDictionary<string, ReportDiagnostic>.Empty,
+            analyzers.SelectMany(a => a.SupportedDiagnostics).Select(d => d.Id).Distinct().ToList());
+    }
+
+    // A no-op analyzer that makes the driver bind every body and build its operation tree: the allocation baseline.
+    public static AnalyzerSet Baseline()
+        => new("driver only", ImmutableArray.Create<DiagnosticAnalyzer>(new NoOpAnalyzer()), ImmutableDictionary<string, ReportDiagnostic>.Empty, Array.Empty<string>());
+
+    // A peer's analyzers, loaded from the restored package. Rules the filter rejects are suppressed in the
+    // compilation options, so the driver does not run analyzers whose every rule is off; rules the filter keeps
+    // run at their default severity, or as warnings where they are off by default.
+    public static AnalyzerSet FromPackage(string name, string package, string folder, Func<DiagnosticDescriptor, bool> keep)
+    {
+        var root = typeof(AnalyzerSet).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == package).Value!;
+        var directory = Path.Combine(root, folder);
+        var loader = new Loader();
+        var analyzers = Directory.GetFiles(directory, "*.dll")
+            .Where(f => !f.Contains("CodeFix", StringComparison.Ordinal))
+            .SelectMany(f => new AnalyzerFileReference(f, loader).GetAnalyzers(LanguageNames.CSharp))
+            .ToImmutableArray();
+        var descriptors = analyzers.SelectMany(a => a.SupportedDiagnostics).ToList();
+        var enabled = descriptors.Where(keep).Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
+        var options = ImmutableDictionary.CreateBuilder<string, ReportDiagnostic>();
+        foreach (var descriptor in descriptors)
+        {
+            options[descriptor.Id] = !enabled.Contains(descriptor.Id) ? ReportDiagnostic.Suppress
+                : descriptor.IsEnabledByDefault ? ReportDiagnostic.Default : ReportDiagnostic.Warn;
+        }
+
+        var running = analyzers.Where(a => a.SupportedDiagnostics.Any(d => enabled.Contains(d.Id))).ToImmutableArray();
+        return new AnalyzerSet(name, running, options.ToImmutable(), enabled);
+    }
+
+    // Meziantou's rules about tasks, async code, cancellation and blocking waits, chosen by title.
+    public static bool IsMeziantouAsyncRule(DiagnosticDescriptor descriptor)
+    {
+        var title = descriptor.Title.ToString(CultureInfo.InvariantCulture);
+        return new[] { "async", "await", "Task", "CancellationToken", "ConfigureAwait", "Thread.Sleep", "Wait(", "ValueTask", "Result" }
+            .Any(word => title.Contains(word, StringComparison.OrdinalIgnoreCase));
+    }
+
+    public sealed class Loader : IAnalyzerAssemblyLoader
+    {
+        private readonly Dictionary<string, string> _locations = new(StringComparer.OrdinalIgnoreCase);
+
+        public Loader()
+            => AssemblyLoadContext.Default.Resolving += (context, name) =>
+                name.Name is { } simple && _locations.TryGetValue(simple, out var path) ? context.LoadFromAssemblyPath(path) : null;
+
+        public void AddDependencyLocation(string fullPath) => _locations[Path.GetFileNameWithoutExtension(fullPath)] = fullPath;
+
+        public Assembly LoadFromPath(string fullPath)
+        {
+            AddDependencyLocation(fullPath);
+            foreach (var sibling in Directory.GetFiles(Path.GetDirectoryName(fullPath)!, "*.dll"))
+            {
+                _locations.TryAdd(Path.GetFileNameWithoutExtension(sibling), sibling);
+            }
+
+            return AssemblyLoadContext.Default.LoadFromAssemblyPath(fullPath);
+        }
+    }
+}
+
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+sealed class NoOpAnalyzer : DiagnosticAnalyzer
+{
+    private static readonly DiagnosticDescriptor Rule = new("NOOP", "no-op", "no-op", "Benchmark", DiagnosticSeverity.Warning, isEnabledByDefault: true);
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterOperationBlockAction(_ => { });
+    }
 }

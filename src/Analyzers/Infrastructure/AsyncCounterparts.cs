@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Text;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace AsyncGuard.Analyzers.Infrastructure
 {
@@ -58,7 +61,8 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private readonly INamedTypeSymbol? _memory;
         private readonly INamedTypeSymbol? _readOnlyMemory;
         private readonly ConcurrentDictionary<(ITypeSymbol Type, string Name), ImmutableArray<IMethodSymbol>> _members = new();
-        private readonly ConcurrentDictionary<(IMethodSymbol Method, ITypeSymbol Receiver, SyntaxTree Tree), ImmutableArray<IMethodSymbol>> _extensions = new();
+        private readonly ConcurrentDictionary<(IMethodSymbol Method, ITypeSymbol Receiver, string Imports, SyntaxTree? Tree, int Type), ImmutableArray<IMethodSymbol>> _extensions = new();
+        private readonly ConditionalWeakTable<SyntaxNode, ImportScopeKey> _importScopes = new();
 
         internal AsyncCounterparts(KnownSymbols known)
         {
@@ -94,12 +98,91 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 return best;
             }
 
-            var extensions = _extensions.GetOrAdd((method.OriginalDefinition, receiverType, model.SyntaxTree), key =>
+            // Which extension methods a name finds depends only on the usings and namespaces around the call, which most
+            // files share: one lookup per such scope, not one per file.
+            var scope = ImportScope(model.SyntaxTree, position);
+            var extensions = _extensions.GetOrAdd((method.OriginalDefinition, receiverType, scope.Imports, scope.Tree, scope.Type), key =>
                 model.LookupSymbols(position, key.Receiver, asyncName, includeReducedExtensionMethods: true)
                     .OfType<IMethodSymbol>()
                     .Where(m => m.ReducedFrom is not null)
                     .ToImmutableArray());
             return Best(method, syncParameters, extensions, within, receiverType, tokenInScope);
+        }
+
+        /// <summary>
+        /// The text of the extern aliases, usings and namespace names that enclose <paramref name="position"/>, innermost
+        /// first, computed once per namespace declaration or file. Where more than those decide, the scope is the file
+        /// (and the type): a file that declares <c>file</c> types (their extension methods are seen only there), and code
+        /// inside a static class (which sees its own private extension methods).
+        /// </summary>
+        private (string Imports, SyntaxTree? Tree, int Type) ImportScope(SyntaxTree tree, int position)
+        {
+            var root = tree.GetRoot();
+            SyntaxNode scope = root;
+            TypeDeclarationSyntax? outermostType = null;
+            for (var node = root.FindToken(position).Parent; node is not null; node = node.Parent)
+            {
+                if (node is TypeDeclarationSyntax type)
+                {
+                    outermostType = type;
+                }
+                else if (node is BaseNamespaceDeclarationSyntax)
+                {
+                    scope = node;
+                    break;
+                }
+            }
+
+            var imports = _importScopes.GetValue(scope, s =>
+            {
+                var text = new StringBuilder();
+                var declaresFileTypes = s.SyntaxTree.GetRoot().DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax or TypeDeclarationSyntax)
+                    .OfType<BaseTypeDeclarationSyntax>().Any(t => t.Modifiers.Any(m => m.ValueText == "file"));
+
+                for (var node = s; node is not null; node = node.Parent)
+                {
+                    switch (node)
+                    {
+                        case BaseNamespaceDeclarationSyntax ns:
+                            text.Append("namespace ").Append(ns.Name.ToString()).Append('\n');
+                            AppendImports(text, ns.Externs, ns.Usings);
+                            break;
+                        case CompilationUnitSyntax unit:
+                            AppendImports(text, unit.Externs, unit.Usings);
+                            break;
+                    }
+                }
+
+                return new ImportScopeKey(text.ToString(), declaresFileTypes);
+            });
+            var inStaticType = outermostType is not null && outermostType.Modifiers.Any(m => m.ValueText == "static");
+            return (imports.Text, imports.DeclaresFileTypes || inStaticType ? tree : null, inStaticType ? outermostType!.SpanStart : -1);
+        }
+
+        private sealed class ImportScopeKey
+        {
+            internal ImportScopeKey(string text, bool declaresFileTypes)
+            {
+                Text = text;
+                DeclaresFileTypes = declaresFileTypes;
+            }
+
+            internal string Text { get; }
+
+            internal bool DeclaresFileTypes { get; }
+        }
+
+        private static void AppendImports(StringBuilder text, SyntaxList<ExternAliasDirectiveSyntax> externs, SyntaxList<UsingDirectiveSyntax> usings)
+        {
+            foreach (var external in externs)
+            {
+                text.Append(external.ToString()).Append('\n');
+            }
+
+            foreach (var directive in usings)
+            {
+                text.Append(directive.ToString()).Append('\n');
+            }
         }
 
         private ImmutableArray<IMethodSymbol> Members(ITypeSymbol type, string name) =>

@@ -18,5 +18,32 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 KnownConditions.SkipConversions(a.Operation) is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Arguments.Length: 1 } call &&
                 call.Arguments[0].Value.ConstantValue is { HasValue: true, Value: false });
         }
+
+        /// <summary>
+        /// <see cref="UsesConfigureAwaitFalse(IOperation)"/> from the body's index, once per function body: a method with
+        /// many findings asked it for each.
+        /// </summary>
+        internal static bool UsesConfigureAwaitFalse(IOperation body, OperationIndex index) =>
+            index.ConfigureAwaitFalseByBody.GetOrAdd(body, b =>
+            {
+                var any = false;
+                foreach (var awaited in index.Awaits)
+                {
+                    if (!OperationIndex.IsWithin(awaited, b) || !Symbols.IsInSameFunction(awaited, b))
+                    {
+                        continue;
+                    }
+
+                    if (KnownConditions.SkipConversions(awaited.Operation) is not IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Arguments.Length: 1 } call ||
+                        call.Arguments[0].Value.ConstantValue is not { HasValue: true, Value: false })
+                    {
+                        return false;
+                    }
+
+                    any = true;
+                }
+
+                return any;
+            });
     }
 }

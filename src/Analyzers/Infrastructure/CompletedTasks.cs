@@ -28,14 +28,15 @@ namespace AsyncGuard.Analyzers.Infrastructure
             }
 
             var body = Symbols.FunctionBody(use);
+            var index = known.Index(use);
             if (Symbols.LocalOrParameter(task) is { } symbol)
             {
                 Elements? elements = null;
-                return IsCheckedByCondition(symbol, use, body) ||
+                return IsCheckedByCondition(symbol, use, body, index) ||
                        IsAntecedentOfContinuation(symbol, use, known) ||
-                       IsWhenAnyResult(symbol, body) ||
-                       IsAwaitedBefore(body, use, symbol, a => Holds(a.Operation, a.Syntax.SpanStart, elements ??= new Elements(symbol, body), known)) ||
-                       IsIterationOfAwaitedCollection(symbol, body, known);
+                       IsWhenAnyResult(symbol, body, index) ||
+                       IsAwaitedBefore(body, use, symbol, index, a => Holds(a.Operation, a.Syntax.SpanStart, elements ??= new Elements(symbol, body, index), known)) ||
+                       IsIterationOfAwaitedCollection(symbol, body, index, known);
             }
 
             // tasks[i] after `await Task.WhenAll(tasks)`.
@@ -46,7 +47,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 _ => null,
             };
             return collection is not null &&
-                   IsAwaitedBefore(body, use, collection, a => IsWhenAllOver(a.Operation, collection, known) && !IsMutatedAfter(collection, body, a.Syntax.SpanStart));
+                   IsAwaitedBefore(body, use, collection, index, a => IsWhenAllOver(a.Operation, collection, known) && !IsMutatedAfter(collection, body, a.Syntax.SpanStart));
         }
 
         private static bool IsCompletedByConstruction(IOperation task, KnownSymbols known)
@@ -68,19 +69,25 @@ namespace AsyncGuard.Analyzers.Infrastructure
             }
         }
 
-        private static bool IsCheckedByCondition(ISymbol symbol, IOperation use, IOperation body)
+        private static bool IsCheckedByCondition(ISymbol symbol, IOperation use, IOperation body, OperationIndex index)
         {
+            // Collecting the facts walks every enclosing block; most tasks are never tested by any condition.
+            if (!index.MayBeTestedByCondition(symbol))
+            {
+                return false;
+            }
+
             var facts = KnownConditions.At(use);
             return KnownConditions.Any(facts, (condition, value) =>
-                ProvesCompleted(condition, value, symbol, body) &&
-                !Symbols.IsAssignedAfter(symbol, body, condition.Syntax.SpanStart));
+                ProvesCompleted(condition, value, symbol, body, index) &&
+                !Symbols.IsAssignedAfter(symbol, body, condition.Syntax.SpanStart, index));
         }
 
         /// <summary>A condition with a known value that proves the task complete.</summary>
-        private static bool ProvesCompleted(IOperation condition, bool value, ISymbol symbol, IOperation body) =>
+        private static bool ProvesCompleted(IOperation condition, bool value, ISymbol symbol, IOperation body, OperationIndex index) =>
             (value && IsCompletionCheck(condition, symbol)) ||
             IsTerminalStatusComparison(condition, symbol, value) ||
-            IsWhenAnyWinnerComparison(condition, value, symbol, body);
+            IsWhenAnyWinnerComparison(condition, value, symbol, body, index);
 
         /// <summary><c>t.IsCompleted</c> (or a sibling), also as a property pattern: <c>t is { IsCompletedSuccessfully: true }</c>.</summary>
         private static bool IsCompletionCheck(IOperation condition, ISymbol symbol)
@@ -102,7 +109,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// <c>await Task.WhenAny(t, …) == t</c> known true (or <c>!=</c> known false), also through a local holding the
         /// winner: the timeout idiom, where the task won the race.
         /// </summary>
-        private static bool IsWhenAnyWinnerComparison(IOperation condition, bool value, ISymbol symbol, IOperation body)
+        private static bool IsWhenAnyWinnerComparison(IOperation condition, bool value, ISymbol symbol, IOperation body, OperationIndex index)
         {
             if (condition is not IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison ||
                 value != (comparison.OperatorKind == BinaryOperatorKind.Equals))
@@ -118,10 +125,9 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 return false;
             }
 
-            if (winner is ILocalReferenceOperation { Local: var local } && !Symbols.IsAssignedAfterDeclaration(local, body))
+            if (winner is ILocalReferenceOperation { Local: var local } && !Symbols.IsAssignedAfterDeclaration(local, body, index))
             {
-                winner = body.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>()
-                    .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local))?.GetVariableInitializer()?.Value is { } initializer
+                winner = DeclaratorIn(body, local, index)?.GetVariableInitializer()?.Value is { } initializer
                     ? KnownConditions.SkipConversions(initializer)
                     : winner;
             }
@@ -170,15 +176,14 @@ namespace AsyncGuard.Analyzers.Infrastructure
         }
 
         /// <summary><c>var done = await Task.WhenAny(…);</c>: the task WhenAny hands back has completed.</summary>
-        private static bool IsWhenAnyResult(ISymbol symbol, IOperation body)
+        private static bool IsWhenAnyResult(ISymbol symbol, IOperation body, OperationIndex index)
         {
-            if (symbol is not ILocalSymbol || Symbols.IsAssignedAfterDeclaration(symbol, body))
+            if (symbol is not ILocalSymbol || Symbols.IsAssignedAfterDeclaration(symbol, body, index))
             {
                 return false;
             }
 
-            var declarator = body.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>()
-                .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, symbol));
+            var declarator = DeclaratorIn(body, symbol, index);
             var initializer = declarator?.GetVariableInitializer()?.Value;
             return initializer is not null &&
                    KnownConditions.SkipConversions(initializer) is IAwaitOperation awaited &&
@@ -186,35 +191,48 @@ namespace AsyncGuard.Analyzers.Infrastructure
         }
 
         /// <summary><c>foreach (var t in tasks)</c> after <c>await Task.WhenAll(tasks)</c>.</summary>
-        private static bool IsIterationOfAwaitedCollection(ISymbol symbol, IOperation body, KnownSymbols known)
+        private static bool IsIterationOfAwaitedCollection(ISymbol symbol, IOperation body, OperationIndex index, KnownSymbols known)
         {
             if (symbol is not ILocalSymbol local)
             {
                 return false;
             }
 
-            var loop = body.DescendantsAndSelf().OfType<IForEachLoopOperation>()
-                .FirstOrDefault(l => l.Locals.Contains(local, SymbolEqualityComparer.Default));
-            if (loop is null || Symbols.LocalOrParameter(loop.Collection) is not { } collection || Symbols.IsAssignedAfterDeclaration(symbol, body))
+            var loop = index.ForEachLoopOf(local) is { } declaring && OperationIndex.IsWithin(declaring, body) ? declaring : null;
+            if (loop is null || Symbols.LocalOrParameter(loop.Collection) is not { } collection || Symbols.IsAssignedAfterDeclaration(symbol, body, index))
             {
                 return false;
             }
 
-            return IsAwaitedBefore(body, loop, collection, a => IsWhenAllOver(a.Operation, collection, known) && !IsMutatedAfter(collection, body, a.Syntax.SpanStart));
+            return IsAwaitedBefore(body, loop, collection, index, a => IsWhenAllOver(a.Operation, collection, known) && !IsMutatedAfter(collection, body, a.Syntax.SpanStart));
         }
 
         /// <summary>
         /// An await in the same function, before <paramref name="use"/> on every path to it, that
         /// <paramref name="covers"/> accepts; and <paramref name="symbol"/> is not reassigned after it.
         /// </summary>
-        private static bool IsAwaitedBefore(IOperation body, IOperation use, ISymbol symbol, System.Func<IAwaitOperation, bool> covers) =>
-            body.DescendantsAndSelf()
-                .OfType<IAwaitOperation>()
-                .Any(a => a.Syntax.Span.End <= use.Syntax.SpanStart &&
-                          Symbols.IsInSameFunction(a, body) &&
-                          covers(a) &&
-                          !Symbols.IsAssignedAfter(symbol, body, a.Syntax.SpanStart) &&
-                          RunsBeforeOnEveryPath(a, use, symbol));
+        private static bool IsAwaitedBefore(IOperation body, IOperation use, ISymbol symbol, OperationIndex index, System.Func<IAwaitOperation, bool> covers)
+        {
+            var start = use.Syntax.SpanStart;
+            foreach (var awaited in index.Awaits)
+            {
+                if (awaited.Syntax.Span.End <= start &&
+                    OperationIndex.IsWithin(awaited, body) &&
+                    Symbols.IsInSameFunction(awaited, body) &&
+                    covers(awaited) &&
+                    !Symbols.IsAssignedAfter(symbol, body, awaited.Syntax.SpanStart, index) &&
+                    RunsBeforeOnEveryPath(awaited, use, symbol))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The declarator of <paramref name="local"/> when <paramref name="body"/> declares it.</summary>
+        private static IVariableDeclaratorOperation? DeclaratorIn(IOperation body, ISymbol local, OperationIndex index) =>
+            index.DeclaratorOf(local) is { } declarator && OperationIndex.IsWithin(declarator, body) ? declarator : null;
 
         /// <summary>
         /// The await is a statement (or part of one, never skipped by a condition, loop or try) that precedes the
@@ -280,12 +298,14 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private sealed class Elements
         {
             private readonly IOperation _body;
+            private readonly OperationIndex _index;
             private readonly Dictionary<ISymbol, int> _heldFrom = new(SymbolEqualityComparer.Default);
 
-            internal Elements(ISymbol task, IOperation body)
+            internal Elements(ISymbol task, IOperation body, OperationIndex index)
             {
                 Task = task;
                 _body = body;
+                _index = index;
             }
 
             internal ISymbol Task { get; }
@@ -334,13 +354,12 @@ namespace AsyncGuard.Analyzers.Infrastructure
             /// </summary>
             private int HeldFrom(ISymbol collection)
             {
-                if (collection is not ILocalSymbol || Symbols.IsAssignedAfterDeclaration(collection, _body))
+                if (collection is not ILocalSymbol || Symbols.IsAssignedAfterDeclaration(collection, _body, _index))
                 {
                     return int.MaxValue;
                 }
 
-                var declarator = _body.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>()
-                    .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, collection));
+                var declarator = DeclaratorIn(_body, collection, _index);
                 var initializer = declarator?.GetVariableInitializer()?.Value;
                 _heldFrom[collection] = int.MaxValue;
                 if (initializer is not null && Contains(initializer, int.MaxValue))

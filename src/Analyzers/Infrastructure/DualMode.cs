@@ -17,8 +17,14 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// enclosing functions is false, that flag is never reassigned, and the innermost function awaits somewhere
         /// the flag being false does not guard (the asynchronous twin of this branch).
         /// </summary>
-        internal static bool IsSynchronousBranch(IOperation operation, IOperation functionBody)
+        internal static bool IsSynchronousBranch(IOperation operation, IOperation functionBody, OperationIndex index)
         {
+            // Collecting the facts walks every enclosing block; most bodies test no bool flag at all.
+            if (!index.HasFlagTests)
+            {
+                return false;
+            }
+
             var facts = KnownConditions.At(operation);
             if (facts.Count == 0)
             {
@@ -28,7 +34,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
             ISymbol? flag = null;
             var found = KnownConditions.Any(facts, (condition, value) =>
             {
-                if (value || FlagSymbol(condition) is not { } symbol || Symbols.IsAssignedAfterDeclaration(symbol, functionBody))
+                if (value || FlagSymbol(condition) is not { } symbol || Symbols.IsAssignedAfterDeclaration(symbol, functionBody, index))
                 {
                     return false;
                 }
@@ -42,11 +48,17 @@ namespace AsyncGuard.Analyzers.Infrastructure
             }
 
             var theFlag = flag;
-            return functionBody.Descendants()
-                .OfType<IAwaitOperation>()
-                .Where(a => Symbols.IsInSameFunction(a, functionBody))
-                .Any(a => !KnownConditions.Any(KnownConditions.At(a), (condition, value) =>
-                    !value && SymbolEqualityComparer.Default.Equals(FlagSymbol(condition), theFlag)));
+            foreach (var awaited in index.Awaits)
+            {
+                if (awaited != functionBody && OperationIndex.IsWithin(awaited, functionBody) && Symbols.IsInSameFunction(awaited, functionBody) &&
+                    !KnownConditions.Any(KnownConditions.At(awaited), (condition, value) =>
+                        !value && SymbolEqualityComparer.Default.Equals(FlagSymbol(condition), theFlag)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>

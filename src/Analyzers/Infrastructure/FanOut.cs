@@ -29,6 +29,8 @@ namespace AsyncGuard.Analyzers.Infrastructure
             _rateLimiter = known.Compilation.GetBestType("System.Threading.RateLimiting.RateLimiter");
         }
 
+        internal KnownSymbols Known => _known;
+
         internal bool IsEnumerableMethod(IMethodSymbol method, string name) =>
             method.Name == name && SymbolEqualityComparer.Default.Equals(method.ContainingType, _enumerable);
 

@@ -96,6 +96,14 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
         private readonly ConditionalWeakTable<IOperation, List<IVariableDeclaratorOperation>> _tokenSourceDeclarators = new();
 
+        /// <summary>
+        /// The index of the member body <paramref name="operation"/> belongs to, built on first use (weakly keyed by the
+        /// root, like <see cref="TokenSourceDeclarators"/>).
+        /// </summary>
+        internal OperationIndex Index(IOperation operation) => _indexes.GetValue(Symbols.Root(operation), root => new OperationIndex(root));
+
+        private readonly ConditionalWeakTable<IOperation, OperationIndex> _indexes = new();
+
         internal bool IsCancellationToken(ITypeSymbol? type) =>
             CancellationToken is not null && SymbolEqualityComparer.Default.Equals(type, CancellationToken);
 

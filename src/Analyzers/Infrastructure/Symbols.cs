@@ -84,6 +84,34 @@ namespace AsyncGuard.Analyzers.Infrastructure
         internal static bool IsAssignedAfter(ISymbol symbol, IOperation root, int position) =>
             AssignmentsOf(symbol, root).Any(a => a.Syntax.SpanStart >= position || SharesLoop(a, position));
 
+        /// <summary><see cref="IsAssignedAfterDeclaration(ISymbol, IOperation)"/>, answered from the body's index.</summary>
+        internal static bool IsAssignedAfterDeclaration(ISymbol symbol, IOperation scope, OperationIndex index)
+        {
+            foreach (var write in index.WritesOf(symbol))
+            {
+                if (OperationIndex.IsWithin(write, scope))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary><see cref="IsAssignedAfter(ISymbol, IOperation, int)"/>, answered from the body's index.</summary>
+        internal static bool IsAssignedAfter(ISymbol symbol, IOperation scope, int position, OperationIndex index)
+        {
+            foreach (var write in index.WritesOf(symbol))
+            {
+                if (OperationIndex.IsWithin(write, scope) && (write.Syntax.SpanStart >= position || SharesLoop(write, position)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         private static System.Collections.Generic.IEnumerable<IOperation> AssignmentsOf(ISymbol symbol, IOperation root) =>
             root.DescendantsAndSelf().Where(o => o switch
             {

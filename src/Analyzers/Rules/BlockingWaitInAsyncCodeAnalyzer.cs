@@ -133,7 +133,7 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             var body = Symbols.FunctionBody(blocking);
-            if (DualMode.IsSynchronousBranch(blocking, body))
+            if (DualMode.IsSynchronousBranch(blocking, body, known.Index(blocking)))
             {
                 return;
             }
@@ -142,7 +142,7 @@ namespace AsyncGuard.Analyzers.Rules
             if (fix is not null && !AsyncCode.IsInConditionalAccess(blocking.Syntax))
             {
                 properties = properties.Add(PropertyKeys.FixKind, fix);
-                if (AwaitStyle.UsesConfigureAwaitFalse(body))
+                if (AwaitStyle.UsesConfigureAwaitFalse(body, known.Index(blocking)))
                 {
                     properties = properties.Add(PropertyKeys.ConfigureAwaitFalse, "true");
                 }

@@ -165,7 +165,7 @@ namespace AsyncGuard.Analyzers.Rules
             if (counterpart is not { } found ||
                 IsTheCounterpartItself(context.ContainingSymbol, receiver, found.Method) ||
                 (receiver is not null && state.Resources.IsInMemory(receiver, state.Console)) ||
-                DualMode.IsSynchronousBranch(invocation, body) ||
+                DualMode.IsSynchronousBranch(invocation, body, state.Known.Index(invocation)) ||
                 IsTwinHook(invocation, syntax, found.Method) ||
                 IsInThreadAffineRegion(invocation, body, state))
             {
@@ -208,7 +208,7 @@ namespace AsyncGuard.Analyzers.Rules
                 }
             }
 
-            if (AwaitStyle.UsesConfigureAwaitFalse(Symbols.FunctionBody(invocation)))
+            if (AwaitStyle.UsesConfigureAwaitFalse(Symbols.FunctionBody(invocation), known.Index(invocation)))
             {
                 properties = properties.Add(PropertyKeys.ConfigureAwaitFalse, "true");
             }
@@ -230,7 +230,7 @@ namespace AsyncGuard.Analyzers.Rules
                 ((CSharpParseOptions)operation.Syntax.SyntaxTree.Options).LanguageVersion < LanguageVersion.CSharp8 ||
                 !AsyncCode.IsInAsyncCode(operation, context.ContainingSymbol) ||
                 !AsyncCode.CanAwaitAt(operation.Syntax) ||
-                DualMode.IsSynchronousBranch(operation, Symbols.FunctionBody(operation)) ||
+                DualMode.IsSynchronousBranch(operation, Symbols.FunctionBody(operation), state.Known.Index(operation)) ||
                 IsInThreadAffineRegion(operation, Symbols.FunctionBody(operation), state))
             {
                 return;

@@ -46,8 +46,6 @@ namespace AsyncGuard.Analyzers.Rules
                 return;
             }
 
-            var root = Symbols.Root((IOperation)declarator);
-
             var starts = new List<IOperation>();
             if (IsStartedTask(declarator.GetVariableInitializer()?.Value, known))
             {
@@ -55,14 +53,9 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             var references = 0;
-            foreach (var reference in root.Descendants().OfType<ILocalReferenceOperation>())
+            // The body's references by local, collected once: a scan of the whole body per local was quadratic.
+            foreach (var reference in known.Index(declarator).ReferencesOf(local))
             {
-                context.CancellationToken.ThrowIfCancellationRequested();
-                if (!SymbolEqualityComparer.Default.Equals(reference.Local, local))
-                {
-                    continue;
-                }
-
                 references++;
                 if (reference.Parent is ISimpleAssignmentOperation assignment && assignment.Target == reference)
                 {

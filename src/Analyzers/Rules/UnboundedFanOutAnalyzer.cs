@@ -175,9 +175,9 @@ namespace AsyncGuard.Analyzers.Rules
                 return null;
             }
 
-            var root = Symbols.Root(current);
-
-            foreach (var operation in root.DescendantsAndSelf())
+            // The calls and loops that take the local, from the body's index: a scan of the whole body per site was
+            // quadratic in a method with many fan-outs.
+            foreach (var operation in facts.Known.Index(current).ConsumersOf(local))
             {
                 if (operation is IInvocationOperation when && IsWhenAllOrAny(when) && when.Arguments.Length == 1 &&
                     SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(when.Arguments[0].Value), local))
@@ -319,7 +319,8 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             var body = Symbols.FunctionBody(add);
-            var awaitedLater = body.DescendantsAndSelf().FirstOrDefault(o =>
+            var awaitedLater = known.Index(add).ConsumersOf(collection).FirstOrDefault(o =>
+                OperationIndex.IsWithin(o, body) &&
                 o.Syntax.SpanStart > loop.Syntax.Span.End &&
                 (o is IInvocationOperation when && IsWhenAllOrAny(when) && when.Arguments.Length == 1 &&
                  SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(when.Arguments[0].Value), collection) ||

@@ -1,0 +1,190 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncGuard.Analyzers.Infrastructure
+{
+    /// <summary>
+    /// What several questions about one member body need, gathered in one walk of its operation tree: the awaits, the
+    /// declarators and references of each local, and the writes to each local and parameter. A rule asks
+    /// <see cref="KnownSymbols.Index"/> once per body instead of rescanning the body for every site it looks at,
+    /// which made long methods quadratic.
+    /// </summary>
+    internal sealed class OperationIndex
+    {
+        private static readonly List<IOperation> NoOperations = new();
+        private static readonly List<ILocalReferenceOperation> NoReferences = new();
+
+        private readonly Dictionary<ISymbol, List<IOperation>> _writes = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<ISymbol, List<ILocalReferenceOperation>> _localReferences = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<ISymbol, IVariableDeclaratorOperation> _declarators = new(SymbolEqualityComparer.Default);
+        private readonly HashSet<ISymbol> _compared = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<ISymbol, IForEachLoopOperation> _forEachLoops = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<ISymbol, List<IOperation>> _consumers = new(SymbolEqualityComparer.Default);
+
+        internal OperationIndex(IOperation root)
+        {
+            foreach (var operation in root.DescendantsAndSelf())
+            {
+                switch (operation)
+                {
+                    case IAwaitOperation awaited:
+                        Awaits.Add(awaited);
+                        break;
+                    case IVariableDeclaratorOperation declarator:
+                        if (!_declarators.ContainsKey(declarator.Symbol))
+                        {
+                            _declarators.Add(declarator.Symbol, declarator);
+                        }
+
+                        break;
+                    case ILocalReferenceOperation reference:
+                        if (!_localReferences.TryGetValue(reference.Local, out var references))
+                        {
+                            _localReferences[reference.Local] = references = new List<ILocalReferenceOperation>();
+                        }
+
+                        references.Add(reference);
+                        NoteComparison(reference, reference.Local);
+                        break;
+                    case IParameterReferenceOperation parameter:
+                        NoteComparison(parameter, parameter.Parameter);
+                        break;
+                    case IInvocationOperation { Arguments.Length: 1 } invocation:
+                        AddConsumer(invocation.Arguments[0].Value, invocation);
+                        break;
+                    case IForEachLoopOperation loop:
+                        AddConsumer(loop.Collection, loop);
+                        foreach (var local in loop.Locals)
+                        {
+                            if (!_forEachLoops.ContainsKey(local))
+                            {
+                                _forEachLoops.Add(local, loop);
+                            }
+                        }
+
+                        break;
+                    case IAssignmentOperation assignment:
+                        AddWrite(assignment.Target, assignment);
+                        break;
+                    case IIncrementOrDecrementOperation increment:
+                        AddWrite(increment.Target, increment);
+                        break;
+                    case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument:
+                        AddWrite(argument.Value, argument);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Every await in the body, lambdas and local functions included, in tree order.</summary>
+        internal List<IAwaitOperation> Awaits { get; } = new();
+
+        /// <summary>The operations (assignments, increments, ref/out arguments) that write the symbol, other than its declaration.</summary>
+        internal List<IOperation> WritesOf(ISymbol symbol) => _writes.TryGetValue(symbol, out var writes) ? writes : NoOperations;
+
+        /// <summary>Every read or write of the local by name.</summary>
+        internal List<ILocalReferenceOperation> ReferencesOf(ISymbol local) =>
+            _localReferences.TryGetValue(local, out var references) ? references : NoReferences;
+
+        /// <summary>The first declarator of the local, if the body declares it.</summary>
+        internal IVariableDeclaratorOperation? DeclaratorOf(ISymbol local) => _declarators.TryGetValue(local, out var declarator) ? declarator : null;
+
+        /// <summary>
+        /// Whether the local or parameter is ever the instance of a completion property (<c>IsCompleted</c>,
+        /// <c>IsCompletedSuccessfully</c>, <c>IsFaulted</c>, <c>IsCanceled</c>, <c>Status</c>), a pattern's value or an
+        /// operand of a binary operator: the only places where a condition can prove a task complete (<c>t.IsCompleted</c>,
+        /// <c>t is { … }</c>, <c>winner == t</c>). When false, no condition in the body proves anything about it.
+        /// </summary>
+        internal bool MayBeTestedByCondition(ISymbol symbol) => _compared.Contains(symbol);
+
+        /// <summary>
+        /// In tree order, the calls whose one argument is the local or parameter (<c>Task.WhenAll(tasks)</c>) and the
+        /// <c>foreach</c> loops over it.
+        /// </summary>
+        internal List<IOperation> ConsumersOf(ISymbol symbol) => _consumers.TryGetValue(symbol, out var consumers) ? consumers : NoOperations;
+
+        /// <summary><see cref="AwaitStyle.UsesConfigureAwaitFalse(IOperation, OperationIndex)"/> per function body, once.</summary>
+        internal ConcurrentDictionary<IOperation, bool> ConfigureAwaitFalseByBody { get; } = new();
+
+        /// <summary>The <c>foreach</c> loop that declares the local, if the body has one.</summary>
+        internal IForEachLoopOperation? ForEachLoopOf(ISymbol local) => _forEachLoops.TryGetValue(local, out var loop) ? loop : null;
+
+        /// <summary>
+        /// Whether some <c>bool</c> local or parameter is tested by a condition (<c>if (flag)</c>, <c>!flag</c>,
+        /// <c>flag &amp;&amp; …</c>, <c>flag == false</c>, <c>flag is false</c>, <c>while (flag)</c>): without one, no code in
+        /// the body is the synchronous branch of dual-mode code.
+        /// </summary>
+        internal bool HasFlagTests { get; private set; }
+
+        /// <summary>Whether <paramref name="operation"/> lies inside <paramref name="scope"/> (a body, a loop) of the indexed tree.</summary>
+        internal static bool IsWithin(IOperation operation, IOperation scope) =>
+            scope.Parent is null || scope.Syntax.Span.Contains(operation.Syntax.Span);
+
+        private void NoteComparison(IOperation reference, ISymbol symbol)
+        {
+            var parent = reference.Parent;
+            while (parent is IConversionOperation { IsImplicit: true })
+            {
+                parent = parent.Parent;
+            }
+
+            if (parent is IPropertyReferenceOperation { Property.Name: "IsCompleted" or "IsCompletedSuccessfully" or "IsFaulted" or "IsCanceled" or "Status" }
+                or IIsPatternOperation or IBinaryOperation)
+            {
+                _compared.Add(symbol);
+            }
+
+            if (!HasFlagTests && reference.Type?.SpecialType == SpecialType.System_Boolean &&
+                parent is IConditionalOperation or IBinaryOperation or IUnaryOperation or IIsPatternOperation or IWhileLoopOperation or IParenthesizedOperation)
+            {
+                HasFlagTests = true;
+            }
+        }
+
+        private void AddConsumer(IOperation value, IOperation consumer)
+        {
+            if (Symbols.LocalOrParameter(value) is not { } symbol)
+            {
+                return;
+            }
+
+            if (!_consumers.TryGetValue(symbol, out var consumers))
+            {
+                _consumers[symbol] = consumers = new List<IOperation>();
+            }
+
+            consumers.Add(consumer);
+        }
+
+        private void AddWrite(IOperation target, IOperation write)
+        {
+            if (target is ITupleOperation tuple)
+            {
+                foreach (var element in tuple.Elements)
+                {
+                    AddWrite(element, write);
+                }
+
+                return;
+            }
+
+            if (target is IDeclarationExpressionOperation || Symbols.LocalOrParameter(target) is not { } symbol)
+            {
+                return;
+            }
+
+            if (!_writes.TryGetValue(symbol, out var writes))
+            {
+                _writes[symbol] = writes = new List<IOperation>();
+            }
+
+            // One write per operation, even when a tuple names the symbol twice.
+            if (writes.Count == 0 || writes[writes.Count - 1] != write)
+            {
+                writes.Add(write);
+            }
+        }
+    }
+}
