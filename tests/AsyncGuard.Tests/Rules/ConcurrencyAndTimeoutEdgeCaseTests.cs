@@ -193,7 +193,8 @@ namespace AsyncGuard.Tests.Rules
             }
             """);
 
-        // The new parameter would be named like a local of the method: CS0136.
+        // The new parameter would be named like a local of the method: CS0136. (The local is not itself a
+        // CancellationToken: such a local is a token in scope, and AG0031 reports the call instead.)
         [Fact]
         public Task AG0030_AddParameter_LocalNamedCancellationToken_FixCompiles() => new Wait.Test
         {
@@ -207,8 +208,8 @@ namespace AsyncGuard.Tests.Rules
                 {
                     public async Task<int> NextAsync(ChannelReader<int> reader, Func<CancellationToken> tokens)
                     {
-                        var cancellationToken = tokens();
-                        Console.WriteLine(cancellationToken.IsCancellationRequested);
+                        var cancellationToken = tokens;
+                        Console.WriteLine(cancellationToken().IsCancellationRequested);
                         return await [|reader.ReadAsync()|];
                     }
                 }
@@ -223,8 +224,8 @@ namespace AsyncGuard.Tests.Rules
                 {
                     public async Task<int> NextAsync(ChannelReader<int> reader, Func<CancellationToken> tokens, CancellationToken ct = default)
                     {
-                        var cancellationToken = tokens();
-                        Console.WriteLine(cancellationToken.IsCancellationRequested);
+                        var cancellationToken = tokens;
+                        Console.WriteLine(cancellationToken().IsCancellationRequested);
                         return await reader.ReadAsync(ct);
                     }
                 }
