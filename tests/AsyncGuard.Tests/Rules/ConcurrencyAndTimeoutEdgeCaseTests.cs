@@ -193,7 +193,8 @@ namespace AsyncGuard.Tests.Rules
             }
             """);
 
-        // The new parameter would be named like a local of the method: CS0136.
+        // The new parameter would be named like a local of the method: CS0136. (The local is not a token: a
+        // CancellationToken local is a token in scope, and AG0031 reports instead.)
         [Fact]
         public Task AG0030_AddParameter_LocalNamedCancellationToken_FixCompiles() => new Wait.Test
         {
@@ -205,10 +206,10 @@ namespace AsyncGuard.Tests.Rules
 
                 class C
                 {
-                    public async Task<int> NextAsync(ChannelReader<int> reader, Func<CancellationToken> tokens)
+                    public async Task<int> NextAsync(ChannelReader<int> reader, Func<string> names)
                     {
-                        var cancellationToken = tokens();
-                        Console.WriteLine(cancellationToken.IsCancellationRequested);
+                        var cancellationToken = names();
+                        Console.WriteLine(cancellationToken);
                         return await [|reader.ReadAsync()|];
                     }
                 }
@@ -221,10 +222,10 @@ namespace AsyncGuard.Tests.Rules
 
                 class C
                 {
-                    public async Task<int> NextAsync(ChannelReader<int> reader, Func<CancellationToken> tokens, CancellationToken ct = default)
+                    public async Task<int> NextAsync(ChannelReader<int> reader, Func<string> names, CancellationToken ct = default)
                     {
-                        var cancellationToken = tokens();
-                        Console.WriteLine(cancellationToken.IsCancellationRequested);
+                        var cancellationToken = names();
+                        Console.WriteLine(cancellationToken);
                         return await reader.ReadAsync(ct);
                     }
                 }
