@@ -140,11 +140,11 @@ namespace AsyncGuard.Analyzers
         public static readonly DiagnosticDescriptor TaskEscapesScope = Create(
             RuleIds.TaskEscapesScope,
             Categories.LostTasks,
-            title: "Returned task outlives its using, try or lock",
+            title: "Returned task outlives the using or finally that frees what it uses",
             messageFormat: "This task is still running when the {0} around it ends: {1}",
-            description: "A method that is not async and returns a task started inside a using, a try with catch or finally, or a lock " +
-                         "leaves that scope as soon as the task is returned, not when it completes: the resource is disposed, the catch " +
-                         "never sees the task's exceptions, the finally runs and the lock is released while the operation still runs.");
+            description: "A method that is not async and returns a task started inside a using whose resource the task uses, or inside " +
+                         "a try whose finally disposes, closes or releases something the task uses, leaves that scope as soon as the " +
+                         "task is returned, not when it completes: the resource is freed while the operation still uses it.");
 
         public static readonly DiagnosticDescriptor ThreadAffineLockAcrossAwait = Create(
             RuleIds.ThreadAffineLockAcrossAwait,

@@ -10,10 +10,12 @@ using Microsoft.CodeAnalysis.Operations;
 namespace AsyncGuard.Analyzers.Rules
 {
     /// <summary>
-    /// AG0005: a function that is not async returns a task started inside a <c>using</c> (block or declaration), a
-    /// <c>try</c> with a catch or a finally that does work, or a <c>lock</c>: the scope ends when the task is returned,
-    /// not when it completes. Only tasks started inside the scope count: a call in the return itself, or a local
-    /// initialized inside the scope and never reassigned; completed tasks and anything else are left alone.
+    /// AG0005: a function that is not async returns a task started inside a <c>using</c> (block or declaration) whose
+    /// resource that task uses, or inside a <c>try</c> whose <c>finally</c> disposes, closes, releases or exits something
+    /// the task uses: the scope ends when the task is returned, not when it completes. Only tasks started inside the scope
+    /// count: a call in the return itself, or a local initialized inside the scope and never reassigned; and only when that
+    /// call refers to the resource (receiver, argument, anywhere in its receiver chain or arguments, lambdas included).
+    /// A <c>try</c> with catches only and a <c>lock</c> are left alone: they usually guard only the synchronous part.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class TaskEscapesScopeAnalyzer : DiagnosticAnalyzer
@@ -22,6 +24,13 @@ namespace AsyncGuard.Analyzers.Rules
         public const string MakeAsyncFix = "MakeAsync";
 
         private static readonly string[] CompletedFactories = { "FromResult", "FromException", "FromCanceled" };
+
+        /// <summary>Calls in a finally that end what they are called on (or given): the task must not still use it.</summary>
+        private static readonly string[] ReleasingMethods =
+        {
+            "Dispose", "DisposeAsync", "Close", "CloseAsync", "Release", "ReleaseMutex", "Exit", "ExitReadLock",
+            "ExitWriteLock", "ExitUpgradeableReadLock", "Return",
+        };
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.TaskEscapesScope);
 
@@ -45,23 +54,24 @@ namespace AsyncGuard.Analyzers.Rules
         private enum ScopeKind
         {
             Using,
-            Catch,
             Finally,
-            Lock,
         }
 
-        /// <summary>A scope around the return, and where the code it protects starts.</summary>
+        /// <summary>A scope around the return, where the code it protects starts, and what it disposes or releases.</summary>
         private readonly struct Scope
         {
-            internal Scope(ScopeKind kind, int regionStart)
+            internal Scope(ScopeKind kind, int regionStart, ImmutableArray<ISymbol> resources)
             {
                 Kind = kind;
                 RegionStart = regionStart;
+                Resources = resources;
             }
 
             internal ScopeKind Kind { get; }
 
             internal int RegionStart { get; }
+
+            internal ImmutableArray<ISymbol> Resources { get; }
         }
 
         private static void AnalyzeReturn(OperationAnalysisContext context, KnownSymbols known, INamedTypeSymbol? asyncFlowControl)
@@ -81,7 +91,7 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             var scopes = ImmutableArray.CreateBuilder<Scope>();
-            CollectScopes(returnOperation, known, asyncFlowControl, scopes);
+            CollectScopes(returnOperation, asyncFlowControl, scopes);
             if (scopes.Count == 0)
             {
                 return;
@@ -89,25 +99,27 @@ namespace AsyncGuard.Analyzers.Rules
 
             // Where the task was started: in the return itself, or in a local's initializer.
             var value = KnownConditions.SkipConversions(returned);
-            int startedAt;
+            IOperation started;
             if (IsStartedHere(value, known))
             {
-                startedAt = value.Syntax.SpanStart;
+                started = value;
             }
             else if (value is ILocalReferenceOperation { Local: { IsRef: false } local } &&
-                     StartOfLocal(local, returnOperation, known) is { } position)
+                     StartOfLocal(local, returnOperation, known) is { } initializer)
             {
-                startedAt = position;
+                started = initializer;
             }
             else
             {
                 return;
             }
 
-            // Innermost first: the first scope whose protected code contains the start.
+            // Innermost first: the first scope whose protected code contains the start and whose resource the started
+            // call refers to.
+            var startedAt = started.Syntax.SpanStart;
             foreach (var scope in scopes)
             {
-                if (startedAt >= scope.RegionStart)
+                if (startedAt >= scope.RegionStart && UsesAny(started, scope.Resources))
                 {
                     Report(context, returnOperation, returned, function, scope.Kind, known);
                     return;
@@ -115,7 +127,7 @@ namespace AsyncGuard.Analyzers.Rules
             }
         }
 
-        private static void CollectScopes(IReturnOperation returnOperation, KnownSymbols known, INamedTypeSymbol? asyncFlowControl, ImmutableArray<Scope>.Builder scopes)
+        private static void CollectScopes(IReturnOperation returnOperation, INamedTypeSymbol? asyncFlowControl, ImmutableArray<Scope>.Builder scopes)
         {
             IOperation child = returnOperation;
             for (var parent = returnOperation.Parent; parent is not null; child = parent, parent = parent.Parent)
@@ -124,25 +136,15 @@ namespace AsyncGuard.Analyzers.Rules
                 {
                     case IAnonymousFunctionOperation or ILocalFunctionOperation:
                         return;
+                    // A lock and a try with catches only are left alone: they usually guard only the synchronous start.
                     case IUsingOperation usingOperation when child == usingOperation.Body && !IsFlowSuppression(usingOperation.Resources, asyncFlowControl):
-                        scopes.Add(new Scope(ScopeKind.Using, usingOperation.Body.Syntax.SpanStart));
-                        break;
-                    case ILockOperation lockOperation when child == lockOperation.Body:
-                        scopes.Add(new Scope(ScopeKind.Lock, lockOperation.Body.Syntax.SpanStart));
+                        AddScope(scopes, ScopeKind.Using, usingOperation.Body.Syntax.SpanStart, UsingResources(usingOperation.Resources));
                         break;
                     case ITryOperation tryOperation when child == tryOperation.Body:
-                        if (FinallyDoesWork(tryOperation))
-                        {
-                            scopes.Add(new Scope(ScopeKind.Finally, tryOperation.Body.Syntax.SpanStart));
-                        }
-                        else if (tryOperation.Catches.Length > 0 && !ConvertsExceptionsToFaultedTasks(tryOperation, known))
-                        {
-                            scopes.Add(new Scope(ScopeKind.Catch, tryOperation.Body.Syntax.SpanStart));
-                        }
-
+                        AddScope(scopes, ScopeKind.Finally, tryOperation.Body.Syntax.SpanStart, ReleasedInFinally(tryOperation));
                         break;
-                    case ICatchClauseOperation catchClause when child == catchClause.Handler && parent.Parent is ITryOperation outerTry && FinallyDoesWork(outerTry):
-                        scopes.Add(new Scope(ScopeKind.Finally, catchClause.Handler.Syntax.SpanStart));
+                    case ICatchClauseOperation catchClause when child == catchClause.Handler && parent.Parent is ITryOperation outerTry:
+                        AddScope(scopes, ScopeKind.Finally, catchClause.Handler.Syntax.SpanStart, ReleasedInFinally(outerTry));
                         break;
                     case IBlockOperation block:
                         AddUsingDeclarations(block, child, asyncFlowControl, scopes);
@@ -159,10 +161,122 @@ namespace AsyncGuard.Analyzers.Rules
             {
                 if (block.Operations[i] is IUsingDeclarationOperation declaration && !IsFlowSuppression(declaration.DeclarationGroup, asyncFlowControl))
                 {
-                    scopes.Add(new Scope(ScopeKind.Using, declaration.Syntax.Span.End));
-                    return;
+                    AddScope(scopes, ScopeKind.Using, declaration.Syntax.Span.End, UsingResources(declaration.DeclarationGroup));
                 }
             }
+        }
+
+        private static void AddScope(ImmutableArray<Scope>.Builder scopes, ScopeKind kind, int regionStart, ImmutableArray<ISymbol> resources)
+        {
+            if (!resources.IsEmpty)
+            {
+                scopes.Add(new Scope(kind, regionStart, resources));
+            }
+        }
+
+        /// <summary>The variables a using declares, or the local, parameter or field it disposes (<c>using (stream)</c>).</summary>
+        private static ImmutableArray<ISymbol> UsingResources(IOperation resources)
+        {
+            var builder = ImmutableArray.CreateBuilder<ISymbol>();
+            if (resources is IVariableDeclarationGroupOperation group)
+            {
+                foreach (var declaration in group.Declarations)
+                {
+                    foreach (var declarator in declaration.Declarators)
+                    {
+                        builder.Add(declarator.Symbol);
+                    }
+                }
+            }
+            else if (ReferencedVariable(resources) is { } symbol)
+            {
+                builder.Add(symbol);
+            }
+
+            return builder.ToImmutable();
+        }
+
+        /// <summary>
+        /// What a working finally disposes, closes, releases or exits: the receiver of such a call
+        /// (<c>stream.Dispose()</c>, <c>reader?.Close()</c>, <c>_gate.Release()</c>) and the variables given to it
+        /// (<c>Monitor.Exit(_sync)</c>, <c>ArrayPool&lt;byte&gt;.Shared.Return(buffer)</c>). Empty when there is no finally.
+        /// </summary>
+        private static ImmutableArray<ISymbol> ReleasedInFinally(ITryOperation tryOperation)
+        {
+            if (tryOperation.Finally is not { } block)
+            {
+                return ImmutableArray<ISymbol>.Empty;
+            }
+
+            var builder = ImmutableArray.CreateBuilder<ISymbol>();
+            foreach (var operation in block.Descendants())
+            {
+                if (operation is not IInvocationOperation invocation || !ReleasingMethods.Contains(invocation.TargetMethod.Name))
+                {
+                    continue;
+                }
+
+                var receiver = invocation.Instance is IConditionalAccessInstanceOperation
+                    ? FindConditionalAccess(invocation)?.Operation
+                    : invocation.Instance;
+                if (receiver is not null && ReferencedVariable(receiver) is { } target)
+                {
+                    builder.Add(target);
+                }
+
+                foreach (var argument in invocation.Arguments)
+                {
+                    if (ReferencedVariable(argument.Value) is { } given)
+                    {
+                        builder.Add(given);
+                    }
+                }
+            }
+
+            return builder.ToImmutable();
+        }
+
+        private static IConditionalAccessOperation? FindConditionalAccess(IOperation operation)
+        {
+            for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
+            {
+                if (parent is IConditionalAccessOperation access)
+                {
+                    return access;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The local, parameter or field this expression is, past conversions; null otherwise.</summary>
+        private static ISymbol? ReferencedVariable(IOperation operation) => KnownConditions.SkipConversions(operation) switch
+        {
+            ILocalReferenceOperation local => local.Local,
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            IFieldReferenceOperation field => field.Field,
+            _ => null,
+        };
+
+        /// <summary>Whether the started call refers to one of the resources anywhere in it, lambdas passed to it included.</summary>
+        private static bool UsesAny(IOperation started, ImmutableArray<ISymbol> resources)
+        {
+            foreach (var operation in started.DescendantsAndSelf())
+            {
+                var symbol = operation switch
+                {
+                    ILocalReferenceOperation local => local.Local,
+                    IParameterReferenceOperation parameter => parameter.Parameter,
+                    IFieldReferenceOperation field => (ISymbol)field.Field,
+                    _ => null,
+                };
+                if (symbol is not null && resources.Contains(symbol, SymbolEqualityComparer.Default))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>
@@ -185,18 +299,6 @@ namespace AsyncGuard.Analyzers.Rules
 
             return SymbolEqualityComparer.Default.Equals(KnownConditions.SkipConversions(resources).Type, asyncFlowControl);
         }
-
-        private static bool FinallyDoesWork(ITryOperation tryOperation) =>
-            tryOperation.Finally is { } block && block.Operations.Any(o => o is not IEmptyOperation);
-
-        /// <summary>
-        /// <c>catch (Exception e) { return Task.FromException(e); }</c>: the catch exists to turn a synchronous throw into a
-        /// faulted task, and knows it does not see the task's own failure.
-        /// </summary>
-        private static bool ConvertsExceptionsToFaultedTasks(ITryOperation tryOperation, KnownSymbols known) =>
-            tryOperation.Catches.Any(c => c.Handler.Descendants().Any(o =>
-                o is IInvocationOperation { TargetMethod: { Name: "FromException" or "FromCanceled" } method } &&
-                method.ContainingType is { } type && Awaitables.IsTaskLike(type, known)));
 
         /// <summary>
         /// A task started by this expression: a call that returns a task, other than the completed-task factories;
@@ -311,7 +413,7 @@ namespace AsyncGuard.Analyzers.Rules
         /// Where a returned local's task was started: its initializer, when that starts a task and the local is never
         /// assigned again. Null otherwise.
         /// </summary>
-        private static int? StartOfLocal(ILocalSymbol local, IOperation returnOperation, KnownSymbols known)
+        private static IOperation? StartOfLocal(ILocalSymbol local, IOperation returnOperation, KnownSymbols known)
         {
             var root = Symbols.Root(returnOperation);
             foreach (var operation in root.Descendants())
@@ -321,7 +423,7 @@ namespace AsyncGuard.Analyzers.Rules
                     var initializer = declarator.GetVariableInitializer()?.Value;
                     return initializer is not null && IsStartedHere(KnownConditions.SkipConversions(initializer), known) &&
                            !Symbols.IsAssignedAfterDeclaration(local, root)
-                        ? initializer.Syntax.SpanStart
+                        ? KnownConditions.SkipConversions(initializer)
                         : null;
                 }
             }
@@ -332,7 +434,7 @@ namespace AsyncGuard.Analyzers.Rules
         private static void Report(OperationAnalysisContext context, IReturnOperation returnOperation, IOperation returned, IMethodSymbol function, ScopeKind kind, KnownSymbols known)
         {
             var properties = ImmutableDictionary<string, string?>.Empty;
-            if (kind != ScopeKind.Lock && CanMakeAsync(returnOperation, function, known, context.CancellationToken))
+            if (CanMakeAsync(returnOperation, function, known, context.CancellationToken))
             {
                 properties = properties.Add(PropertyKeys.FixKind, MakeAsyncFix);
                 if (FileUsesConfigureAwaitFalse(returnOperation.Syntax.SyntaxTree, context.CancellationToken))
@@ -343,10 +445,8 @@ namespace AsyncGuard.Analyzers.Rules
 
             var (scope, consequence) = kind switch
             {
-                ScopeKind.Using => ("using", "the resource is disposed first; make the function async and await the task inside the using"),
-                ScopeKind.Catch => ("try", "the catch never sees its exceptions; make the function async and await the task inside the try"),
-                ScopeKind.Finally => ("try", "the finally runs first; make the function async and await the task inside the try"),
-                _ => ("lock", "the lock is released first; guard the whole operation with a SemaphoreSlim and await it instead"),
+                ScopeKind.Using => ("using", "the resource it uses is disposed first; make the function async and await the task inside the using"),
+                _ => ("try", "the finally releases what it uses first; make the function async and await the task inside the try"),
             };
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.TaskEscapesScope, returned.Syntax.GetLocation(), properties, scope, consequence));
         }

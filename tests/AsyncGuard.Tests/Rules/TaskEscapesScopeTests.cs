@@ -58,79 +58,97 @@ namespace AsyncGuard.Tests.Rules
             """);
 
         [Fact]
-        public Task TryWithCatch_OrWorkingFinally_BecomesAsync() => Verify.VerifyCodeFixAsync("""
-            using System;
-            using System.Threading;
+        public Task FinallyThatReleasesWhatTheTaskUses_BecomesAsync() => Verify.VerifyCodeFixAsync("""
+            using System.Buffers;
+            using System.IO;
             using System.Threading.Tasks;
 
             class C
             {
-                private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
-
-                public Task<int> GuardedAsync()
+                public Task<int> ReadAsync(string path, byte[] buffer)
                 {
+                    var stream = File.OpenRead(path);
                     try
                     {
-                        return [|ComputeAsync()|];
-                    }
-                    catch (InvalidOperationException)
-                    {
-                        return Task.FromResult(0);
-                    }
-                }
-
-                public Task ReleasedAsync()
-                {
-                    _gate.Wait();
-                    try
-                    {
-                        var work = ComputeAsync();
+                        var work = stream.ReadAsync(buffer, 0, buffer.Length);
                         return [|work|];
                     }
                     finally
                     {
-                        _gate.Release();
+                        stream.Dispose();
                     }
                 }
 
-                Task<int> ComputeAsync() => Task.Run(() => 1);
+                public Task<int> RentedAsync(Stream stream, int count)
+                {
+                    var rented = ArrayPool<byte>.Shared.Rent(count);
+                    try
+                    {
+                        return [|stream.ReadAsync(rented, 0, count)|];
+                    }
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(rented);
+                    }
+                }
+
+                public Task<string> MaybeAsync(StreamReader reader)
+                {
+                    try
+                    {
+                        return [|Task.Run(() => reader.ReadToEnd())|];
+                    }
+                    finally
+                    {
+                        reader?.Close();
+                    }
+                }
             }
             """, """
-            using System;
-            using System.Threading;
+            using System.Buffers;
+            using System.IO;
             using System.Threading.Tasks;
 
             class C
             {
-                private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
-
-                public async Task<int> GuardedAsync()
+                public async Task<int> ReadAsync(string path, byte[] buffer)
                 {
+                    var stream = File.OpenRead(path);
                     try
                     {
-                        return await ComputeAsync();
-                    }
-                    catch (InvalidOperationException)
-                    {
-                        return 0;
-                    }
-                }
-
-                public async Task ReleasedAsync()
-                {
-                    _gate.Wait();
-                    try
-                    {
-                        var work = ComputeAsync();
-                        await work;
+                        var work = stream.ReadAsync(buffer, 0, buffer.Length);
+                        return await work;
                     }
                     finally
                     {
-                        _gate.Release();
+                        stream.Dispose();
                     }
                 }
 
-                Task<int> ComputeAsync() => Task.Run(() => 1);
+                public async Task<int> RentedAsync(Stream stream, int count)
+                {
+                    var rented = ArrayPool<byte>.Shared.Rent(count);
+                    try
+                    {
+                        return await stream.ReadAsync(rented, 0, count);
+                    }
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(rented);
+                    }
+                }
+
+                public async Task<string> MaybeAsync(StreamReader reader)
+                {
+                    try
+                    {
+                        return await Task.Run(() => reader.ReadToEnd());
+                    }
+                    finally
+                    {
+                        reader?.Close();
+                    }
+                }
             }
             """);
 
@@ -208,7 +226,7 @@ namespace AsyncGuard.Tests.Rules
                     ValueTask<int> Inner()
                     {
                         using var copy = new MemoryStream();
-                        return [|stream.ReadAsync(buffer.AsMemory())|];
+                        return [|copy.ReadAsync(buffer.AsMemory())|];
                     }
                 }
             }
@@ -240,21 +258,21 @@ namespace AsyncGuard.Tests.Rules
                     async ValueTask<int> Inner()
                     {
                         using var copy = new MemoryStream();
-                        return await stream.ReadAsync(buffer.AsMemory());
+                        return await copy.ReadAsync(buffer.AsMemory());
                     }
                 }
             }
             """);
 
         [Fact]
-        public Task ReturnFromCatch_UnderAWorkingFinally_BecomesAsync() => Verify.VerifyCodeFixAsync("""
+        public Task ReturnFromCatch_UnderAFinallyDisposingWhatItUses_BecomesAsync() => Verify.VerifyCodeFixAsync("""
             using System;
             using System.IO;
             using System.Threading.Tasks;
 
             class C
             {
-                Task<string> LoadAsync(string path, string fallback)
+                Task<string> LoadAsync(string path, StreamReader fallback)
                 {
                     try
                     {
@@ -263,11 +281,11 @@ namespace AsyncGuard.Tests.Rules
                     }
                     catch (FileNotFoundException)
                     {
-                        return [|File.ReadAllTextAsync(fallback)|];
+                        return [|fallback.ReadToEndAsync()|];
                     }
                     finally
                     {
-                        Console.WriteLine("looked up " + path);
+                        fallback.Dispose();
                     }
                 }
             }
@@ -278,7 +296,7 @@ namespace AsyncGuard.Tests.Rules
 
             class C
             {
-                async Task<string> LoadAsync(string path, string fallback)
+                async Task<string> LoadAsync(string path, StreamReader fallback)
                 {
                     try
                     {
@@ -287,11 +305,11 @@ namespace AsyncGuard.Tests.Rules
                     }
                     catch (FileNotFoundException)
                     {
-                        return await File.ReadAllTextAsync(fallback);
+                        return await fallback.ReadToEndAsync();
                     }
                     finally
                     {
-                        Console.WriteLine("looked up " + path);
+                        fallback.Dispose();
                     }
                 }
             }
@@ -368,7 +386,7 @@ namespace AsyncGuard.Tests.Rules
         // ---- must flag, no fix ----------------------------------------------------------------------------
 
         [Fact]
-        public Task LockLambdaAndSpan_AreFlaggedWithoutFix()
+        public Task LambdaSpanOutAndNull_AreFlaggedWithoutFix()
         {
             const string Source = """
                 using System;
@@ -377,16 +395,6 @@ namespace AsyncGuard.Tests.Rules
 
                 class C
                 {
-                    private readonly object _sync = new object();
-
-                    Task SendAsync(Stream stream, byte[] data)
-                    {
-                        lock (_sync)
-                        {
-                            return {|AG0005:stream.WriteAsync(data, 0, data.Length)|};
-                        }
-                    }
-
                     Func<string, Task<string>> Reader = path =>
                     {
                         using (var reader = File.OpenText(path))
@@ -395,20 +403,20 @@ namespace AsyncGuard.Tests.Rules
                         }
                     };
 
-                    Task<int> Parse(ReadOnlySpan<char> text, Stream stream)
+                    Task<int> Parse(ReadOnlySpan<char> text)
                     {
                         using (var copy = new MemoryStream())
                         {
-                            return {|AG0005:stream.ReadAsync(new byte[text.Length], 0, text.Length)|};
+                            return {|AG0005:copy.ReadAsync(new byte[text.Length], 0, text.Length)|};
                         }
                     }
 
-                    Task<int> WithOut(Stream stream, out int count)
+                    Task<int> WithOut(out int count)
                     {
                         count = 0;
                         using (var copy = new MemoryStream())
                         {
-                            return {|AG0005:stream.ReadAsync(new byte[1], 0, 1)|};
+                            return {|AG0005:copy.ReadAsync(new byte[1], 0, 1)|};
                         }
                     }
 
@@ -436,19 +444,31 @@ namespace AsyncGuard.Tests.Rules
 
             class C
             {
-                private readonly object _sync = new object();
-
-                Task M(Stream s)
+                Task M(string path)
                 {
-                    lock (_sync)
+                    using (var s = File.OpenWrite(path))
                     {
                         return s.FlushAsync();
                     }
                 }
+
+                Task N(Stream s)
+                {
+                    try
+                    {
+                        return s.FlushAsync();
+                    }
+                    finally
+                    {
+                        s.Dispose();
+                    }
+                }
             }
             """,
-            Verify.Diagnostic("AG0005").WithSpan(12, 20, 12, 34)
-                .WithArguments("lock", "the lock is released first; guard the whole operation with a SemaphoreSlim and await it instead"));
+            Verify.Diagnostic("AG0005").WithSpan(10, 20, 10, 34)
+                .WithArguments("using", "the resource it uses is disposed first; make the function async and await the task inside the using"),
+            Verify.Diagnostic("AG0005").WithSpan(18, 20, 18, 34)
+                .WithArguments("try", "the finally releases what it uses first; make the function async and await the task inside the try"));
 
         // ---- must not flag --------------------------------------------------------------------------------
 
@@ -624,6 +644,154 @@ namespace AsyncGuard.Tests.Rules
                         return () => File.ReadAllTextAsync(path);
                     }
                 }
+            }
+            """);
+
+        /// <summary>
+        /// Were flagged before AG0005 looked at what the task uses: a lock guarding synchronous state, a catch meant for
+        /// synchronous throws, a finally that frees nothing the task uses, a using whose resource the task does not use.
+        /// </summary>
+        [Fact]
+        public Task ScopesTheTaskDoesNotUse_AreNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.IO;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private readonly object _sync = new object();
+                private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+                private Task<int> _pending;
+
+                Task SendAsync(Stream stream, byte[] data)
+                {
+                    lock (_sync)
+                    {
+                        return stream.WriteAsync(data, 0, data.Length);
+                    }
+                }
+
+                Task<int> StartOnce()
+                {
+                    lock (_sync)
+                    {
+                        _pending ??= ComputeAsync();
+                        return ComputeAsync();
+                    }
+                }
+
+                public Task<int> GuardedAsync()
+                {
+                    try
+                    {
+                        return ComputeAsync();
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return Task.FromResult(0);
+                    }
+                }
+
+                public Task<int> CatchesItsOwnFaults(Func<Task<int>> factory)
+                {
+                    try
+                    {
+                        return Run();
+                    }
+                    catch (Exception e)
+                    {
+                        Console.WriteLine(e);
+                        throw;
+                    }
+
+                    async Task<int> Run()
+                    {
+                        try { return await factory(); } catch { return 0; }
+                    }
+                }
+
+                public Task ReleasedAsync()
+                {
+                    _gate.Wait();
+                    try
+                    {
+                        var work = ComputeAsync();
+                        return work;
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                }
+
+                Task<string> LoggedFinally(string path, string fallback)
+                {
+                    try
+                    {
+                        if (!File.Exists(path)) throw new FileNotFoundException(path);
+                        return Task.FromResult("");
+                    }
+                    catch (FileNotFoundException)
+                    {
+                        return File.ReadAllTextAsync(fallback);
+                    }
+                    finally
+                    {
+                        Console.WriteLine("looked up " + path);
+                    }
+                }
+
+                Task<string> FinallyDisposesSomethingElse(string path)
+                {
+                    var log = new StringWriter();
+                    try
+                    {
+                        log.Write(path);
+                        return File.ReadAllTextAsync(path);
+                    }
+                    finally
+                    {
+                        log.Dispose();
+                    }
+                }
+
+                ValueTask<int> UnusedDeclaration(Stream stream, byte[] buffer)
+                {
+                    using var copy = new MemoryStream();
+                    copy.WriteByte(1);
+                    return stream.ReadAsync(buffer.AsMemory());
+                }
+
+                Task<int> UnusedBlock(ReadOnlySpan<char> text, Stream stream)
+                {
+                    using (var copy = new MemoryStream())
+                    {
+                        return stream.ReadAsync(new byte[text.Length], 0, text.Length);
+                    }
+                }
+
+                Task<int> UsedOnlyToComputeTheArguments(Stream stream)
+                {
+                    using var policy = new StringReader("5");
+                    var count = int.Parse(policy.ReadLine());
+                    if (count == 0)
+                    {
+                        return stream.ReadAsync(new byte[1], 0, 1);
+                    }
+
+                    return stream.ReadAsync(new byte[count], 0, count);
+                }
+
+                Task<int> NoVariable(Stream stream)
+                {
+                    using (new MemoryStream())
+                    {
+                        return stream.ReadAsync(new byte[1], 0, 1);
+                    }
+                }
+
+                Task<int> ComputeAsync() => Task.Run(() => 1);
             }
             """);
     }
