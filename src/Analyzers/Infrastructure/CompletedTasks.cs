@@ -29,11 +29,15 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
             var body = Symbols.FunctionBody(use);
             var index = known.Index(use);
+            if (IsCheckedByCondition(task, use, body, index))
+            {
+                return true;
+            }
+
             if (Symbols.LocalOrParameter(task) is { } symbol)
             {
                 Elements? elements = null;
-                return IsCheckedByCondition(symbol, use, body, index) ||
-                       IsAntecedentOfContinuation(symbol, use, known) ||
+                return IsAntecedentOfContinuation(symbol, use, known) ||
                        IsWhenAnyResult(symbol, body, index) ||
                        IsAwaitedBefore(body, use, symbol, index, a => Holds(a.Operation, a.Syntax.SpanStart, elements ??= new Elements(symbol, body, index), known)) ||
                        IsIterationOfAwaitedCollection(symbol, body, index, known);
@@ -69,41 +73,188 @@ namespace AsyncGuard.Analyzers.Infrastructure
             }
         }
 
-        private static bool IsCheckedByCondition(ISymbol symbol, IOperation use, IOperation body, OperationIndex index)
+        private static bool IsCheckedByCondition(IOperation task, IOperation use, IOperation body, OperationIndex index)
         {
             // Collecting the facts walks every enclosing block; most tasks are never tested by any condition.
-            if (!index.MayBeTestedByCondition(symbol))
+            if (RootOf(task) is not { } root || !index.MayBeTestedByCondition(root))
             {
                 return false;
             }
 
+            var symbol = Symbols.LocalOrParameter(task);
             var facts = KnownConditions.At(use);
             return KnownConditions.Any(facts, (condition, value) =>
-                ProvesCompleted(condition, value, symbol, body, index) &&
-                !Symbols.IsAssignedAfter(symbol, body, condition.Syntax.SpanStart, index));
+                ((value && SameTask(CheckedTask(condition), task)) ||
+                 IsTerminalStatusComparison(condition, task, value) ||
+                 (symbol is not null && IsWhenAnyWinnerComparison(condition, value, symbol, body, index))) &&
+                !IsChangedBetween(task, condition, use, body, index));
         }
 
-        /// <summary>A condition with a known value that proves the task complete.</summary>
-        private static bool ProvesCompleted(IOperation condition, bool value, ISymbol symbol, IOperation body, OperationIndex index) =>
-            (value && IsCompletionCheck(condition, symbol)) ||
-            IsTerminalStatusComparison(condition, symbol, value) ||
-            IsWhenAnyWinnerComparison(condition, value, symbol, body, index);
-
-        /// <summary><c>t.IsCompleted</c> (or a sibling), also as a property pattern: <c>t is { IsCompletedSuccessfully: true }</c>.</summary>
-        private static bool IsCompletionCheck(IOperation condition, ISymbol symbol)
+        /// <summary>
+        /// The symbol a task expression hangs on, as <see cref="OperationIndex.MayBeTestedByCondition"/> knows it: the
+        /// local or parameter, the field or property, or the collection of an element access.
+        /// </summary>
+        private static ISymbol? RootOf(IOperation task) => KnownConditions.SkipConversions(task) switch
         {
-            if (condition is IIsPatternOperation { Pattern: IRecursivePatternOperation recursive } pattern &&
-                SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(pattern.Value), symbol))
+            IFieldReferenceOperation field => field.Field,
+            IPropertyReferenceOperation { Property.IsIndexer: false } property => property.Property,
+            IPropertyReferenceOperation indexer => Symbols.LocalOrParameter(indexer.Instance),
+            IArrayElementReferenceOperation element => Symbols.LocalOrParameter(element.ArrayReference),
+            var other => Symbols.LocalOrParameter(other),
+        };
+
+        /// <summary>
+        /// Whether <paramref name="candidate"/> reads the same task as <paramref name="task"/>: the same local or
+        /// parameter; the same field or property on <c>this</c>, on the same local or parameter, or static; the same
+        /// element (same local or parameter index, or same constant) of the same local or parameter collection.
+        /// </summary>
+        private static bool SameTask(IOperation? candidate, IOperation task)
+        {
+            if (candidate is null)
+            {
+                return false;
+            }
+
+            candidate = KnownConditions.SkipConversions(candidate);
+            switch (KnownConditions.SkipConversions(task))
+            {
+                case IFieldReferenceOperation field:
+                    return candidate is IFieldReferenceOperation otherField &&
+                           SymbolEqualityComparer.Default.Equals(field.Field, otherField.Field) && SameReceiver(field.Instance, otherField.Instance);
+                case IPropertyReferenceOperation { Property.IsIndexer: false } property:
+                    return candidate is IPropertyReferenceOperation { Property.IsIndexer: false } otherProperty &&
+                           SymbolEqualityComparer.Default.Equals(property.Property, otherProperty.Property) && SameReceiver(property.Instance, otherProperty.Instance);
+                case IPropertyReferenceOperation { Arguments.Length: 1 } indexer:
+                    return candidate is IPropertyReferenceOperation { Arguments.Length: 1 } otherIndexer &&
+                           SymbolEqualityComparer.Default.Equals(indexer.Property, otherIndexer.Property) &&
+                           SameVariable(indexer.Instance, otherIndexer.Instance) &&
+                           SameIndex(indexer.Arguments[0].Value, otherIndexer.Arguments[0].Value);
+                case IArrayElementReferenceOperation { Indices.Length: 1 } element:
+                    return candidate is IArrayElementReferenceOperation { Indices.Length: 1 } otherElement &&
+                           SameVariable(element.ArrayReference, otherElement.ArrayReference) &&
+                           SameIndex(element.Indices[0], otherElement.Indices[0]);
+                case var local:
+                    return SameVariable(local, candidate);
+            }
+        }
+
+        private static bool SameReceiver(IOperation? receiver, IOperation? other) =>
+            (receiver is null && other is null) ||
+            (receiver is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } &&
+             other is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }) ||
+            SameVariable(receiver, other);
+
+        private static bool SameVariable(IOperation? operation, IOperation? other) =>
+            Symbols.LocalOrParameter(operation) is { } symbol && SymbolEqualityComparer.Default.Equals(symbol, Symbols.LocalOrParameter(other));
+
+        private static bool SameIndex(IOperation index, IOperation other) =>
+            SameVariable(index, other) ||
+            (index.ConstantValue is { HasValue: true, Value: int constant } && other.ConstantValue is { HasValue: true, Value: int otherConstant } && constant == otherConstant);
+
+        /// <summary>
+        /// Whether something the task expression reads (the variable, field or property, its receiver, the collection
+        /// and the index of an element) may change between the check and the use: a write after the check and before
+        /// the use, one in a loop around the use that the check is outside of, or one in another function. For a list
+        /// element, any other mention of the list there counts (an <c>Insert</c> or <c>Remove</c> shifts it).
+        /// </summary>
+        private static bool IsChangedBetween(IOperation task, IOperation condition, IOperation use, IOperation body, OperationIndex index)
+        {
+            switch (KnownConditions.SkipConversions(task))
+            {
+                case IFieldReferenceOperation field:
+                    return IsWrittenBetween(index.MemberWritesOf(field.Field), condition.Syntax.SpanStart, use, body) ||
+                           IsVariableChanged(field.Instance, condition, use, body, index);
+                case IPropertyReferenceOperation { Property.IsIndexer: false } property:
+                    return IsWrittenBetween(index.MemberWritesOf(property.Property), condition.Syntax.SpanStart, use, body) ||
+                           IsVariableChanged(property.Instance, condition, use, body, index);
+                case IPropertyReferenceOperation { Arguments.Length: 1 } indexer:
+                    // The whole list: only a local, whose every mention the index knows.
+                    return Symbols.LocalOrParameter(indexer.Instance) is not ILocalSymbol list ||
+                           IsWrittenBetween(index.ReferencesOf(list), condition.Syntax.Span.End, use.Syntax.SpanStart, use, body) ||
+                           IsCollectionChanged(list, indexer.Arguments[0].Value, condition, use, body, index);
+                case IArrayElementReferenceOperation { Indices.Length: 1 } element when Symbols.LocalOrParameter(element.ArrayReference) is { } array:
+                    return IsCollectionChanged(array, element.Indices[0], condition, use, body, index);
+                case var variable:
+                    return IsVariableChanged(variable, condition, use, body, index);
+            }
+        }
+
+        private static bool IsCollectionChanged(ISymbol collection, IOperation elementIndex, IOperation condition, IOperation use, IOperation body, OperationIndex index) =>
+            IsWrittenBetween(index.WritesOf(collection), condition.Syntax.SpanStart, use, body) ||
+            IsWrittenBetween(index.MemberWritesOf(collection), condition.Syntax.SpanStart, use, body) ||
+            IsVariableChanged(elementIndex, condition, use, body, index);
+
+        /// <summary>A receiver or index that is a local or parameter, written between; <c>this</c>, a constant or none never changes.</summary>
+        private static bool IsVariableChanged(IOperation? variable, IOperation condition, IOperation use, IOperation body, OperationIndex index) =>
+            variable is not null && Symbols.LocalOrParameter(variable) is { } symbol &&
+            IsWrittenBetween(index.WritesOf(symbol), condition.Syntax.SpanStart, use, body);
+
+        private static bool IsWrittenBetween<T>(List<T> writes, int from, IOperation use, IOperation body)
+            where T : IOperation =>
+            IsWrittenBetween(writes, from, use.Syntax.Span.End, use, body);
+
+        private static bool IsWrittenBetween<T>(List<T> writes, int from, int to, IOperation use, IOperation body)
+            where T : IOperation
+        {
+            foreach (var write in writes)
+            {
+                if (!OperationIndex.IsWithin(write, body))
+                {
+                    continue;
+                }
+
+                if (!Symbols.IsInSameFunction(write, body))
+                {
+                    return true;
+                }
+
+                var start = write.Syntax.SpanStart;
+                if (start >= from && start < to)
+                {
+                    return true;
+                }
+
+                for (var current = write.Parent; current is not null && current != body; current = current.Parent)
+                {
+                    if (current is ILoopOperation loop && loop.Syntax.Span.Contains(use.Syntax.Span) && !loop.Syntax.Span.Contains(from))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// The task a completion check tests: <c>t.IsCompleted</c> (or a sibling), also as a method (an extension
+        /// <c>t.IsCompletedSuccessfully()</c> polyfill) or a property pattern (<c>t is { IsCompletedSuccessfully: true }</c>).
+        /// </summary>
+        private static IOperation? CheckedTask(IOperation condition)
+        {
+            if (condition is IIsPatternOperation { Pattern: IRecursivePatternOperation recursive } pattern)
             {
                 return recursive.PropertySubpatterns.Any(p =>
                     p.Member is IPropertyReferenceOperation { Property.Name: var member } && CompletionProperties.Contains(member) &&
-                    p.Pattern is IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: true } });
+                    p.Pattern is IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: true } })
+                    ? pattern.Value
+                    : null;
             }
 
-            return condition is IPropertyReferenceOperation { Property.Name: var name } property &&
-                   CompletionProperties.Contains(name) &&
-                   SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(property.Instance), symbol);
+            return condition switch
+            {
+                IPropertyReferenceOperation { Property.Name: var name } property when CompletionProperties.Contains(name) => property.Instance,
+                IInvocationOperation { TargetMethod: { ReturnType.SpecialType: SpecialType.System_Boolean } method } invocation when CompletionProperties.Contains(method.Name) =>
+                    invocation.Instance is { } instance
+                        ? (invocation.Arguments.Length == 0 ? instance : null)
+                        : (method.IsExtensionMethod && invocation.Arguments.Length == 1 ? invocation.Arguments[0].Value : null),
+                _ => null,
+            };
         }
+
+        /// <summary><c>t.IsCompleted</c> (or a sibling) on the local or parameter.</summary>
+        private static bool IsCompletionCheck(IOperation condition, ISymbol symbol) =>
+            CheckedTask(condition) is { } checkedTask && SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(checkedTask), symbol);
 
         /// <summary>
         /// <c>await Task.WhenAny(t, …) == t</c> known true (or <c>!=</c> known false), also through a local holding the
@@ -138,7 +289,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         }
 
         /// <summary><c>t.Status == TaskStatus.RanToCompletion</c> (or Faulted, Canceled) known true, or <c>!=</c> known false.</summary>
-        private static bool IsTerminalStatusComparison(IOperation condition, ISymbol symbol, bool value)
+        private static bool IsTerminalStatusComparison(IOperation condition, IOperation task, bool value)
         {
             if (condition is not IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison ||
                 value != (comparison.OperatorKind == BinaryOperatorKind.Equals))
@@ -150,7 +301,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 ? (comparison.LeftOperand, comparison.RightOperand)
                 : (comparison.RightOperand, comparison.LeftOperand);
             return status is IPropertyReferenceOperation { Property.Name: "Status" } property &&
-                   SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(property.Instance), symbol) &&
+                   SameTask(property.Instance, task) &&
                    KnownConditions.SkipConversions(constant) is IFieldReferenceOperation { Field.Name: "RanToCompletion" or "Faulted" or "Canceled" };
         }
 
