@@ -262,20 +262,79 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// </summary>
         private static bool IsWhenAnyWinnerComparison(IOperation condition, bool value, ISymbol symbol, IOperation body, OperationIndex index)
         {
-            if (condition is not IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison ||
-                value != (comparison.OperatorKind == BinaryOperatorKind.Equals))
+            if (condition is not IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison)
             {
                 return false;
             }
 
             var left = KnownConditions.SkipConversions(comparison.LeftOperand);
             var right = KnownConditions.SkipConversions(comparison.RightOperand);
+            if (value != (comparison.OperatorKind == BinaryOperatorKind.Equals))
+            {
+                // winner != other, of WhenAny(t, other): t won.
+                return IsLoserOfTwo(left, right, symbol, body, index) || IsLoserOfTwo(right, left, symbol, body, index);
+            }
+
             var (winner, task) = SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(right), symbol) ? (left, right) : (right, left);
             if (!SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(task), symbol))
             {
                 return false;
             }
 
+            return WhenAnyOf(winner, body, index) is { } whenAny &&
+                   whenAny.Arguments.Any(a => a.Value.DescendantsAndSelf().Any(o => SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(o), symbol)));
+        }
+
+        /// <summary>
+        /// <paramref name="winner"/> is the result of an awaited <c>Task.WhenAny(a, b)</c> over exactly two tasks, one the
+        /// task (<paramref name="symbol"/>) and the other <paramref name="loser"/>, neither written after the call.
+        /// </summary>
+        private static bool IsLoserOfTwo(IOperation winner, IOperation loser, ISymbol symbol, IOperation body, OperationIndex index)
+        {
+            if (Symbols.LocalOrParameter(loser) is not { } other || SymbolEqualityComparer.Default.Equals(other, symbol) ||
+                WhenAnyOf(winner, body, index) is not { } whenAny || TwoTasks(whenAny) is not { } tasks)
+            {
+                return false;
+            }
+
+            var first = Symbols.LocalOrParameter(tasks.First);
+            var second = Symbols.LocalOrParameter(tasks.Second);
+            var start = whenAny.Syntax.SpanStart;
+            return ((SymbolEqualityComparer.Default.Equals(first, symbol) && SymbolEqualityComparer.Default.Equals(second, other)) ||
+                    (SymbolEqualityComparer.Default.Equals(first, other) && SymbolEqualityComparer.Default.Equals(second, symbol))) &&
+                   !Symbols.IsAssignedAfter(symbol, body, start, index) &&
+                   !Symbols.IsAssignedAfter(other, body, start, index);
+        }
+
+        /// <summary>
+        /// The two tasks of <c>WhenAny(a, b)</c>: two arguments, or one <c>params</c> argument (an implicit array, or a
+        /// span whose elements are its children in the oldest supported Roslyn) holding exactly two.
+        /// </summary>
+        private static (IOperation First, IOperation Second)? TwoTasks(IInvocationOperation whenAny)
+        {
+            if (whenAny.Arguments.Length == 2)
+            {
+                return (whenAny.Arguments[0].Value, whenAny.Arguments[1].Value);
+            }
+
+            if (whenAny.Arguments.Length != 1 || whenAny.Arguments[0].ArgumentKind == ArgumentKind.Explicit)
+            {
+                return null;
+            }
+
+            var value = whenAny.Arguments[0].Value;
+            if (value is IArrayCreationOperation { Initializer.ElementValues: { Length: 2 } elements })
+            {
+                return (elements[0], elements[1]);
+            }
+
+            var children = value.ChildOperations.ToList();
+            return value is not IArrayCreationOperation && children.Count == 2 ? (children[0], children[1]) : null;
+        }
+
+        /// <summary>The <c>Task.WhenAny</c> call behind <c>await Task.WhenAny(…)</c>, directly or through an unreassigned local.</summary>
+        private static IInvocationOperation? WhenAnyOf(IOperation winner, IOperation body, OperationIndex index)
+        {
             if (winner is ILocalReferenceOperation { Local: var local } && !Symbols.IsAssignedAfterDeclaration(local, body, index))
             {
                 winner = DeclaratorIn(body, local, index)?.GetVariableInitializer()?.Value is { } initializer
@@ -284,8 +343,9 @@ namespace AsyncGuard.Analyzers.Infrastructure
             }
 
             return winner is IAwaitOperation awaited &&
-                   StripConfigureAwait(awaited.Operation) is IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } } whenAny &&
-                   whenAny.Arguments.Any(a => a.Value.DescendantsAndSelf().Any(o => SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(o), symbol)));
+                   StripConfigureAwait(awaited.Operation) is IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } } whenAny
+                ? whenAny
+                : null;
         }
 
         /// <summary><c>t.Status == TaskStatus.RanToCompletion</c> (or Faulted, Canceled) known true, or <c>!=</c> known false.</summary>
@@ -329,17 +389,32 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// <summary><c>var done = await Task.WhenAny(…);</c>: the task WhenAny hands back has completed.</summary>
         private static bool IsWhenAnyResult(ISymbol symbol, IOperation body, OperationIndex index)
         {
-            if (symbol is not ILocalSymbol || Symbols.IsAssignedAfterDeclaration(symbol, body, index))
+            if (symbol is not ILocalSymbol || DeclaratorIn(body, symbol, index) is not { } declarator)
             {
                 return false;
             }
 
-            var declarator = DeclaratorIn(body, symbol, index);
-            var initializer = declarator?.GetVariableInitializer()?.Value;
-            return initializer is not null &&
-                   KnownConditions.SkipConversions(initializer) is IAwaitOperation awaited &&
-                   StripConfigureAwait(awaited.Operation) is IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } };
+            // Declared without a value, then only ever assigned `await Task.WhenAny(…)`: definite assignment makes every read one of them.
+            var initializer = declarator.GetVariableInitializer()?.Value;
+            if (initializer is null ? !Symbols.IsAssignedAfterDeclaration(symbol, body, index) : !IsAwaitedWhenAny(initializer))
+            {
+                return false;
+            }
+
+            foreach (var write in index.WritesOf(symbol))
+            {
+                if (write is not ISimpleAssignmentOperation { IsRef: false } assignment || !IsAwaitedWhenAny(assignment.Value))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
+
+        private static bool IsAwaitedWhenAny(IOperation value) =>
+            KnownConditions.SkipConversions(value) is IAwaitOperation awaited &&
+            StripConfigureAwait(awaited.Operation) is IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } };
 
         /// <summary><c>foreach (var t in tasks)</c> after <c>await Task.WhenAll(tasks)</c>.</summary>
         private static bool IsIterationOfAwaitedCollection(ISymbol symbol, IOperation body, OperationIndex index, KnownSymbols known)

@@ -158,7 +158,8 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// <summary>
         /// Notes <paramref name="symbol"/> as possibly tested when <paramref name="parent"/> (the parent of a reference to
         /// it, conversions skipped) is a completion property or method (<c>t.IsCompleted</c>, an extension
-        /// <c>t.IsCompletedSuccessfully()</c>), a pattern or a binary operator.
+        /// <c>t.IsCompletedSuccessfully()</c>), a pattern, a binary operator, or an argument of <c>Task.WhenAny</c>
+        /// (<c>winner != other</c> then proves it complete).
         /// </summary>
         private void NoteTaskTest(IOperation? parent, ISymbol symbol)
         {
@@ -175,7 +176,8 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
             if (parent is IPropertyReferenceOperation { Property.Name: var property } && (IsCompletionName(property) || property == "Status") ||
                 parent is IInvocationOperation { TargetMethod.Name: var method } && IsCompletionName(method) ||
-                parent is IIsPatternOperation or IBinaryOperation)
+                parent is IIsPatternOperation or IBinaryOperation ||
+                parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } } })
             {
                 _compared.Add(symbol);
             }

@@ -302,5 +302,84 @@ namespace AsyncGuard.Tests.Rules
                 }
             }
             """);
+        // ---- the task Task.WhenAny hands back ---------------------------------------------------------------------
+
+        [Fact]
+        public Task WhenAnyWinner_IsNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task<bool> Drain(Task<bool>[] readers)
+                {
+                    Task<bool> ready;
+                    do
+                    {
+                        ready = await Task.WhenAny(readers).ConfigureAwait(false);
+                    }
+                    while (!ready.Result);
+
+                    return ready.Result;
+                }
+
+                async Task<int> Timeout(Task<int> task, TimeSpan limit)
+                {
+                    var delay = Task.Delay(limit);
+                    var completed = await Task.WhenAny(task, delay).ConfigureAwait(false);
+                    if (completed == delay)
+                    {
+                        throw new TimeoutException();
+                    }
+
+                    return task.GetAwaiter().GetResult();
+                }
+            }
+            """);
+
+        [Fact]
+        public Task WhenAnyWinner_OtherWriteOrWrongLoser_IsFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task<bool> AlsoAssignedOtherwise(Task<bool>[] readers, Task<bool> pending)
+                {
+                    Task<bool> ready;
+                    ready = await Task.WhenAny(readers);
+                    if (readers.Length > 1)
+                    {
+                        ready = pending;
+                    }
+
+                    return [|ready.Result|];
+                }
+
+                async Task<int> WrongBranch(Task<int> task, TimeSpan limit)
+                {
+                    var delay = Task.Delay(limit);
+                    var completed = await Task.WhenAny(task, delay);
+                    if (completed != delay)
+                    {
+                        return 0;
+                    }
+
+                    return [|task.Result|];
+                }
+
+                async Task<int> ThreeTasks(Task<int> task, Task other, TimeSpan limit)
+                {
+                    var delay = Task.Delay(limit);
+                    var completed = await Task.WhenAny(task, other, delay);
+                    if (completed == delay)
+                    {
+                        throw new TimeoutException();
+                    }
+
+                    return [|task.Result|];
+                }
+            }
+            """);
     }
 }
