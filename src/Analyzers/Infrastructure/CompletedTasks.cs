@@ -8,7 +8,9 @@ namespace AsyncGuard.Analyzers.Infrastructure
     /// <summary>
     /// Decides whether a task is provably complete where its result is read, so that <c>.Result</c> or
     /// <c>.Wait()</c> there cannot block: a task completed by construction; one checked with <c>IsCompleted</c>
-    /// (or a sibling) by an enclosing condition or an earlier guard that returns; one awaited earlier on every
+    /// (or a sibling, also a method of that name, or <c>Status</c>) by an enclosing condition or an earlier guard that
+    /// exits, the task being a local, parameter, field, property or element read the same way and unchanged between
+    /// the check and the read; one awaited earlier on every
     /// path (directly, or through <c>Task.WhenAll</c> over it or over a collection holding it); the task handed
     /// out by an awaited <c>Task.WhenAny</c>; the antecedent inside a <c>ContinueWith</c> callback.
     /// </summary>

@@ -101,6 +101,19 @@ namespace AsyncGuard.Tests.Rules
                     return sum;
                 }
 
+                async Task<int> FirstThenLoop(Task<int> first, IEnumerable<Task<int>> rest)
+                {
+                    await Task.Yield();
+                    var sum = first.Status == TaskStatus.RanToCompletion ? first.Result : await first;
+                    foreach (var item in rest)
+                    {
+                        first = item;
+                        sum += first.IsCompleted ? first.Result : await first;
+                    }
+
+                    return sum;
+                }
+
                 async Task<int> Elements(IEnumerable<Task<bool>> source)
                 {
                     await Task.Yield();
