@@ -8,7 +8,9 @@ namespace AsyncGuard.Analyzers.Infrastructure
     /// <summary>
     /// Decides whether a task is provably complete where its result is read, so that <c>.Result</c> or
     /// <c>.Wait()</c> there cannot block: a task completed by construction; one checked with <c>IsCompleted</c>
-    /// (or a sibling) by an enclosing condition or an earlier guard that returns; one awaited earlier on every
+    /// (or a sibling, also a method of that name, or <c>Status</c>) by an enclosing condition or an earlier guard that
+    /// exits, the task being a local, parameter, field, property or element read the same way and unchanged between
+    /// the check and the read; one awaited earlier on every
     /// path (directly, or through <c>Task.WhenAll</c> over it or over a collection holding it); the task handed
     /// out by an awaited <c>Task.WhenAny</c>; the antecedent inside a <c>ContinueWith</c> callback.
     /// </summary>
@@ -29,11 +31,15 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
             var body = Symbols.FunctionBody(use);
             var index = known.Index(use);
+            if (IsCheckedByCondition(task, use, body, index))
+            {
+                return true;
+            }
+
             if (Symbols.LocalOrParameter(task) is { } symbol)
             {
                 Elements? elements = null;
-                return IsCheckedByCondition(symbol, use, body, index) ||
-                       IsAntecedentOfContinuation(symbol, use, known) ||
+                return IsAntecedentOfContinuation(symbol, use, known) ||
                        IsWhenAnyResult(symbol, body, index) ||
                        IsAwaitedBefore(body, use, symbol, index, a => Holds(a.Operation, a.Syntax.SpanStart, elements ??= new Elements(symbol, body, index), known)) ||
                        IsIterationOfAwaitedCollection(symbol, body, index, known);
@@ -69,41 +75,188 @@ namespace AsyncGuard.Analyzers.Infrastructure
             }
         }
 
-        private static bool IsCheckedByCondition(ISymbol symbol, IOperation use, IOperation body, OperationIndex index)
+        private static bool IsCheckedByCondition(IOperation task, IOperation use, IOperation body, OperationIndex index)
         {
             // Collecting the facts walks every enclosing block; most tasks are never tested by any condition.
-            if (!index.MayBeTestedByCondition(symbol))
+            if (RootOf(task) is not { } root || !index.MayBeTestedByCondition(root))
             {
                 return false;
             }
 
+            var symbol = Symbols.LocalOrParameter(task);
             var facts = KnownConditions.At(use);
             return KnownConditions.Any(facts, (condition, value) =>
-                ProvesCompleted(condition, value, symbol, body, index) &&
-                !Symbols.IsAssignedAfter(symbol, body, condition.Syntax.SpanStart, index));
+                ((value && SameTask(CheckedTask(condition), task)) ||
+                 IsTerminalStatusComparison(condition, task, value) ||
+                 (symbol is not null && IsWhenAnyWinnerComparison(condition, value, symbol, body, index))) &&
+                !IsChangedBetween(task, condition, use, body, index));
         }
 
-        /// <summary>A condition with a known value that proves the task complete.</summary>
-        private static bool ProvesCompleted(IOperation condition, bool value, ISymbol symbol, IOperation body, OperationIndex index) =>
-            (value && IsCompletionCheck(condition, symbol)) ||
-            IsTerminalStatusComparison(condition, symbol, value) ||
-            IsWhenAnyWinnerComparison(condition, value, symbol, body, index);
-
-        /// <summary><c>t.IsCompleted</c> (or a sibling), also as a property pattern: <c>t is { IsCompletedSuccessfully: true }</c>.</summary>
-        private static bool IsCompletionCheck(IOperation condition, ISymbol symbol)
+        /// <summary>
+        /// The symbol a task expression hangs on, as <see cref="OperationIndex.MayBeTestedByCondition"/> knows it: the
+        /// local or parameter, the field or property, or the collection of an element access.
+        /// </summary>
+        private static ISymbol? RootOf(IOperation task) => KnownConditions.SkipConversions(task) switch
         {
-            if (condition is IIsPatternOperation { Pattern: IRecursivePatternOperation recursive } pattern &&
-                SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(pattern.Value), symbol))
+            IFieldReferenceOperation field => field.Field,
+            IPropertyReferenceOperation { Property.IsIndexer: false } property => property.Property,
+            IPropertyReferenceOperation indexer => Symbols.LocalOrParameter(indexer.Instance),
+            IArrayElementReferenceOperation element => Symbols.LocalOrParameter(element.ArrayReference),
+            var other => Symbols.LocalOrParameter(other),
+        };
+
+        /// <summary>
+        /// Whether <paramref name="candidate"/> reads the same task as <paramref name="task"/>: the same local or
+        /// parameter; the same field or property on <c>this</c>, on the same local or parameter, or static; the same
+        /// element (same local or parameter index, or same constant) of the same local or parameter collection.
+        /// </summary>
+        private static bool SameTask(IOperation? candidate, IOperation task)
+        {
+            if (candidate is null)
+            {
+                return false;
+            }
+
+            candidate = KnownConditions.SkipConversions(candidate);
+            switch (KnownConditions.SkipConversions(task))
+            {
+                case IFieldReferenceOperation field:
+                    return candidate is IFieldReferenceOperation otherField &&
+                           SymbolEqualityComparer.Default.Equals(field.Field, otherField.Field) && SameReceiver(field.Instance, otherField.Instance);
+                case IPropertyReferenceOperation { Property.IsIndexer: false } property:
+                    return candidate is IPropertyReferenceOperation { Property.IsIndexer: false } otherProperty &&
+                           SymbolEqualityComparer.Default.Equals(property.Property, otherProperty.Property) && SameReceiver(property.Instance, otherProperty.Instance);
+                case IPropertyReferenceOperation { Arguments.Length: 1 } indexer:
+                    return candidate is IPropertyReferenceOperation { Arguments.Length: 1 } otherIndexer &&
+                           SymbolEqualityComparer.Default.Equals(indexer.Property, otherIndexer.Property) &&
+                           SameVariable(indexer.Instance, otherIndexer.Instance) &&
+                           SameIndex(indexer.Arguments[0].Value, otherIndexer.Arguments[0].Value);
+                case IArrayElementReferenceOperation { Indices.Length: 1 } element:
+                    return candidate is IArrayElementReferenceOperation { Indices.Length: 1 } otherElement &&
+                           SameVariable(element.ArrayReference, otherElement.ArrayReference) &&
+                           SameIndex(element.Indices[0], otherElement.Indices[0]);
+                case var local:
+                    return SameVariable(local, candidate);
+            }
+        }
+
+        private static bool SameReceiver(IOperation? receiver, IOperation? other) =>
+            (receiver is null && other is null) ||
+            (receiver is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } &&
+             other is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }) ||
+            SameVariable(receiver, other);
+
+        private static bool SameVariable(IOperation? operation, IOperation? other) =>
+            Symbols.LocalOrParameter(operation) is { } symbol && SymbolEqualityComparer.Default.Equals(symbol, Symbols.LocalOrParameter(other));
+
+        private static bool SameIndex(IOperation index, IOperation other) =>
+            SameVariable(index, other) ||
+            (index.ConstantValue is { HasValue: true, Value: int constant } && other.ConstantValue is { HasValue: true, Value: int otherConstant } && constant == otherConstant);
+
+        /// <summary>
+        /// Whether something the task expression reads (the variable, field or property, its receiver, the collection
+        /// and the index of an element) may change between the check and the use: a write after the check and before
+        /// the use, one in a loop around the use that the check is outside of, or one in another function. For a list
+        /// element, any other mention of the list there counts (an <c>Insert</c> or <c>Remove</c> shifts it).
+        /// </summary>
+        private static bool IsChangedBetween(IOperation task, IOperation condition, IOperation use, IOperation body, OperationIndex index)
+        {
+            switch (KnownConditions.SkipConversions(task))
+            {
+                case IFieldReferenceOperation field:
+                    return IsWrittenBetween(index.MemberWritesOf(field.Field), condition.Syntax.SpanStart, use, body) ||
+                           IsVariableChanged(field.Instance, condition, use, body, index);
+                case IPropertyReferenceOperation { Property.IsIndexer: false } property:
+                    return IsWrittenBetween(index.MemberWritesOf(property.Property), condition.Syntax.SpanStart, use, body) ||
+                           IsVariableChanged(property.Instance, condition, use, body, index);
+                case IPropertyReferenceOperation { Arguments.Length: 1 } indexer:
+                    // The whole list: only a local, whose every mention the index knows.
+                    return Symbols.LocalOrParameter(indexer.Instance) is not ILocalSymbol list ||
+                           IsWrittenBetween(index.ReferencesOf(list), condition.Syntax.Span.End, use.Syntax.SpanStart, use, body) ||
+                           IsCollectionChanged(list, indexer.Arguments[0].Value, condition, use, body, index);
+                case IArrayElementReferenceOperation { Indices.Length: 1 } element when Symbols.LocalOrParameter(element.ArrayReference) is { } array:
+                    return IsCollectionChanged(array, element.Indices[0], condition, use, body, index);
+                case var variable:
+                    return IsVariableChanged(variable, condition, use, body, index);
+            }
+        }
+
+        private static bool IsCollectionChanged(ISymbol collection, IOperation elementIndex, IOperation condition, IOperation use, IOperation body, OperationIndex index) =>
+            IsWrittenBetween(index.WritesOf(collection), condition.Syntax.SpanStart, use, body) ||
+            IsWrittenBetween(index.MemberWritesOf(collection), condition.Syntax.SpanStart, use, body) ||
+            IsVariableChanged(elementIndex, condition, use, body, index);
+
+        /// <summary>A receiver or index that is a local or parameter, written between; <c>this</c>, a constant or none never changes.</summary>
+        private static bool IsVariableChanged(IOperation? variable, IOperation condition, IOperation use, IOperation body, OperationIndex index) =>
+            variable is not null && Symbols.LocalOrParameter(variable) is { } symbol &&
+            IsWrittenBetween(index.WritesOf(symbol), condition.Syntax.SpanStart, use, body);
+
+        private static bool IsWrittenBetween<T>(List<T> writes, int from, IOperation use, IOperation body)
+            where T : IOperation =>
+            IsWrittenBetween(writes, from, use.Syntax.Span.End, use, body);
+
+        private static bool IsWrittenBetween<T>(List<T> writes, int from, int to, IOperation use, IOperation body)
+            where T : IOperation
+        {
+            foreach (var write in writes)
+            {
+                if (!OperationIndex.IsWithin(write, body))
+                {
+                    continue;
+                }
+
+                if (!Symbols.IsInSameFunction(write, body))
+                {
+                    return true;
+                }
+
+                var start = write.Syntax.SpanStart;
+                if (start >= from && start < to)
+                {
+                    return true;
+                }
+
+                for (var current = write.Parent; current is not null && current != body; current = current.Parent)
+                {
+                    if (current is ILoopOperation loop && loop.Syntax.Span.Contains(use.Syntax.Span) && !loop.Syntax.Span.Contains(from))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// The task a completion check tests: <c>t.IsCompleted</c> (or a sibling), also as a method (an extension
+        /// <c>t.IsCompletedSuccessfully()</c> polyfill) or a property pattern (<c>t is { IsCompletedSuccessfully: true }</c>).
+        /// </summary>
+        private static IOperation? CheckedTask(IOperation condition)
+        {
+            if (condition is IIsPatternOperation { Pattern: IRecursivePatternOperation recursive } pattern)
             {
                 return recursive.PropertySubpatterns.Any(p =>
                     p.Member is IPropertyReferenceOperation { Property.Name: var member } && CompletionProperties.Contains(member) &&
-                    p.Pattern is IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: true } });
+                    p.Pattern is IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: true } })
+                    ? pattern.Value
+                    : null;
             }
 
-            return condition is IPropertyReferenceOperation { Property.Name: var name } property &&
-                   CompletionProperties.Contains(name) &&
-                   SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(property.Instance), symbol);
+            return condition switch
+            {
+                IPropertyReferenceOperation { Property.Name: var name } property when CompletionProperties.Contains(name) => property.Instance,
+                IInvocationOperation { TargetMethod: { ReturnType.SpecialType: SpecialType.System_Boolean } method } invocation when CompletionProperties.Contains(method.Name) =>
+                    invocation.Instance is { } instance
+                        ? (invocation.Arguments.Length == 0 ? instance : null)
+                        : (method.IsExtensionMethod && invocation.Arguments.Length == 1 ? invocation.Arguments[0].Value : null),
+                _ => null,
+            };
         }
+
+        /// <summary><c>t.IsCompleted</c> (or a sibling) on the local or parameter.</summary>
+        private static bool IsCompletionCheck(IOperation condition, ISymbol symbol) =>
+            CheckedTask(condition) is { } checkedTask && SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(checkedTask), symbol);
 
         /// <summary>
         /// <c>await Task.WhenAny(t, …) == t</c> known true (or <c>!=</c> known false), also through a local holding the
@@ -111,20 +264,79 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// </summary>
         private static bool IsWhenAnyWinnerComparison(IOperation condition, bool value, ISymbol symbol, IOperation body, OperationIndex index)
         {
-            if (condition is not IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison ||
-                value != (comparison.OperatorKind == BinaryOperatorKind.Equals))
+            if (condition is not IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison)
             {
                 return false;
             }
 
             var left = KnownConditions.SkipConversions(comparison.LeftOperand);
             var right = KnownConditions.SkipConversions(comparison.RightOperand);
+            if (value != (comparison.OperatorKind == BinaryOperatorKind.Equals))
+            {
+                // winner != other, of WhenAny(t, other): t won.
+                return IsLoserOfTwo(left, right, symbol, body, index) || IsLoserOfTwo(right, left, symbol, body, index);
+            }
+
             var (winner, task) = SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(right), symbol) ? (left, right) : (right, left);
             if (!SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(task), symbol))
             {
                 return false;
             }
 
+            return WhenAnyOf(winner, body, index) is { } whenAny &&
+                   whenAny.Arguments.Any(a => a.Value.DescendantsAndSelf().Any(o => SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(o), symbol)));
+        }
+
+        /// <summary>
+        /// <paramref name="winner"/> is the result of an awaited <c>Task.WhenAny(a, b)</c> over exactly two tasks, one the
+        /// task (<paramref name="symbol"/>) and the other <paramref name="loser"/>, neither written after the call.
+        /// </summary>
+        private static bool IsLoserOfTwo(IOperation winner, IOperation loser, ISymbol symbol, IOperation body, OperationIndex index)
+        {
+            if (Symbols.LocalOrParameter(loser) is not { } other || SymbolEqualityComparer.Default.Equals(other, symbol) ||
+                WhenAnyOf(winner, body, index) is not { } whenAny || TwoTasks(whenAny) is not { } tasks)
+            {
+                return false;
+            }
+
+            var first = Symbols.LocalOrParameter(tasks.First);
+            var second = Symbols.LocalOrParameter(tasks.Second);
+            var start = whenAny.Syntax.SpanStart;
+            return ((SymbolEqualityComparer.Default.Equals(first, symbol) && SymbolEqualityComparer.Default.Equals(second, other)) ||
+                    (SymbolEqualityComparer.Default.Equals(first, other) && SymbolEqualityComparer.Default.Equals(second, symbol))) &&
+                   !Symbols.IsAssignedAfter(symbol, body, start, index) &&
+                   !Symbols.IsAssignedAfter(other, body, start, index);
+        }
+
+        /// <summary>
+        /// The two tasks of <c>WhenAny(a, b)</c>: two arguments, or one <c>params</c> argument (an implicit array, or a
+        /// span whose elements are its children in the oldest supported Roslyn) holding exactly two.
+        /// </summary>
+        private static (IOperation First, IOperation Second)? TwoTasks(IInvocationOperation whenAny)
+        {
+            if (whenAny.Arguments.Length == 2)
+            {
+                return (whenAny.Arguments[0].Value, whenAny.Arguments[1].Value);
+            }
+
+            if (whenAny.Arguments.Length != 1 || whenAny.Arguments[0].ArgumentKind == ArgumentKind.Explicit)
+            {
+                return null;
+            }
+
+            var value = whenAny.Arguments[0].Value;
+            if (value is IArrayCreationOperation { Initializer.ElementValues: { Length: 2 } elements })
+            {
+                return (elements[0], elements[1]);
+            }
+
+            var children = value.ChildOperations.ToList();
+            return value is not IArrayCreationOperation && children.Count == 2 ? (children[0], children[1]) : null;
+        }
+
+        /// <summary>The <c>Task.WhenAny</c> call behind <c>await Task.WhenAny(…)</c>, directly or through an unreassigned local.</summary>
+        private static IInvocationOperation? WhenAnyOf(IOperation winner, IOperation body, OperationIndex index)
+        {
             if (winner is ILocalReferenceOperation { Local: var local } && !Symbols.IsAssignedAfterDeclaration(local, body, index))
             {
                 winner = DeclaratorIn(body, local, index)?.GetVariableInitializer()?.Value is { } initializer
@@ -133,12 +345,13 @@ namespace AsyncGuard.Analyzers.Infrastructure
             }
 
             return winner is IAwaitOperation awaited &&
-                   StripConfigureAwait(awaited.Operation) is IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } } whenAny &&
-                   whenAny.Arguments.Any(a => a.Value.DescendantsAndSelf().Any(o => SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(o), symbol)));
+                   StripConfigureAwait(awaited.Operation) is IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } } whenAny
+                ? whenAny
+                : null;
         }
 
         /// <summary><c>t.Status == TaskStatus.RanToCompletion</c> (or Faulted, Canceled) known true, or <c>!=</c> known false.</summary>
-        private static bool IsTerminalStatusComparison(IOperation condition, ISymbol symbol, bool value)
+        private static bool IsTerminalStatusComparison(IOperation condition, IOperation task, bool value)
         {
             if (condition is not IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison ||
                 value != (comparison.OperatorKind == BinaryOperatorKind.Equals))
@@ -150,7 +363,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 ? (comparison.LeftOperand, comparison.RightOperand)
                 : (comparison.RightOperand, comparison.LeftOperand);
             return status is IPropertyReferenceOperation { Property.Name: "Status" } property &&
-                   SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(property.Instance), symbol) &&
+                   SameTask(property.Instance, task) &&
                    KnownConditions.SkipConversions(constant) is IFieldReferenceOperation { Field.Name: "RanToCompletion" or "Faulted" or "Canceled" };
         }
 
@@ -178,17 +391,32 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// <summary><c>var done = await Task.WhenAny(…);</c>: the task WhenAny hands back has completed.</summary>
         private static bool IsWhenAnyResult(ISymbol symbol, IOperation body, OperationIndex index)
         {
-            if (symbol is not ILocalSymbol || Symbols.IsAssignedAfterDeclaration(symbol, body, index))
+            if (symbol is not ILocalSymbol || DeclaratorIn(body, symbol, index) is not { } declarator)
             {
                 return false;
             }
 
-            var declarator = DeclaratorIn(body, symbol, index);
-            var initializer = declarator?.GetVariableInitializer()?.Value;
-            return initializer is not null &&
-                   KnownConditions.SkipConversions(initializer) is IAwaitOperation awaited &&
-                   StripConfigureAwait(awaited.Operation) is IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } };
+            // Declared without a value, then only ever assigned `await Task.WhenAny(…)`: definite assignment makes every read one of them.
+            var initializer = declarator.GetVariableInitializer()?.Value;
+            if (initializer is null ? !Symbols.IsAssignedAfterDeclaration(symbol, body, index) : !IsAwaitedWhenAny(initializer))
+            {
+                return false;
+            }
+
+            foreach (var write in index.WritesOf(symbol))
+            {
+                if (write is not ISimpleAssignmentOperation { IsRef: false } assignment || !IsAwaitedWhenAny(assignment.Value))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
+
+        private static bool IsAwaitedWhenAny(IOperation value) =>
+            KnownConditions.SkipConversions(value) is IAwaitOperation awaited &&
+            StripConfigureAwait(awaited.Operation) is IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } };
 
         /// <summary><c>foreach (var t in tasks)</c> after <c>await Task.WhenAll(tasks)</c>.</summary>
         private static bool IsIterationOfAwaitedCollection(ISymbol symbol, IOperation body, OperationIndex index, KnownSymbols known)

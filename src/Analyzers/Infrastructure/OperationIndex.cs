@@ -20,6 +20,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private readonly Dictionary<ISymbol, List<ILocalReferenceOperation>> _localReferences = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<ISymbol, IVariableDeclaratorOperation> _declarators = new(SymbolEqualityComparer.Default);
         private readonly HashSet<ISymbol> _compared = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<ISymbol, List<IOperation>> _memberWrites = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<ISymbol, IForEachLoopOperation> _forEachLoops = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<ISymbol, List<IOperation>> _consumers = new(SymbolEqualityComparer.Default);
 
@@ -50,6 +51,15 @@ namespace AsyncGuard.Analyzers.Infrastructure
                         break;
                     case IParameterReferenceOperation parameter:
                         NoteComparison(parameter, parameter.Parameter);
+                        break;
+                    case IFieldReferenceOperation field:
+                        NoteTaskTest(field.Parent, field.Field);
+                        break;
+                    case IPropertyReferenceOperation property:
+                        NoteTaskTest(property.Parent, property.Property.IsIndexer && Symbols.LocalOrParameter(property.Instance) is { } list ? list : property.Property);
+                        break;
+                    case IArrayElementReferenceOperation element when Symbols.LocalOrParameter(element.ArrayReference) is { } array:
+                        NoteTaskTest(element.Parent, array);
                         break;
                     case IInvocationOperation { Arguments.Length: 1 } invocation:
                         AddConsumer(invocation.Arguments[0].Value, invocation);
@@ -83,6 +93,12 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
         /// <summary>The operations (assignments, increments, ref/out arguments) that write the symbol, other than its declaration.</summary>
         internal List<IOperation> WritesOf(ISymbol symbol) => _writes.TryGetValue(symbol, out var writes) ? writes : NoOperations;
+
+        /// <summary>
+        /// The writes to a field or property (any receiver), and the element stores into a local or parameter collection
+        /// (<c>tasks[i] = …</c>), keyed by the field, property or collection.
+        /// </summary>
+        internal List<IOperation> MemberWritesOf(ISymbol symbol) => _memberWrites.TryGetValue(symbol, out var writes) ? writes : NoOperations;
 
         /// <summary>Every read or write of the local by name.</summary>
         internal List<ILocalReferenceOperation> ReferencesOf(ISymbol local) =>
@@ -130,11 +146,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 parent = parent.Parent;
             }
 
-            if (parent is IPropertyReferenceOperation { Property.Name: "IsCompleted" or "IsCompletedSuccessfully" or "IsFaulted" or "IsCanceled" or "Status" }
-                or IIsPatternOperation or IBinaryOperation)
-            {
-                _compared.Add(symbol);
-            }
+            NoteTaskTest(parent, symbol);
 
             if (!HasFlagTests && reference.Type?.SpecialType == SpecialType.System_Boolean &&
                 parent is IConditionalOperation or IBinaryOperation or IUnaryOperation or IIsPatternOperation or IWhileLoopOperation or IParenthesizedOperation)
@@ -142,6 +154,36 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 HasFlagTests = true;
             }
         }
+
+        /// <summary>
+        /// Notes <paramref name="symbol"/> as possibly tested when <paramref name="parent"/> (the parent of a reference to
+        /// it, conversions skipped) is a completion property or method (<c>t.IsCompleted</c>, an extension
+        /// <c>t.IsCompletedSuccessfully()</c>), a pattern, a binary operator, or an argument of <c>Task.WhenAny</c>
+        /// (<c>winner != other</c> then proves it complete).
+        /// </summary>
+        private void NoteTaskTest(IOperation? parent, ISymbol symbol)
+        {
+            while (parent is IConversionOperation { IsImplicit: true })
+            {
+                parent = parent.Parent;
+            }
+
+            if (parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.IsExtensionMethod: true } extension } &&
+                IsCompletionName(extension.TargetMethod.Name))
+            {
+                parent = extension;
+            }
+
+            if (parent is IPropertyReferenceOperation { Property.Name: var property } && (IsCompletionName(property) || property == "Status") ||
+                parent is IInvocationOperation { TargetMethod.Name: var method } && IsCompletionName(method) ||
+                parent is IIsPatternOperation or IBinaryOperation ||
+                parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } } })
+            {
+                _compared.Add(symbol);
+            }
+        }
+
+        private static bool IsCompletionName(string name) => name is "IsCompleted" or "IsCompletedSuccessfully" or "IsFaulted" or "IsCanceled";
 
         private void AddConsumer(IOperation value, IOperation consumer)
         {
@@ -170,14 +212,33 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 return;
             }
 
+            var member = target switch
+            {
+                IFieldReferenceOperation field => field.Field,
+                IPropertyReferenceOperation { Property.IsIndexer: false } property => property.Property,
+                IPropertyReferenceOperation indexer => Symbols.LocalOrParameter(indexer.Instance),
+                IArrayElementReferenceOperation element => Symbols.LocalOrParameter(element.ArrayReference),
+                _ => null,
+            };
+            if (member is not null)
+            {
+                Add(_memberWrites, member, write);
+                return;
+            }
+
             if (target is IDeclarationExpressionOperation || Symbols.LocalOrParameter(target) is not { } symbol)
             {
                 return;
             }
 
-            if (!_writes.TryGetValue(symbol, out var writes))
+            Add(_writes, symbol, write);
+        }
+
+        private static void Add(Dictionary<ISymbol, List<IOperation>> all, ISymbol symbol, IOperation write)
+        {
+            if (!all.TryGetValue(symbol, out var writes))
             {
-                _writes[symbol] = writes = new List<IOperation>();
+                all[symbol] = writes = new List<IOperation>();
             }
 
             // One write per operation, even when a tuple names the symbol twice.
