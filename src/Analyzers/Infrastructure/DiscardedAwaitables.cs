@@ -70,11 +70,20 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
             if (isTaskType && method.Name == "ContinueWith")
             {
-                return ContinuationObservesAntecedent(invocation);
+                return !ContinuesAFreshTask(invocation, known) || ContinuationObservesAntecedent(invocation);
             }
 
             return method.MethodKind != MethodKind.DelegateInvoke && method.OriginalDefinition.ReturnType is ITypeParameterSymbol;
         }
+
+        /// <summary>
+        /// <c>BarAsync().ContinueWith(…)</c>: the antecedent is a task created right there by a call, so nothing else holds
+        /// it. A continuation on a stored task (a field, local, property, <c>tcs.Task</c>) is bookkeeping by someone who
+        /// keeps that task (complete a TCS, remove an entry, log): silent.
+        /// </summary>
+        private static bool ContinuesAFreshTask(IInvocationOperation continueWith, KnownSymbols known) =>
+            continueWith.Instance is { } receiver && KnownConditions.SkipConversions(receiver) is IInvocationOperation { Type: { } type } &&
+            (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known.Task) || SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known.TaskOfT));
 
         /// <summary>
         /// A continuation that is attached as an observer: it runs only on a fault (<c>OnlyOnFaulted</c>/<c>NotOnRanToCompletion</c>),

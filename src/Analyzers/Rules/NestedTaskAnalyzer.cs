@@ -87,13 +87,64 @@ namespace AsyncGuard.Analyzers.Rules
         {
             switch (operation)
             {
-                case IInvocationOperation { TargetMethod: { Name: "StartNew" } method }:
+                case IInvocationOperation { TargetMethod: { Name: "StartNew" } method } invocation:
                     var factory = method.ContainingType?.OriginalDefinition;
-                    return SymbolEqualityComparer.Default.Equals(factory, symbols.TaskFactory) || SymbolEqualityComparer.Default.Equals(factory, symbols.TaskFactoryOfT);
-                case IInvocationOperation { TargetMethod: { Name: "ContinueWith" } method }:
-                    return symbols.IsTask(method.ContainingType);
+                    return (SymbolEqualityComparer.Default.Equals(factory, symbols.TaskFactory) || SymbolEqualityComparer.Default.Equals(factory, symbols.TaskFactoryOfT)) &&
+                           HasAsyncDelegate(invocation.Arguments, symbols);
+                case IInvocationOperation { TargetMethod: { Name: "ContinueWith" } method } invocation:
+                    return symbols.IsTask(method.ContainingType) && HasAsyncDelegate(invocation.Arguments, symbols);
                 case IObjectCreationOperation creation:
-                    return SymbolEqualityComparer.Default.Equals(creation.Type?.OriginalDefinition, symbols.Known.TaskOfT);
+                    return SymbolEqualityComparer.Default.Equals(creation.Type?.OriginalDefinition, symbols.Known.TaskOfT) && HasAsyncDelegate(creation.Arguments, symbols);
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>
+        /// The delegate is an async lambda or anonymous method, or a method group whose method is async or returns a task.
+        /// A sync lambda returning a task expression (<c>ContinueWith(t =&gt; t)</c>, the idiom for awaiting without
+        /// throwing) hands back a task it already holds: not counted.
+        /// </summary>
+        private static bool HasAsyncDelegate(ImmutableArray<IArgumentOperation> arguments, NestedTaskSymbols symbols)
+        {
+            foreach (var argument in arguments)
+            {
+                if (KnownConditions.SkipConversions(argument.Value) is IDelegateCreationOperation creation)
+                {
+                    switch (creation.Target)
+                    {
+                        case IAnonymousFunctionOperation lambda:
+                            return lambda.Symbol.IsAsync;
+                        case IMethodReferenceOperation { Method: var method }:
+                            return method.IsAsync || symbols.IsTask(method.ReturnType);
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// Where an implicit upcast of a nested task to <c>Task</c> loses the inner work: a return, an assignment to a local,
+        /// field or property, a local's initializer, an argument to a parameter declared as a task (<c>Task.WhenAll</c>,
+        /// <c>Take(Task t)</c>), or an element of an array passed to <c>Task.WhenAll</c>/<c>WhenAny</c>. A value stored in a collection (<c>dict[key] = …</c>, <c>Add(key, …)</c>, whose parameter is
+        /// a type parameter) is bookkeeping whose values may never be awaited: silent.
+        /// </summary>
+        private static bool IsLossyUpcastSite(IOperation conversion)
+        {
+            switch (conversion.Parent)
+            {
+                case IReturnOperation:
+                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation }:
+                    return true;
+                case ISimpleAssignmentOperation assignment when assignment.Value == conversion:
+                    return assignment.Target is not (IArrayElementReferenceOperation or IPropertyReferenceOperation { Property.IsIndexer: true });
+                case IArrayInitializerOperation { Parent: IArrayCreationOperation creation }:
+                    var argument = creation.Parent is IConversionOperation { IsImplicit: true } ? creation.Parent.Parent : creation.Parent;
+                    return argument is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "WhenAll" or "WhenAny", IsStatic: true, ContainingType.Name: "Task" } } };
+                case IArgumentOperation { Parameter: { } parameter }:
+                    return parameter.OriginalDefinition.Type is not ITypeParameterSymbol &&
+                           !(parameter.OriginalDefinition.Type is IArrayTypeSymbol { ElementType: ITypeParameterSymbol });
                 default:
                     return false;
             }
@@ -161,7 +212,7 @@ namespace AsyncGuard.Analyzers.Rules
                     return await.Parent is IExpressionStatementOperation;
                 case IConversionOperation { IsImplicit: true } conversion when current == value:
                     return !conversion.Conversion.IsUserDefined && conversion.Conversion.IsImplicit &&
-                           SymbolEqualityComparer.Default.Equals(conversion.Type, symbols.Known.Task);
+                           SymbolEqualityComparer.Default.Equals(conversion.Type, symbols.Known.Task) && IsLossyUpcastSite(conversion);
                 case IArrayInitializerOperation when current == value:
                     return WhenAllTakingArray(parent.Parent, symbols) is { } whenAll && IsFlattenedUse(whenAll, symbols);
                 case IArgumentOperation when current == value:

@@ -67,6 +67,11 @@ namespace AsyncGuard.Analyzers.Rules
 
             var operation = pair[1 - delayIndex];
             var delay = pair[delayIndex];
+            if (DelayTokenSourceIsCancelled(delay, whenAny))
+            {
+                return;
+            }
+
             // `while (await Task.WhenAny(op, Task.Delay(1000)) != op) ReportProgress();` waits for op in the end: a
             // progress loop, not a timeout.
             var comparison = Comparison(awaited, operation, delay);
@@ -155,6 +160,60 @@ namespace AsyncGuard.Analyzers.Rules
             var declarator = root.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>().FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local));
             return declarator?.GetVariableInitializer()?.Value is { } value && IsDelay(KnownConditions.SkipConversions(value), known);
         }
+
+        /// <summary>
+        /// <c>Task.Delay(t, cts.Token)</c> (written in the call or in the delay local's initializer) where <c>cts</c> is a local or
+        /// field on which the same function calls <c>Cancel</c>, <c>CancelAsync</c> or <c>Dispose</c>: after the race the timer (and,
+        /// with a linked source, the operation) is cancelled, so the timeout does not leave both running.
+        /// </summary>
+        private static bool DelayTokenSourceIsCancelled(IOperation delay, IInvocationOperation whenAny)
+        {
+            var call = delay as IInvocationOperation;
+            if (call is null && delay is ILocalReferenceOperation { Local: var local })
+            {
+                foreach (var candidate in Symbols.Root(delay).DescendantsAndSelf())
+                {
+                    if (candidate is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
+                    {
+                        call = declarator.GetVariableInitializer()?.Value is { } value ? KnownConditions.SkipConversions(value) as IInvocationOperation : null;
+                        break;
+                    }
+                }
+            }
+
+            ISymbol? source = null;
+            foreach (var argument in call?.Arguments ?? ImmutableArray<IArgumentOperation>.Empty)
+            {
+                if (KnownConditions.SkipConversions(argument.Value) is IPropertyReferenceOperation { Property.Name: "Token", Instance: { } instance } &&
+                    instance.Type is { Name: "CancellationTokenSource" })
+                {
+                    source = SourceSymbol(instance);
+                }
+            }
+
+            if (source is null)
+            {
+                return false;
+            }
+
+            foreach (var candidate in Symbols.Root(whenAny).DescendantsAndSelf())
+            {
+                if (candidate is IInvocationOperation { TargetMethod.Name: "Cancel" or "CancelAsync" or "Dispose", Instance: { } target } &&
+                    SymbolEqualityComparer.Default.Equals(SourceSymbol(target), source))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static ISymbol? SourceSymbol(IOperation instance) => KnownConditions.SkipConversions(instance) switch
+        {
+            ILocalReferenceOperation local => local.Local,
+            IFieldReferenceOperation field => field.Field,
+            _ => null,
+        };
 
         /// <summary>
         /// How the winner is compared: <c>await Task.WhenAny(…) == op</c> directly, or through a local holding it.

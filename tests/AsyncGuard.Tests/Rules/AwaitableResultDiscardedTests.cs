@@ -630,6 +630,32 @@ namespace AsyncGuard.Tests.Rules
             }
             """ + Api);
 
+        [Fact]
+        public Task ContinuationOnAStoredTask_IsNotFlagged_OnAFreshCallItIs() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private readonly Task _resolveTask = Api.SendAsync();
+                private readonly Dictionary<int, Task> _pending = new Dictionary<int, Task>();
+                private Task Current { get; } = Api.SendAsync();
+
+                void Run(int key)
+                {
+                    var tcs = new TaskCompletionSource<bool>();
+                    tcs.Task.ContinueWith(_ => Console.WriteLine("cancelled"), TaskContinuationOptions.OnlyOnCanceled);
+                    var task = Api.SendAsync();
+                    _pending.Add(key, task);
+                    task.ContinueWith(_ => { lock (_pending) _pending.Remove(key); });
+                    _resolveTask.ContinueWith(_ => Console.WriteLine("resolved"));
+                    Current.ContinueWith(_ => Console.WriteLine("done"));
+                    [|Api.SendAsync().ContinueWith(_ => { lock (_pending) _pending.Remove(key); })|];
+                }
+            }
+            """ + Api);
+
         // ---- the observed fire-and-forget fix, offered when the helper library is referenced ----------------
 
         private static readonly MetadataReference Runtime = MetadataReference.CreateFromFile(typeof(global::AsyncGuard.FireAndForget).Assembly.Location);

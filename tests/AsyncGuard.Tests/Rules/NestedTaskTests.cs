@@ -293,6 +293,49 @@ namespace AsyncGuard.Tests.Rules
             """);
 
         [Fact]
+        public Task ContinueWithReturningItsAntecedent_AndCollectionValues_AreNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private readonly Dictionary<int, Task> _running = new Dictionary<int, Task>();
+                private readonly List<Task> _list = new List<Task>();
+
+                async Task Run(Task delay, int key)
+                {
+                    await delay.ContinueWith(t => t);
+                    await delay.ContinueWith(t => t, TaskContinuationOptions.ExecuteSynchronously);
+                    Task plain = delay.ContinueWith(t => t);
+                    _running[key] = Task.Factory.StartNew(async () => await Task.Delay(1));
+                    _running.Add(key + 1, Task.Factory.StartNew(async () => await Task.Delay(1)));
+                    _list.Add(Task.Factory.StartNew(async () => await Task.Delay(1)));
+                    var array = new Task[1];
+                    array[0] = Task.Factory.StartNew(async () => await Task.Delay(1));
+                }
+            }
+            """);
+
+        [Fact]
+        public Task AsyncMethodGroupProducer_IsFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System.Threading.Tasks;
+
+            class C
+            {
+                static async Task WorkAsync() => await Task.Delay(1);
+
+                static Task Other() => Task.Delay(1);
+
+                async Task Run(Task first)
+                {
+                    await [|Task.Factory.StartNew(WorkAsync)|];
+                    Task t = [|Task.Factory.StartNew(Other)|];
+                    await t;
+                }
+            }
+            """);
+
+        [Fact]
         public Task WhenAny_IsNotANestedTask() => Verify.VerifyAnalyzerAsync("""
             using System.Threading.Tasks;
 

@@ -197,6 +197,48 @@ namespace AsyncGuard.Tests.Rules
             """);
 
         [Fact]
+        public Task DelayOnATokenSourceThatIsCancelled_IsNotFlagged_OneNobodyCancelsIs() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private readonly CancellationTokenSource _timeoutCts = new CancellationTokenSource();
+
+                async Task<bool> Linked(Func<CancellationToken, Task> connect, CancellationToken token)
+                {
+                    var cts = CancellationTokenSource.CreateLinkedTokenSource(token);
+                    var op = connect(cts.Token);
+                    var delay = Task.Delay(1000, cts.Token);
+                    if (await Task.WhenAny(op, delay) == delay)
+                    {
+                        cts.Cancel();
+                        return false;
+                    }
+
+                    cts.Cancel();
+                    return true;
+                }
+
+                async Task<bool> Field(Task op)
+                {
+                    var winner = await Task.WhenAny(op, Task.Delay(1000, _timeoutCts.Token));
+                    _timeoutCts.Dispose();
+                    return winner == op;
+                }
+
+                async Task<bool> Uncancelled(Task op, CancellationTokenSource other)
+                {
+                    var cts = new CancellationTokenSource();
+                    if (await [|Task.WhenAny(op, Task.Delay(1000, cts.Token))|] != op) { return false; }
+                    other.Cancel();
+                    return await [|Task.WhenAny(op, Task.Delay(1000))|] == op;
+                }
+            }
+            """);
+
+        [Fact]
         public Task NotFlagged() => Verify.VerifyAnalyzerAsync("""
             using System;
             using System.Threading.Tasks;
