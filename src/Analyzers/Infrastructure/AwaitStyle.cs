@@ -1,5 +1,7 @@
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace AsyncGuard.Analyzers.Infrastructure
@@ -14,9 +16,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         internal static bool UsesConfigureAwaitFalse(IOperation body)
         {
             var awaits = body.DescendantsAndSelf().OfType<IAwaitOperation>().Where(a => Symbols.IsInSameFunction(a, body)).ToList();
-            return awaits.Count > 0 && awaits.All(a =>
-                KnownConditions.SkipConversions(a.Operation) is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Arguments.Length: 1 } call &&
-                call.Arguments[0].Value.ConstantValue is { HasValue: true, Value: false });
+            return awaits.Count > 0 && awaits.All(IsConfigureAwaitFalse);
         }
 
         /// <summary>
@@ -34,8 +34,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
                         continue;
                     }
 
-                    if (KnownConditions.SkipConversions(awaited.Operation) is not IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Arguments.Length: 1 } call ||
-                        call.Arguments[0].Value.ConstantValue is not { HasValue: true, Value: false })
+                    if (!IsConfigureAwaitFalse(awaited))
                     {
                         return false;
                     }
@@ -45,5 +44,39 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
                 return any;
             });
+
+        /// <summary>
+        /// True when the file awaits somewhere and every await in it is <c>… .ConfigureAwait(false)</c>: for a function
+        /// that does not await yet (a fix about to make it async), the file's habit is the best guide. Read from syntax,
+        /// once per reported diagnostic.
+        /// </summary>
+        internal static bool FileUsesConfigureAwaitFalse(SyntaxTree tree, System.Threading.CancellationToken cancellationToken)
+        {
+            var any = false;
+            foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
+            {
+                if (node is not AwaitExpressionSyntax awaitExpression)
+                {
+                    continue;
+                }
+
+                if (awaitExpression.Expression is not InvocationExpressionSyntax
+                    {
+                        Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "ConfigureAwait" },
+                        ArgumentList.Arguments: { Count: 1 } arguments,
+                    } || !arguments[0].Expression.IsKind(SyntaxKind.FalseLiteralExpression))
+                {
+                    return false;
+                }
+
+                any = true;
+            }
+
+            return any;
+        }
+
+        private static bool IsConfigureAwaitFalse(IAwaitOperation awaited) =>
+            KnownConditions.SkipConversions(awaited.Operation) is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Arguments.Length: 1 } call &&
+            call.Arguments[0].Value.ConstantValue is { HasValue: true, Value: false };
     }
 }

@@ -437,7 +437,7 @@ namespace AsyncGuard.Analyzers.Rules
             if (CanMakeAsync(returnOperation, function, known, context.CancellationToken))
             {
                 properties = properties.Add(PropertyKeys.FixKind, MakeAsyncFix);
-                if (FileUsesConfigureAwaitFalse(returnOperation.Syntax.SyntaxTree, context.CancellationToken))
+                if (AwaitStyle.FileUsesConfigureAwaitFalse(returnOperation.Syntax.SyntaxTree, context.CancellationToken))
                 {
                     properties = properties.Add(PropertyKeys.ConfigureAwaitFalse, "true");
                 }
@@ -498,34 +498,5 @@ namespace AsyncGuard.Analyzers.Rules
 
         private static bool IsExactly(INamedTypeSymbol type, INamedTypeSymbol? known) =>
             known is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known);
-
-        /// <summary>
-        /// True when the file awaits somewhere and every await in it is <c>… .ConfigureAwait(false)</c>: library code
-        /// whose new awaits should keep off the caller's context too.
-        /// </summary>
-        private static bool FileUsesConfigureAwaitFalse(SyntaxTree tree, System.Threading.CancellationToken cancellationToken)
-        {
-            var any = false;
-            foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
-            {
-                if (node is not AwaitExpressionSyntax awaitExpression)
-                {
-                    continue;
-                }
-
-                if (awaitExpression.Expression is not InvocationExpressionSyntax
-                    {
-                        Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "ConfigureAwait" },
-                        ArgumentList.Arguments: { Count: 1 } arguments,
-                    } || !arguments[0].Expression.IsKind(SyntaxKind.FalseLiteralExpression))
-                {
-                    return false;
-                }
-
-                any = true;
-            }
-
-            return any;
-        }
     }
 }
