@@ -49,7 +49,10 @@ namespace AsyncGuard.CodeFixes
         /// <summary>Asks for a <c>using</c> of a namespace, for an extension method the fix calls.</summary>
         internal void Import(string ns) => _imports.Add(ns);
 
-        /// <summary>Adds the collected <c>using</c> directives, System namespaces first, then alphabetically.</summary>
+        /// <summary>
+        /// Adds the collected <c>using</c> directives, System namespaces first, then alphabetically, where the file
+        /// keeps its usings: inside the namespace when the file has usings there and none at the top.
+        /// </summary>
         internal SyntaxNode AddImports(SyntaxNode root)
         {
             if (root is not CompilationUnitSyntax unit || _imports.Count == 0)
@@ -57,45 +60,87 @@ namespace AsyncGuard.CodeFixes
                 return root;
             }
 
-            var existing = new HashSet<string>(unit.Usings.Where(u => u.Alias is null && u.StaticKeyword.IsKind(SyntaxKind.None)).Select(u => u.Name?.ToString() ?? string.Empty));
-            foreach (var ns in _imports.Where(n => !existing.Contains(n)))
+            if (unit.Usings.Count == 0 &&
+                unit.Members.OfType<BaseNamespaceDeclarationSyntax>().FirstOrDefault(n => n.Usings.Count > 0) is { } ns)
             {
-                unit = AddUsing(unit, ns);
+                var inside = ns.Usings;
+                foreach (var name in Missing(inside))
+                {
+                    inside = Insert(inside, name, DetectNewLine(unit));
+                }
+
+                return unit.ReplaceNode(ns, ns.WithUsings(inside));
             }
 
-            return unit;
+            var usings = unit.Usings;
+            foreach (var name in Missing(usings))
+            {
+                if (usings.Count == 0)
+                {
+                    unit = AddFirstUsing(unit, name);
+                    usings = unit.Usings;
+                    continue;
+                }
+
+                usings = Insert(usings, name, DetectNewLine(unit));
+            }
+
+            return unit.WithUsings(usings);
         }
 
-        private static CompilationUnitSyntax AddUsing(CompilationUnitSyntax unit, string ns)
+        private IEnumerable<string> Missing(SyntaxList<UsingDirectiveSyntax> usings)
         {
-            var directive = SyntaxFactory.UsingDirective(SyntaxFactory.ParseName(ns))
+            var existing = new HashSet<string>(usings.Where(u => u.Alias is null && u.StaticKeyword.IsKind(SyntaxKind.None)).Select(u => u.Name?.ToString() ?? string.Empty));
+            return _imports.Where(n => !existing.Contains(n)).ToList();
+        }
+
+        private static UsingDirectiveSyntax Directive(string ns, string newLine) =>
+            SyntaxFactory.UsingDirective(SyntaxFactory.ParseName(ns))
                 .WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword).WithTrailingTrivia(SyntaxFactory.Space))
-                .WithTrailingTrivia(SyntaxFactory.EndOfLine(DetectNewLine(unit)));
+                .WithTrailingTrivia(SyntaxFactory.EndOfLine(newLine));
 
-            if (unit.Usings.Count == 0)
-            {
-                // The file's header comments stay at the top, above the new directive, then a blank line.
-                var first = unit.GetFirstToken(includeZeroWidth: true);
-                var header = first.LeadingTrivia;
-                unit = unit.ReplaceToken(first, first.WithLeadingTrivia(SyntaxFactory.EndOfLine(DetectNewLine(unit))));
-                return unit.WithUsings(SyntaxFactory.SingletonList(directive.WithLeadingTrivia(header)));
-            }
+        private static CompilationUnitSyntax AddFirstUsing(CompilationUnitSyntax unit, string ns)
+        {
+            // The file's header comments stay at the top, above the new directive, then a blank line.
+            var newLine = DetectNewLine(unit);
+            var first = unit.GetFirstToken(includeZeroWidth: true);
+            var header = first.LeadingTrivia;
+            unit = unit.ReplaceToken(first, first.WithLeadingTrivia(SyntaxFactory.EndOfLine(newLine)));
+            return unit.WithUsings(SyntaxFactory.SingletonList(Directive(ns, newLine).WithLeadingTrivia(header)));
+        }
 
+        /// <summary>Inserts a directive into a non-empty list in sorted position, with the indentation of its neighbours.</summary>
+        private static SyntaxList<UsingDirectiveSyntax> Insert(SyntaxList<UsingDirectiveSyntax> usings, string ns, string newLine)
+        {
             var index = 0;
-            while (index < unit.Usings.Count && ComesBefore(unit.Usings[index], ns))
+            while (index < usings.Count && ComesBefore(usings[index], ns))
             {
                 index++;
             }
 
+            var directive = Directive(ns, newLine);
             if (index == 0)
             {
-                // Take over the first directive's leading trivia (header comments) so it stays on top.
-                var first = unit.Usings[0];
+                // Take over the first directive's leading trivia (header comments, indentation) so it stays on top.
+                var first = usings[0];
                 directive = directive.WithLeadingTrivia(first.GetLeadingTrivia());
-                unit = unit.ReplaceNode(first, first.WithoutLeadingTrivia());
+                usings = usings.Replace(first, first.WithLeadingTrivia(Indentation(first)));
+            }
+            else
+            {
+                directive = directive.WithLeadingTrivia(Indentation(usings[index - 1]));
             }
 
-            return unit.WithUsings(unit.Usings.Insert(index, directive));
+            return usings.Insert(index, directive);
+        }
+
+        /// <summary>The whitespace that indents a directive's line (empty at the top of a file).</summary>
+        private static SyntaxTriviaList Indentation(UsingDirectiveSyntax directive)
+        {
+            var leading = directive.GetLeadingTrivia();
+            return leading.Count > 0 && leading[leading.Count - 1].IsKind(SyntaxKind.WhitespaceTrivia)
+                ? SyntaxFactory.TriviaList(leading[leading.Count - 1])
+                : SyntaxFactory.TriviaList();
         }
 
         private static bool ComesBefore(UsingDirectiveSyntax existing, string ns)
