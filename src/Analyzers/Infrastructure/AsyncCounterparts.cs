@@ -310,9 +310,8 @@ namespace AsyncGuard.Analyzers.Infrastructure
                         return false;
                     }
 
-                    if (!SymbolEqualityComparer.Default.Equals(argument, constraint) &&
-                        !argument.AllInterfaces.Contains(constraint, SymbolEqualityComparer.Default) &&
-                        !DerivesFrom(argument, constraint))
+                    if (!argument.AllInterfaces.Contains(constraint, SymbolEqualityComparer.Default) &&
+                        !Symbols.IsOrDerivesFrom(argument, constraint as INamedTypeSymbol))
                     {
                         return false;
                     }
@@ -329,19 +328,6 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 named.InstanceConstructors.Any(c => c.Parameters.Length == 0 && c.DeclaredAccessibility == Accessibility.Public),
             _ => false,
         };
-
-        private static bool DerivesFrom(ITypeSymbol type, ITypeSymbol baseType)
-        {
-            for (var current = type.BaseType; current is not null; current = current.BaseType)
-            {
-                if (SymbolEqualityComparer.Default.Equals(current, baseType))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
 
         private bool ReturnsAwaitableOf(IMethodSymbol candidate, ITypeSymbol syncReturn)
         {

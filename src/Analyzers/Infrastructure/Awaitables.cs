@@ -56,6 +56,14 @@ namespace AsyncGuard.Analyzers.Infrastructure
             return scope?.SpanStart ?? -1;
         }
 
+        /// <summary>Exactly Task, Task&lt;T&gt;, ValueTask or ValueTask&lt;T&gt; (any construction; not a derived type).</summary>
+        internal static bool IsTaskOrValueTask(ITypeSymbol? type, KnownSymbols known)
+        {
+            var definition = type?.OriginalDefinition;
+            return definition is not null &&
+                   (Is(definition, known.Task) || Is(definition, known.TaskOfT) || Is(definition, known.ValueTask) || Is(definition, known.ValueTaskOfT));
+        }
+
         /// <summary>Task, Task&lt;T&gt;, ValueTask, ValueTask&lt;T&gt; (and types derived from Task).</summary>
         internal static bool IsTaskLike(ITypeSymbol type, KnownSymbols known)
         {
@@ -65,15 +73,8 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 return true;
             }
 
-            for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
-            {
-                if (Is(current.OriginalDefinition, known.Task) || Is(current.OriginalDefinition, known.TaskOfT))
-                {
-                    return true;
-                }
-            }
-
-            return false;
+            // Task<T> derives from Task.
+            return Symbols.IsOrDerivesFrom(type, known.Task);
         }
 
         private bool HasInstanceGetAwaiter(ITypeSymbol type)

@@ -61,9 +61,9 @@ namespace AsyncGuard.Analyzers.Infrastructure
             switch (task)
             {
                 case IInvocationOperation { TargetMethod: { IsStatic: true } method } when method.Name is "FromResult" or "FromException" or "FromCanceled":
-                    return IsTaskType(method.ContainingType, known);
+                    return Awaitables.IsTaskOrValueTask(method.ContainingType, known);
                 case IPropertyReferenceOperation { Property: { IsStatic: true, Name: "CompletedTask" } property }:
-                    return IsTaskType(property.ContainingType, known);
+                    return Awaitables.IsTaskOrValueTask(property.ContainingType, known);
                 case IDefaultValueOperation:
                     return task.Type is not null && SymbolEqualityComparer.Default.Equals(task.Type.OriginalDefinition, known.ValueTask);
                 case IObjectCreationOperation { Arguments.Length: 1 } creation
@@ -381,7 +381,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 {
                     var argument = lambda.Parent is IDelegateCreationOperation creation ? creation.Parent : lambda.Parent;
                     return argument is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "ContinueWith" } method } } &&
-                           IsTaskType(method.ContainingType, known);
+                           Awaitables.IsTaskOrValueTask(method.ContainingType, known);
                 }
             }
 
@@ -507,7 +507,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
             }
 
             return awaitedOperand is IInvocationOperation { TargetMethod: { Name: "WhenAll", IsStatic: true } whenAll } invocation &&
-                   IsTaskType(whenAll.ContainingType, known) &&
+                   Awaitables.IsTaskOrValueTask(whenAll.ContainingType, known) &&
                    invocation.Arguments.Any(a => elements.Contains(a.Value, awaitPosition) || InParamsCollection(a, awaitPosition, elements));
         }
 
@@ -606,7 +606,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
         private static bool IsWhenAllOver(IOperation awaitedOperand, ISymbol collection, KnownSymbols known) =>
             StripConfigureAwait(awaitedOperand) is IInvocationOperation { TargetMethod: { Name: "WhenAll", IsStatic: true } whenAll } invocation &&
-            IsTaskType(whenAll.ContainingType, known) &&
+            Awaitables.IsTaskOrValueTask(whenAll.ContainingType, known) &&
             invocation.Arguments.Length == 1 &&
             SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(invocation.Arguments[0].Value), collection);
 
@@ -634,11 +634,5 @@ namespace AsyncGuard.Analyzers.Infrastructure
             operation = KnownConditions.SkipConversions(operation);
             return operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } instance } ? KnownConditions.SkipConversions(instance) : operation;
         }
-
-        private static bool IsTaskType(INamedTypeSymbol? type, KnownSymbols known) =>
-            type is not null && (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known.Task) ||
-                                 SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known.TaskOfT) ||
-                                 SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known.ValueTask) ||
-                                 SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known.ValueTaskOfT));
     }
 }

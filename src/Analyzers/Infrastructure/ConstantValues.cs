@@ -14,7 +14,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// </summary>
         internal static object? Of(IOperation operation, CancellationToken cancellationToken)
         {
-            operation = Unwrap(operation);
+            operation = KnownConditions.SkipAllConversions(operation)!;
             if (operation.ConstantValue.HasValue)
             {
                 return operation.ConstantValue.Value;
@@ -25,47 +25,8 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 return null;
             }
 
-            var root = Symbols.Root(operation);
-
-            object? value = null;
-            foreach (var descendant in root.Descendants())
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                switch (descendant)
-                {
-                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
-                        var initializer = declarator.GetVariableInitializer()?.Value;
-                        if (initializer is null || !Unwrap(initializer).ConstantValue.HasValue)
-                        {
-                            return null;
-                        }
-
-                        value = Unwrap(initializer).ConstantValue.Value;
-                        break;
-                    case ILocalReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Local, local) && IsWrite(reference):
-                        return null;
-                }
-            }
-
-            return value;
+            var initializer = KnownConditions.SkipAllConversions(Symbols.InitializerOfUnwrittenLocal(local, Symbols.Root(operation)));
+            return initializer is { ConstantValue.HasValue: true } ? initializer.ConstantValue.Value : null;
         }
-
-        private static IOperation Unwrap(IOperation operation)
-        {
-            while (operation is IConversionOperation conversion)
-            {
-                operation = conversion.Operand;
-            }
-
-            return operation;
-        }
-
-        private static bool IsWrite(ILocalReferenceOperation reference) => reference.Parent switch
-        {
-            IAssignmentOperation assignment => assignment.Target == reference,
-            IIncrementOrDecrementOperation => true,
-            IArgumentOperation argument => argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out,
-            _ => reference.IsDeclaration,
-        };
     }
 }

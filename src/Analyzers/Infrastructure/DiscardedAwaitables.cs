@@ -60,9 +60,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private static bool IsDeliberate(IInvocationOperation invocation, KnownSymbols known)
         {
             var method = invocation.TargetMethod;
-            var owner = method.ContainingType?.OriginalDefinition;
-            var isTaskType = SymbolEqualityComparer.Default.Equals(owner, known.Task) || SymbolEqualityComparer.Default.Equals(owner, known.TaskOfT) ||
-                             SymbolEqualityComparer.Default.Equals(owner, known.ValueTask) || SymbolEqualityComparer.Default.Equals(owner, known.ValueTaskOfT);
+            var isTaskType = Awaitables.IsTaskOrValueTask(method.ContainingType, known);
             if (isTaskType && CompletedTaskFactories.Contains(method.Name))
             {
                 return true;

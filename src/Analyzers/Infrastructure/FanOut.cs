@@ -188,15 +188,9 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 return true;
             }
 
-            if (method.Name is "AcquireAsync" or "WaitAsync" && _rateLimiter is not null)
+            if (method.Name is "AcquireAsync" or "WaitAsync" && Symbols.IsOrDerivesFrom(type, _rateLimiter))
             {
-                for (var current = type; current is not null; current = current.BaseType)
-                {
-                    if (SymbolEqualityComparer.Default.Equals(current, _rateLimiter))
-                    {
-                        return true;
-                    }
-                }
+                return true;
             }
 
             if (method.Name == "EnterAsync" && type?.ContainingNamespace?.Name == "AsyncGuard")

@@ -78,8 +78,8 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 return EveryCallerPassesInMemory(parameter, model, console);
             }
 
-            if (value.Type is { } type && (DerivesFrom(type, _memoryStream) || DerivesFrom(type, _unmanagedMemoryStream) ||
-                                           DerivesFrom(type, _stringReader) || DerivesFrom(type, _stringWriter)))
+            if (value.Type is { } type && (Symbols.IsOrDerivesFrom(type, _memoryStream) || Symbols.IsOrDerivesFrom(type, _unmanagedMemoryStream) ||
+                                           Symbols.IsOrDerivesFrom(type, _stringReader) || Symbols.IsOrDerivesFrom(type, _stringWriter)))
             {
                 return true;
             }
@@ -238,7 +238,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
             switch (value)
             {
-                case IObjectCreationOperation creation when DerivesFrom(creation.Type, _fileStream):
+                case IObjectCreationOperation creation when Symbols.IsOrDerivesFrom(creation.Type, _fileStream):
                     return OpensForWriting(creation.Arguments);
                 case IObjectCreationOperation { Arguments.Length: > 0 } creation when IsWrapper(creation.Type):
                     var underlying = creation.Arguments[0].Value;
@@ -269,7 +269,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
             foreach (var dbBase in _dbBases)
             {
-                if (dbBase is null || !DerivesFrom(type, dbBase))
+                if (dbBase is null || !Symbols.IsOrDerivesFrom(type, dbBase))
                 {
                     continue;
                 }
@@ -351,24 +351,6 @@ namespace AsyncGuard.Analyzers.Infrastructure
             return initializers;
         }
 
-        private bool IsWrapper(ITypeSymbol? type) => _wrappers.Any(w => DerivesFrom(type, w));
-
-        private static bool DerivesFrom(ITypeSymbol? type, INamedTypeSymbol? baseType)
-        {
-            if (baseType is null)
-            {
-                return false;
-            }
-
-            for (var current = type; current is not null; current = current.BaseType)
-            {
-                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, baseType))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
+        private bool IsWrapper(ITypeSymbol? type) => _wrappers.Any(w => Symbols.IsOrDerivesFrom(type, w));
     }
 }

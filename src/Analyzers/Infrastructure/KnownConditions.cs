@@ -130,9 +130,21 @@ namespace AsyncGuard.Analyzers.Infrastructure
             return false;
         }
 
+        /// <summary>The operand under any implicit conversions (an explicit cast is kept: it is the user's choice).</summary>
         internal static IOperation SkipConversions(IOperation operation)
         {
             while (operation is IConversionOperation { IsImplicit: true } conversion)
+            {
+                operation = conversion.Operand;
+            }
+
+            return operation;
+        }
+
+        /// <summary>The operand under every conversion, implicit or explicit (for "which value is this").</summary>
+        internal static IOperation? SkipAllConversions(IOperation? operation)
+        {
+            while (operation is IConversionOperation conversion)
             {
                 operation = conversion.Operand;
             }

@@ -25,15 +25,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 return true;
             }
 
-            for (var current = args; current is not null; current = current.BaseType)
-            {
-                if (SymbolEqualityComparer.Default.Equals(current, known.EventArgs))
-                {
-                    return true;
-                }
-            }
-
-            return false;
+            return Symbols.IsOrDerivesFrom(args, known.EventArgs);
         }
 
         /// <summary>True when the method overrides, or implements an interface member: its return type is not its own to choose.</summary>

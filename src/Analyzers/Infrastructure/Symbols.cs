@@ -7,6 +7,29 @@ namespace AsyncGuard.Analyzers.Infrastructure
     /// <summary>Small questions about locals, parameters and the function an operation belongs to.</summary>
     internal static class Symbols
     {
+        /// <summary>
+        /// Whether <paramref name="type"/> is <paramref name="baseType"/> or a class derived from it. A generic
+        /// definition (<c>Task&lt;T&gt;</c>) matches every construction of it; a constructed type matches only itself.
+        /// </summary>
+        internal static bool IsOrDerivesFrom(ITypeSymbol? type, INamedTypeSymbol? baseType)
+        {
+            if (baseType is null)
+            {
+                return false;
+            }
+
+            for (var current = type; current is not null; current = current.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current, baseType) ||
+                    SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, baseType))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>The local or parameter an expression reads, looking through implicit conversions; else null.</summary>
         internal static ISymbol? LocalOrParameter(IOperation? operation) => operation is null
             ? null
@@ -76,6 +99,27 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
             return false;
         }
+
+        /// <summary>The declarator of a local inside <paramref name="root"/>; null when it is declared elsewhere or by pattern/out var.</summary>
+        internal static IVariableDeclaratorOperation? DeclaratorOf(ISymbol local, IOperation root)
+        {
+            foreach (var operation in root.DescendantsAndSelf())
+            {
+                if (operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
+                {
+                    return declarator;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// The initializer of a local that nothing in <paramref name="root"/> writes after its declaration (the value it
+        /// always holds), or null.
+        /// </summary>
+        internal static IOperation? InitializerOfUnwrittenLocal(ILocalSymbol local, IOperation root) =>
+            local.IsRef || IsAssignedAfterDeclaration(local, root) ? null : DeclaratorOf(local, root)?.GetVariableInitializer()?.Value;
 
         /// <summary>Whether anything in <paramref name="root"/> (lambdas included) writes the symbol, other than its declaration.</summary>
         internal static bool IsAssignedAfterDeclaration(ISymbol symbol, IOperation root) => AssignmentsOf(symbol, root).Any();

@@ -184,11 +184,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
                     continue;
                 }
 
-                var initializer = declarator.GetVariableInitializer()?.Value;
-                while (initializer is IConversionOperation conversion)
-                {
-                    initializer = conversion.Operand;
-                }
+                var initializer = KnownConditions.SkipAllConversions(declarator.GetVariableInitializer()?.Value);
 
                 if (known.IsCancellationToken(declarator.Symbol.Type))
                 {

@@ -161,20 +161,13 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// <summary><c>Task&lt;T&gt;</c> against <c>ValueTask&lt;T&gt;</c> (or <c>Task</c> against <c>ValueTask</c>): the same once awaited.</summary>
         private bool SameResultAwaited(IMethodSymbol method, IMethodSymbol overload)
         {
-            if (method.ReturnType is not INamedTypeSymbol a || overload.ReturnType is not INamedTypeSymbol b || !IsTaskOrValueTask(a) || !IsTaskOrValueTask(b))
+            if (method.ReturnType is not INamedTypeSymbol a || overload.ReturnType is not INamedTypeSymbol b || !Awaitables.IsTaskOrValueTask(a, _known) || !Awaitables.IsTaskOrValueTask(b, _known))
             {
                 return false;
             }
 
             return a.TypeArguments.Length == b.TypeArguments.Length &&
                    (a.TypeArguments.Length == 0 || SameType(a.TypeArguments[0], b.TypeArguments[0], method, overload));
-        }
-
-        private bool IsTaskOrValueTask(INamedTypeSymbol type)
-        {
-            var definition = type.OriginalDefinition;
-            return SymbolEqualityComparer.Default.Equals(definition, _known.Task) || SymbolEqualityComparer.Default.Equals(definition, _known.TaskOfT) ||
-                   SymbolEqualityComparer.Default.Equals(definition, _known.ValueTask) || SymbolEqualityComparer.Default.Equals(definition, _known.ValueTaskOfT);
         }
 
         /// <summary>Never suggest an <c>[Obsolete]</c> or <c>[Experimental]</c> overload (the second is an error to call without opting in).</summary>

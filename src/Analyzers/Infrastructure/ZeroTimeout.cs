@@ -44,26 +44,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
             return false;
         }
 
-        private static IOperation? SingleInitializer(ILocalSymbol local, IOperation root)
-        {
-            IOperation? initializer = null;
-            foreach (var operation in root.Descendants())
-            {
-                switch (operation)
-                {
-                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
-                        initializer = declarator.GetVariableInitializer()?.Value;
-                        break;
-                    case ILocalReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Local, local) &&
-                                                                 (reference.Parent is IAssignmentOperation assignment && assignment.Target == reference ||
-                                                                  reference.Parent is IIncrementOrDecrementOperation ||
-                                                                  reference.Parent is IArgumentOperation { Parameter.RefKind: not RefKind.None and not RefKind.In }):
-                        return null;
-                }
-            }
-
-            return initializer;
-        }
+        private static IOperation? SingleInitializer(ILocalSymbol local, IOperation root) => Symbols.InitializerOfUnwrittenLocal(local, root);
 
         /// <summary>A readonly field declared <c>= 0</c> or <c>= TimeSpan.Zero</c> and assigned nowhere in its type.</summary>
         private static bool IsZeroFieldInitializer(IFieldSymbol field)

@@ -71,7 +71,7 @@ namespace AsyncGuard.Analyzers.Rules
             var method = invocation.TargetMethod;
             switch (method.Name)
             {
-                case "Wait" when !method.IsStatic && invocation.Instance is { } task && IsTaskOrValueTask(method.ContainingType, known):
+                case "Wait" when !method.IsStatic && invocation.Instance is { } task && Awaitables.IsTaskLike(method.ContainingType, known):
                     if (HasZeroTimeout(invocation, known))
                     {
                         return;
@@ -115,7 +115,7 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             var task = CompletedTasks.StripConfigureAwait(awaitable);
-            return task.Type is INamedTypeSymbol type && IsTaskOrValueTask(type, known) ? task : null;
+            return task.Type is INamedTypeSymbol type && Awaitables.IsTaskLike(type, known) ? task : null;
         }
 
         private static void Report(OperationAnalysisContext context, KnownSymbols known, IOperation blocking, IOperation? task, string? fix, string display)
@@ -171,6 +171,5 @@ namespace AsyncGuard.Analyzers.Rules
             return false;
         }
 
-        private static bool IsTaskOrValueTask(INamedTypeSymbol type, KnownSymbols known) => Awaitables.IsTaskLike(type, known);
     }
 }

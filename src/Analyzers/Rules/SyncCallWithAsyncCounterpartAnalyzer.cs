@@ -472,15 +472,7 @@ namespace AsyncGuard.Analyzers.Rules
                 return false;
             }
 
-            for (var type = containing.ContainingType; type is not null; type = type.BaseType)
-            {
-                if (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, target.ContainingType.OriginalDefinition))
-                {
-                    return true;
-                }
-            }
-
-            return false;
+            return Symbols.IsOrDerivesFrom(containing.ContainingType, target.ContainingType.OriginalDefinition);
         }
 
         /// <summary>

@@ -415,17 +415,10 @@ namespace AsyncGuard.Analyzers.Rules
         /// </summary>
         private static IOperation? StartOfLocal(ILocalSymbol local, IOperation returnOperation, KnownSymbols known)
         {
-            var root = Symbols.Root(returnOperation);
-            foreach (var operation in root.Descendants())
+            var initializer = Symbols.InitializerOfUnwrittenLocal(local, Symbols.Root(returnOperation));
+            if (initializer is not null && IsStartedHere(KnownConditions.SkipConversions(initializer), known))
             {
-                if (operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
-                {
-                    var initializer = declarator.GetVariableInitializer()?.Value;
-                    return initializer is not null && IsStartedHere(KnownConditions.SkipConversions(initializer), known) &&
-                           !Symbols.IsAssignedAfterDeclaration(local, root)
-                        ? KnownConditions.SkipConversions(initializer)
-                        : null;
-                }
+                return KnownConditions.SkipConversions(initializer);
             }
 
             return null;
@@ -464,7 +457,7 @@ namespace AsyncGuard.Analyzers.Rules
                 declaration is not (MethodDeclarationSyntax { Body: not null } or LocalFunctionStatementSyntax { Body: not null }) ||
                 !MethodFacts.CanBecomeAsync(function, declaration) ||
                 function.ReturnType is not INamedTypeSymbol returnType ||
-                !(IsExactly(returnType, known.Task) || IsExactly(returnType, known.TaskOfT) || IsExactly(returnType, known.ValueTask) || IsExactly(returnType, known.ValueTaskOfT)))
+                !Awaitables.IsTaskOrValueTask(returnType, known))
             {
                 return false;
             }
@@ -495,8 +488,5 @@ namespace AsyncGuard.Analyzers.Rules
             return !body.Syntax.DescendantNodes(n => !MethodFacts.IsFunction(n) || n == body.Syntax)
                 .Any(n => n is UnsafeStatementSyntax or FixedStatementSyntax or StackAllocArrayCreationExpressionSyntax);
         }
-
-        private static bool IsExactly(INamedTypeSymbol type, INamedTypeSymbol? known) =>
-            known is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known);
     }
 }

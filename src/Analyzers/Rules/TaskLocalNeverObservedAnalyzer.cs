@@ -92,12 +92,7 @@ namespace AsyncGuard.Analyzers.Rules
         /// <summary>A call that hands back a task it started; not a copy of a task kept elsewhere, nor one complete by construction.</summary>
         private static bool IsStartedTask(IOperation? value, KnownSymbols known)
         {
-            while (value is IConversionOperation conversion)
-            {
-                value = conversion.Operand;
-            }
-
-            if (value is not IInvocationOperation invocation)
+            if (KnownConditions.SkipAllConversions(value) is not IInvocationOperation invocation)
             {
                 return false;
             }

@@ -211,7 +211,7 @@ namespace AsyncGuard.Analyzers.Rules
                 return null;
             }
 
-            if (method.Name == "WaitOne" && IsOrDerives(receiverType, locks.Mutex))
+            if (method.Name == "WaitOne" && Symbols.IsOrDerivesFrom(receiverType, locks.Mutex))
             {
                 return new Acquire(receiver, receiverType, "ReleaseMutex", conditional: invocation.Parent is not IExpressionStatementOperation);
             }
@@ -372,18 +372,5 @@ namespace AsyncGuard.Analyzers.Rules
 
         private static bool Is(ITypeSymbol? type, INamedTypeSymbol? known) =>
             known is not null && SymbolEqualityComparer.Default.Equals(type?.OriginalDefinition, known);
-
-        private static bool IsOrDerives(ITypeSymbol type, INamedTypeSymbol? known)
-        {
-            for (var current = type; current is not null; current = current.BaseType)
-            {
-                if (Is(current, known))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
     }
 }

@@ -292,7 +292,7 @@ namespace AsyncGuard.Analyzers.Rules
                 return false;
             }
 
-            if (receiver is null || !InheritsFrom(receiver.Type, httpClient))
+            if (receiver is null || !Symbols.IsOrDerivesFrom(receiver.Type, httpClient))
             {
                 return false;
             }
@@ -305,19 +305,6 @@ namespace AsyncGuard.Analyzers.Rules
             };
 
             return symbol is not null && HasInfiniteTimeout(symbol, call, state);
-        }
-
-        private static bool InheritsFrom(ITypeSymbol? type, INamedTypeSymbol baseType)
-        {
-            for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
-            {
-                if (SymbolEqualityComparer.Default.Equals(current, baseType))
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
 
         /// <summary>
