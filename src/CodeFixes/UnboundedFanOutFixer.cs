@@ -85,7 +85,7 @@ namespace AsyncGuard.CodeFixes
                 selectArguments[0].Expression,
                 properties[UnboundedFanOutAnalyzer.LimitKey] ?? "16",
                 properties.TryGetValue(PropertyKeys.CancellationToken, out var token) ? token : null,
-                properties.ContainsKey(UnboundedFanOutAnalyzer.ForwardTokenKey),
+                properties.TryGetValue(UnboundedFanOutAnalyzer.ForwardTokenKey, out var forward) ? forward : null,
                 properties.ContainsKey(UnboundedFanOutAnalyzer.HasResultKey),
                 properties.ContainsKey(PropertyKeys.ConfigureAwaitFalse),
                 select.SpanStart);
@@ -374,12 +374,12 @@ namespace AsyncGuard.CodeFixes
         private sealed class Shape
         {
             private readonly ExpressionSyntax _selector;
-            private readonly bool _forwardToken;
+            private readonly string? _forwardToken;
             private readonly bool _hasResult;
             private readonly TypeSyntax? _tokenType;
             private readonly bool _configureAwaitFalse;
 
-            internal Shape(DocumentFix fix, ExpressionSyntax source, ExpressionSyntax selector, string limit, string? token, bool forwardToken, bool hasResult, bool configureAwaitFalse, int position)
+            internal Shape(DocumentFix fix, ExpressionSyntax source, ExpressionSyntax selector, string limit, string? token, string? forwardToken, bool hasResult, bool configureAwaitFalse, int position)
             {
                 _configureAwaitFalse = configureAwaitFalse;
                 Source = source;
@@ -522,7 +522,9 @@ namespace AsyncGuard.CodeFixes
                 _hasResult ? SyntaxFactory.ReturnStatement(expression) : SyntaxFactory.ExpressionStatement(expression);
 
             private ExpressionSyntax ForwardToken(InvocationExpressionSyntax call) =>
-                _forwardToken ? call.WithArgumentList(Rewrite.AppendArgument(call.ArgumentList, SyntaxFactory.IdentifierName(TokenName))) : call;
+                _forwardToken is null
+                    ? call
+                    : call.WithArgumentList(Rewrite.AppendArgument(call.ArgumentList, SyntaxFactory.IdentifierName(TokenName), _forwardToken == "true" ? null : _forwardToken));
 
             private static string FreeName(SemanticModel model, int position, HashSet<string> taken, params string[] candidates) =>
                 candidates.FirstOrDefault(c => !taken.Contains(c) && model.LookupSymbols(position, name: c).IsEmpty) ?? candidates[candidates.Length - 1] + "1";

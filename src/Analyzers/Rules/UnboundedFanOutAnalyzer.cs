@@ -29,7 +29,10 @@ namespace AsyncGuard.Analyzers.Rules
         /// <summary>Property: the concurrency limit the fixes write.</summary>
         public const string LimitKey = "Limit";
 
-        /// <summary>Property: "true" when the per-element call has an overload taking a trailing <c>CancellationToken</c>.</summary>
+        /// <summary>
+        /// Property: present when the per-element call can take the element's token as one more argument: "true" to
+        /// append it positionally, else the name of the parameter to pass it to (<c>cancellationToken: ct</c>).
+        /// </summary>
         public const string ForwardTokenKey = "ForwardToken";
 
         /// <summary>Property: "true" on a loop's <c>tasks.Add(FooAsync(x))</c> that the semaphore fix can wrap.</summary>
@@ -689,9 +692,9 @@ namespace AsyncGuard.Analyzers.Rules
             // The fixes rewrite `x => FooAsync(x)`, method groups and async lambdas; other bodies get the diagnostic only.
             var perElementMethod = PerElementMethod(selector.Target);
             var simpleBody = perElementMethod is not null || selector.Target is IAnonymousFunctionOperation { Symbol.IsAsync: true };
-            if (perElementMethod is not null && TokenLandsOnATokenParameter(selector.Target, perElementMethod, known))
+            if (perElementMethod is not null && TokenArgument(selector.Target, perElementMethod, known) is { } tokenArgument)
             {
-                properties = properties.Add(ForwardTokenKey, "true");
+                properties = properties.Add(ForwardTokenKey, tokenArgument);
             }
 
             if (resultsUsed && hasResult && hasBoundedHelper && perElementMethod is not null)
@@ -734,12 +737,13 @@ namespace AsyncGuard.Analyzers.Rules
         }
 
         /// <summary>
-        /// The fixes forward the token by appending one positional argument to the per-element call. That is right only
-        /// when the argument lands on a <c>CancellationToken</c>: the call writes every parameter before the method's own
-        /// trailing optional token, or writes all of them and an overload adds a trailing token. A call that leaves an
-        /// optional <c>bool</c> (or anything else) at its default, uses named arguments or a <c>params</c> array gets no token.
+        /// How the fixes hand the element's token to the per-element call: "true" to append it positionally, when that
+        /// lands on a <c>CancellationToken</c> (the call writes every parameter before the method's own trailing optional
+        /// token, or writes all of them and an overload adds a trailing token); the token parameter's name when optional
+        /// parameters of other types (a <c>bool</c>) are left at their defaults before it; null when neither is possible
+        /// (an overload that would need them written, named arguments or a <c>params</c> array in the call).
         /// </summary>
-        private static bool TokenLandsOnATokenParameter(IOperation target, IMethodSymbol method, KnownSymbols known)
+        private static string? TokenArgument(IOperation target, IMethodSymbol method, KnownSymbols known)
         {
             int written;
             switch (target)
@@ -753,22 +757,28 @@ namespace AsyncGuard.Analyzers.Rules
                         list.Arguments.Any(a => a.NameColon is not null) ||
                         call.Arguments.Any(a => a.ArgumentKind == ArgumentKind.ParamArray))
                     {
-                        return false;
+                        return null;
                     }
 
                     written = call.Arguments.Count(a => a.ArgumentKind == ArgumentKind.Explicit);
                     break;
                 default:
-                    return false;
+                    return null;
             }
 
             var parameters = method.Parameters;
             if (written < parameters.Length)
             {
-                return written == parameters.Length - 1 && parameters[written].IsOptional && known.IsCancellationToken(parameters[written].Type);
+                var last = parameters[parameters.Length - 1];
+                if (!last.IsOptional || !known.IsCancellationToken(last.Type) || parameters.Skip(written).Any(p => !p.IsOptional))
+                {
+                    return null;
+                }
+
+                return written == parameters.Length - 1 ? "true" : last.Name;
             }
 
-            return written == parameters.Length && HasTokenOverload(method, known);
+            return written == parameters.Length && HasTokenOverload(method, known) ? "true" : null;
         }
 
         /// <summary>An overload with the same parameters plus a trailing <c>CancellationToken</c>.</summary>
