@@ -10,9 +10,11 @@ using Microsoft.CodeAnalysis.Operations;
 namespace AsyncGuard.Analyzers.Rules
 {
     /// <summary>
-    /// AG0020: one task per element of a collection of unknown size, started and then awaited together, with no bound:
-    /// <c>Task.WhenAll(source.Select(FooAsync))</c>, the projection materialised first and awaited later, and loops that
-    /// add one started task per iteration to a collection awaited after the loop.
+    /// AG0020: one task per element of the caller's data (<see cref="FanOut.IsCallerData"/>), started and then awaited
+    /// together, with no bound: <c>Task.WhenAll(source.Select(FooAsync))</c>, the projection materialised first and
+    /// awaited later, and loops that add one started task per iteration to a collection awaited after the loop. Silent
+    /// for state the object manages, results of other calls, counts, components that each do their own work
+    /// (<c>x =&gt; x.StopAsync()</c>) and <c>WhenAny</c> races; see docs/rules/AG0020.md.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
