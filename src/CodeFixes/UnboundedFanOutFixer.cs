@@ -11,7 +11,6 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Formatting;
 
 namespace AsyncGuard.CodeFixes
 {
@@ -118,27 +117,20 @@ namespace AsyncGuard.CodeFixes
                         break;
                     }
 
-                    var initializers = new List<ExpressionSyntax>
+                    // Written out as text: the user's lambda body goes in as it was (its indentation, tabs, line endings
+                    // and strings), which the formatter would lay out again with its default options.
+                    var tokenOption = shape.Token is null ? string.Empty : $", CancellationToken = {shape.Token}";
+                    var parameters = ((ParenthesizedLambdaExpressionSyntax)shape.TokenLambda(body.Parameter, SyntaxFactory.IdentifierName("_"), isAsync: false)).ParameterList.NormalizeWhitespace().ToFullString();
+                    var bodyText = body.Body is BlockSyntax block ? block.WithoutTrailingTrivia().ToFullString() : body.Body.WithoutTrivia().ToFullString();
+                    var text = $"{fix.Names.ExpressionAt(fix.Model, select.SpanStart, parallel)}.ForEachAsync({shape.Source.ToFullString()}, " +
+                               $"new {fix.Names.TypeAt(fix.Model, select.SpanStart, options)} {{ MaxDegreeOfParallelism = {shape.Limit}{tokenOption} }}, " +
+                               $"async {parameters} =>{shape.ArrowTrivia}{bodyText})";
+                    if (SyntaxFactory.ParseExpression(text) is not InvocationExpressionSyntax { ContainsDiagnostics: false } forEach)
                     {
-                        Assign("MaxDegreeOfParallelism", SyntaxFactory.ParseExpression(shape.Limit)),
-                    };
-                    if (shape.Token is not null)
-                    {
-                        initializers.Add(Assign("CancellationToken", SyntaxFactory.ParseExpression(shape.Token)));
+                        break;
                     }
 
-                    var forEach = SyntaxFactory.InvocationExpression(
-                        SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, fix.Names.ExpressionAt(fix.Model, select.SpanStart, parallel), SyntaxFactory.IdentifierName("ForEachAsync")),
-                        SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[]
-                        {
-                            SyntaxFactory.Argument(shape.Source),
-                            SyntaxFactory.Argument(SyntaxFactory.ObjectCreationExpression(
-                                fix.Names.TypeAt(fix.Model, select.SpanStart, options),
-                                null,
-                                SyntaxFactory.InitializerExpression(SyntaxKind.ObjectInitializerExpression, SyntaxFactory.SeparatedList(initializers)))),
-                            SyntaxFactory.Argument(shape.TokenLambda(body.Parameter, body.Body, isAsync: true)),
-                        })));
-                    fix.Editor.ReplaceNode(whenAll, forEach.WithTriviaFrom(whenAll).WithAdditionalAnnotations(Formatter.Annotation));
+                    fix.Editor.ReplaceNode(whenAll, forEach.WithTriviaFrom(whenAll));
                     break;
 
                 case SemaphoreKey when select.FirstAncestorOrSelf<StatementSyntax>() is { Parent: BlockSyntax } statement && shape.ThrottledSelector() is { } throttled:
@@ -359,9 +351,6 @@ namespace AsyncGuard.CodeFixes
         /// <summary>One level of indentation in the file's style: a tab where the statement is indented with tabs, else four spaces.</summary>
         private static string IndentationStep(string indentation) => indentation.IndexOf('\t') >= 0 ? "\t" : "    ";
 
-        private static ExpressionSyntax Assign(string property, ExpressionSyntax value) =>
-            SyntaxFactory.AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, SyntaxFactory.IdentifierName(property), value);
-
         /// <summary>The <c>await</c> of <c>Task.WhenAll(…)</c>, directly or through <c>.ConfigureAwait(…)</c>.</summary>
         private static AwaitExpressionSyntax? Awaiting(InvocationExpressionSyntax whenAll) => whenAll.Parent switch
         {
@@ -472,6 +461,11 @@ namespace AsyncGuard.CodeFixes
                     ? SyntaxFactory.SimpleLambdaExpression(parameter, throttledBody).WithAsyncKeyword(asyncKeyword)
                     : SyntaxFactory.ParenthesizedLambdaExpression(SyntaxFactory.ParameterList(SyntaxFactory.SingletonSeparatedList(parameter)), throttledBody).WithAsyncKeyword(asyncKeyword);
             }
+
+            /// <summary>What follows the selector's <c>=&gt;</c> up to its body (a line break before a block), else a space.</summary>
+            internal string ArrowTrivia => _selector is LambdaExpressionSyntax { Block: not null } lambda && lambda.ArrowToken.TrailingTrivia.Count > 0
+                ? lambda.ArrowToken.TrailingTrivia.ToFullString()
+                : " ";
 
             internal LambdaExpressionSyntax TokenLambda(ParameterSyntax parameter, CSharpSyntaxNode body, bool isAsync)
             {

@@ -24,8 +24,11 @@ namespace SeedNotes.Notes
             Say($"{pages.Length} pages, at most {server.Peak} requests in flight");
         }
 
-        private static Task<string[]> FetchAllAsync(FakeServer server, IEnumerable<string> urls, CancellationToken cancellationToken) =>
-            Task.WhenAll(urls.Select(url => server.GetAsync(url, cancellationToken))); // flagged: AG0020
+        private static async Task<string[]> FetchAllAsync(FakeServer server, IEnumerable<string> urls, CancellationToken cancellationToken)
+        {
+            var pages = await Task.WhenAll(urls.Select(url => server.GetAsync(url, cancellationToken))); // flagged: AG0020
+            return pages;
+        }
 
         public override async Task FixedAsync(CancellationToken cancellationToken)
         {

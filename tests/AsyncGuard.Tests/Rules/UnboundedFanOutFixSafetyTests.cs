@@ -337,6 +337,49 @@ namespace AsyncGuard.Tests.Rules
             }
             """;
 
+        // Parallel.ForEachAsync in a tab-indented CRLF file: the user's block lambda keeps its tabs.
+        [Fact]
+        public Task ParallelForEachAsync_KeepsTabsAndCrlf() => new Verify.Test
+        {
+            TestCode = TabsCrlf("""
+                using System.Collections.Generic;
+                using System.Linq;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task Run(List<string> urls, CancellationToken token)
+                    {
+                        await Task.WhenAll([|urls.Select(async u =>
+                        {
+                            await Api.SendAsync(u);
+                            await Api.SendAsync(u + "/again");
+                        })|]);
+                    }
+                }
+                """),
+            FixedCode = TabsCrlf("""
+                using System.Collections.Generic;
+                using System.Linq;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task Run(List<string> urls, CancellationToken token)
+                    {
+                        await Parallel.ForEachAsync(urls, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = token }, async (u, cancellationToken) =>
+                        {
+                            await Api.SendAsync(u);
+                            await Api.SendAsync(u + "/again");
+                        });
+                    }
+                }
+                """),
+            CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedFanOutFixer.ParallelForEachKey,
+        }.RunAsync();
+
         /// <summary>The source with every four-space indentation step as a tab and CRLF line endings (Api included).</summary>
         private static string TabsCrlf(string source)
         {
