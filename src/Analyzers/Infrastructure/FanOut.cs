@@ -171,21 +171,21 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
         private bool IsCallerDataLocal(IOperation reference, ILocalSymbol local, ISymbol function, int depth)
         {
+            // From the body's index: this runs for every fan-out of a method, a scan of the body per question was quadratic.
             var root = Symbols.Root(reference);
-            if (Symbols.IsAssignedAfterDeclaration(local, root))
+            var index = _known.Index(reference);
+            if (Symbols.IsAssignedAfterDeclaration(local, root, index))
             {
                 return false;
             }
 
             // foreach (var group in items.GroupBy(…)) / (var batch in items.Chunk(n)): each group is the caller's data too.
-            var loop = root.DescendantsAndSelf().OfType<IForEachLoopOperation>().FirstOrDefault(l => l.Locals.Contains(local, SymbolEqualityComparer.Default));
-            if (loop is not null)
+            if (index.ForEachLoopOf(local) is { } loop)
             {
                 return IsSequence(local.Type) && IsCallerData(loop.Collection, function, depth + 1);
             }
 
-            var declarator = root.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>().FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local));
-            var initializer = declarator?.GetVariableInitializer()?.Value;
+            var initializer = index.DeclaratorOf(local)?.GetVariableInitializer()?.Value;
             return initializer is not null && IsCallerData(initializer, function, depth + 1);
         }
 

@@ -54,45 +54,49 @@ namespace AsyncGuard.Tests.Rules
         [Fact]
         public Task TokenIsNeverPassedToABoolParameter() => new Verify.Test
         {
-            TestCode = """
-                using System;
-                using System.Collections.Generic;
-                using System.Linq;
-                using System.Threading;
-                using System.Threading.Tasks;
-
-                class C
-                {
-                    async Task<int> Run(IEnumerable<string> urls, CancellationToken cancellationToken)
-                    {
-                        var a = await Task.WhenAll([|urls.Select(u => Flags.GetAsync(u))|]);
-                        var b = await Task.WhenAll([|urls.Select(u => Flags.LoadAsync(u))|]);
-                        var c = await Task.WhenAll([|urls.Select(u => Flags.GetAsync(u, true))|]);
-                        return a.Length + b.Length + c.Length;
-                    }
-                }
-                """ + Api + BoundedHelper,
-            FixedCode = """
-                using System;
-                using System.Collections.Generic;
-                using System.Linq;
-                using System.Threading;
-                using System.Threading.Tasks;
-                using AsyncGuard;
-
-                class C
-                {
-                    async Task<int> Run(IEnumerable<string> urls, CancellationToken cancellationToken)
-                    {
-                        var a = await urls.SelectBoundedAsync(16, (u, ct) => Flags.GetAsync(u, token: ct), cancellationToken);
-                        var b = await urls.SelectBoundedAsync(16, (u, ct) => Flags.LoadAsync(u), cancellationToken);
-                        var c = await urls.SelectBoundedAsync(16, (u, ct) => Flags.GetAsync(u, true, ct), cancellationToken);
-                        return a.Length + b.Length + c.Length;
-                    }
-                }
-                """ + Api + BoundedHelper,
+            TestCode = BoolSource,
+            FixedCode = BoolFixed,
             CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedFanOutFixer.SelectBoundedKey,
         }.RunAsync();
+
+        private const string BoolSource = """
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task<int> Run(IEnumerable<string> urls, CancellationToken cancellationToken)
+                {
+                    var a = await Task.WhenAll([|urls.Select(u => Flags.GetAsync(u))|]);
+                    var b = await Task.WhenAll([|urls.Select(u => Flags.LoadAsync(u))|]);
+                    var c = await Task.WhenAll([|urls.Select(u => Flags.GetAsync(u, true))|]);
+                    return a.Length + b.Length + c.Length;
+                }
+            }
+            """ + Api + BoundedHelper;
+
+        private const string BoolFixed = """
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using AsyncGuard;
+
+            class C
+            {
+                async Task<int> Run(IEnumerable<string> urls, CancellationToken cancellationToken)
+                {
+                    var a = await urls.SelectBoundedAsync(16, (u, ct) => Flags.GetAsync(u, token: ct), cancellationToken);
+                    var b = await urls.SelectBoundedAsync(16, (u, ct) => Flags.LoadAsync(u), cancellationToken);
+                    var c = await urls.SelectBoundedAsync(16, (u, ct) => Flags.GetAsync(u, true, ct), cancellationToken);
+                    return a.Length + b.Length + c.Length;
+                }
+            }
+            """ + Api + BoundedHelper;
 
         // The lambda is laid out again around the semaphore; the lines inside a verbatim or raw string are its content
         // and stay exactly as written.
@@ -397,6 +401,7 @@ namespace AsyncGuard.Tests.Rules
         [InlineData(ConfigureAwaitSource, ConfigureAwaitFixed)]
         [InlineData(TabSource + Api, TabFixed + Api)]
         [InlineData(NoTokenSource, NoTokenFixed)]
+        [InlineData(BoolSource, BoolFixed)]
         public async Task FixedCode_TriggersNoAsyncGuardRule(string source, string fixedSource)
         {
             var before = await FindingsAsync(source.Replace("[|", string.Empty).Replace("|]", string.Empty));
