@@ -11,7 +11,6 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Formatting;
 
 namespace AsyncGuard.CodeFixes
 {
@@ -85,8 +84,9 @@ namespace AsyncGuard.CodeFixes
                 selectArguments[0].Expression,
                 properties[UnboundedFanOutAnalyzer.LimitKey] ?? "16",
                 properties.TryGetValue(PropertyKeys.CancellationToken, out var token) ? token : null,
-                properties.ContainsKey(UnboundedFanOutAnalyzer.ForwardTokenKey),
+                properties.TryGetValue(UnboundedFanOutAnalyzer.ForwardTokenKey, out var forward) ? forward : null,
                 properties.ContainsKey(UnboundedFanOutAnalyzer.HasResultKey),
+                properties.ContainsKey(PropertyKeys.ConfigureAwaitFalse),
                 select.SpanStart);
 
             switch (equivalenceKey)
@@ -117,27 +117,20 @@ namespace AsyncGuard.CodeFixes
                         break;
                     }
 
-                    var initializers = new List<ExpressionSyntax>
+                    // Written out as text: the user's lambda body goes in as it was (its indentation, tabs, line endings
+                    // and strings), which the formatter would lay out again with its default options.
+                    var tokenOption = shape.Token is null ? string.Empty : $", CancellationToken = {shape.Token}";
+                    var parameters = ((ParenthesizedLambdaExpressionSyntax)shape.TokenLambda(body.Parameter, SyntaxFactory.IdentifierName("_"), isAsync: false)).ParameterList.NormalizeWhitespace().ToFullString();
+                    var bodyText = body.Body is BlockSyntax block ? block.WithoutTrailingTrivia().ToFullString() : body.Body.WithoutTrivia().ToFullString();
+                    var text = $"{fix.Names.ExpressionAt(fix.Model, select.SpanStart, parallel)}.ForEachAsync({shape.Source.ToFullString()}, " +
+                               $"new {fix.Names.TypeAt(fix.Model, select.SpanStart, options)} {{ MaxDegreeOfParallelism = {shape.Limit}{tokenOption} }}, " +
+                               $"async {parameters} =>{shape.ArrowTrivia}{bodyText})";
+                    if (SyntaxFactory.ParseExpression(text) is not InvocationExpressionSyntax { ContainsDiagnostics: false } forEach)
                     {
-                        Assign("MaxDegreeOfParallelism", SyntaxFactory.ParseExpression(shape.Limit)),
-                    };
-                    if (shape.Token is not null)
-                    {
-                        initializers.Add(Assign("CancellationToken", SyntaxFactory.ParseExpression(shape.Token)));
+                        break;
                     }
 
-                    var forEach = SyntaxFactory.InvocationExpression(
-                        SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, fix.Names.ExpressionAt(fix.Model, select.SpanStart, parallel), SyntaxFactory.IdentifierName("ForEachAsync")),
-                        SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[]
-                        {
-                            SyntaxFactory.Argument(shape.Source),
-                            SyntaxFactory.Argument(SyntaxFactory.ObjectCreationExpression(
-                                fix.Names.TypeAt(fix.Model, select.SpanStart, options),
-                                null,
-                                SyntaxFactory.InitializerExpression(SyntaxKind.ObjectInitializerExpression, SyntaxFactory.SeparatedList(initializers)))),
-                            SyntaxFactory.Argument(shape.TokenLambda(body.Parameter, body.Body, isAsync: true)),
-                        })));
-                    fix.Editor.ReplaceNode(whenAll, forEach.WithTriviaFrom(whenAll).WithAdditionalAnnotations(Formatter.Annotation));
+                    fix.Editor.ReplaceNode(whenAll, forEach.WithTriviaFrom(whenAll));
                     break;
 
                 case SemaphoreKey when select.FirstAncestorOrSelf<StatementSyntax>() is { Parent: BlockSyntax } statement && shape.ThrottledSelector() is { } throttled:
@@ -181,21 +174,23 @@ namespace AsyncGuard.CodeFixes
             var token = properties.TryGetValue(PropertyKeys.CancellationToken, out var t) ? t : null;
             var startType = fix.Names.TypeAt(fix.Model, loop.SpanStart, func.Construct(taskType)).ToString();
             var returns = taskType.IsGenericType ? "return " : string.Empty;
+            var configure = properties.ContainsKey(PropertyKeys.ConfigureAwaitFalse) ? ".ConfigureAwait(false)" : string.Empty;
 
             var (indentation, endOfLine) = Layout(loop);
+            var step = IndentationStep(indentation);
             var lines = new[]
             {
                 $"async {returnType} {start}({startType} start)",
                 "{",
-                $"    await {throttle}.WaitAsync({token});",
-                "    try",
-                "    {",
-                $"        {returns}await start();",
-                "    }",
-                "    finally",
-                "    {",
-                $"        {throttle}.Release();",
-                "    }",
+                $"{step}await {throttle}.WaitAsync({token}){configure};",
+                $"{step}try",
+                $"{step}{{",
+                $"{step}{step}{returns}await start(){configure};",
+                $"{step}}}",
+                $"{step}finally",
+                $"{step}{{",
+                $"{step}{step}{throttle}.Release();",
+                $"{step}}}",
                 "}",
             };
             var localFunction = SyntaxFactory.ParseStatement(string.Concat(lines.Select(line => indentation + line + endOfLine)));
@@ -256,17 +251,13 @@ namespace AsyncGuard.CodeFixes
                 return false;
             }
 
-            var declaration = SyntaxFactory.LocalDeclarationStatement(
-                SyntaxFactory.VariableDeclaration(
-                    SyntaxFactory.IdentifierName("var"),
-                    SyntaxFactory.SingletonSeparatedList(SyntaxFactory.VariableDeclarator(SyntaxFactory.Identifier(name))
-                        .WithInitializer(SyntaxFactory.EqualsValueClause(SyntaxFactory.ObjectCreationExpression(
-                            fix.Names.TypeAt(fix.Model, statement.SpanStart, semaphore),
-                            SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.ParseExpression(limit)))),
-                            null))))));
-            if (((CSharpParseOptions)statement.SyntaxTree.Options).LanguageVersion >= LanguageVersion.CSharp8)
+            // Written out as text with the statement's own indentation and line ending: the formatter would lay it out
+            // with its default options (spaces) in a file indented with tabs.
+            var usingKeyword = ((CSharpParseOptions)statement.SyntaxTree.Options).LanguageVersion >= LanguageVersion.CSharp8 ? "using " : string.Empty;
+            var type = fix.Names.TypeAt(fix.Model, statement.SpanStart, semaphore).ToString();
+            if (SyntaxFactory.ParseStatement($"{usingKeyword}var {name} = new {type}({limit});") is not LocalDeclarationStatementSyntax { ContainsDiagnostics: false } declaration)
             {
-                declaration = declaration.WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword));
+                return false;
             }
 
             var leading = statement.GetLeadingTrivia();
@@ -279,7 +270,7 @@ namespace AsyncGuard.CodeFixes
             var (indentation, endOfLine) = Layout(statement);
             var inserted = new List<StatementSyntax>
             {
-                declaration.WithLeadingTrivia(leading.Take(blankLines).Append(SyntaxFactory.Whitespace(indentation))).WithTrailingTrivia(SyntaxFactory.EndOfLine(endOfLine)).WithAdditionalAnnotations(Formatter.Annotation),
+                declaration.WithLeadingTrivia(leading.Take(blankLines).Append(SyntaxFactory.Whitespace(indentation))).WithTrailingTrivia(SyntaxFactory.EndOfLine(endOfLine)),
             };
             inserted.AddRange(helpers);
 
@@ -328,12 +319,37 @@ namespace AsyncGuard.CodeFixes
         private static ExpressionSyntax Indented(ExpressionSyntax lambda, StatementSyntax statement)
         {
             var (indentation, endOfLine) = Layout(statement);
-            var lines = lambda.NormalizeWhitespace("    ", endOfLine).ToFullString().Split(new[] { endOfLine }, System.StringSplitOptions.None);
-            return SyntaxFactory.ParseExpression(string.Join(endOfLine, lines.Select((line, i) => i == 0 || line.Length == 0 ? line : indentation + line)));
+            var normalized = lambda.NormalizeWhitespace(IndentationStep(indentation), endOfLine);
+            var text = normalized.ToFullString();
+
+            // A line that starts inside a verbatim, raw or multi-line interpolated string is the string's content: left as is.
+            var strings = normalized.DescendantNodesAndTokens(descendIntoTrivia: false)
+                .Where(n => n.IsKind(SyntaxKind.StringLiteralExpression) || n.IsKind(SyntaxKind.InterpolatedStringExpression) || n.IsKind(SyntaxKind.Utf8StringLiteralExpression))
+                .Select(n => n.Span)
+                .Where(span => text.IndexOf(endOfLine, span.Start, span.Length, System.StringComparison.Ordinal) >= 0)
+                .ToList();
+            var builder = new System.Text.StringBuilder(text.Length + 64);
+            var start = 0;
+            while (true)
+            {
+                var end = text.IndexOf(endOfLine, start, System.StringComparison.Ordinal);
+                var line = end < 0 ? text.Substring(start) : text.Substring(start, end - start);
+                var inString = strings.Any(span => span.Start < start && start < span.End);
+                builder.Append(start == 0 || line.Length == 0 || inString ? line : indentation + line);
+                if (end < 0)
+                {
+                    break;
+                }
+
+                builder.Append(endOfLine);
+                start = end + endOfLine.Length;
+            }
+
+            return SyntaxFactory.ParseExpression(builder.ToString());
         }
 
-        private static ExpressionSyntax Assign(string property, ExpressionSyntax value) =>
-            SyntaxFactory.AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, SyntaxFactory.IdentifierName(property), value);
+        /// <summary>One level of indentation in the file's style: a tab where the statement is indented with tabs, else four spaces.</summary>
+        private static string IndentationStep(string indentation) => indentation.IndexOf('\t') >= 0 ? "\t" : "    ";
 
         /// <summary>The <c>await</c> of <c>Task.WhenAll(…)</c>, directly or through <c>.ConfigureAwait(…)</c>.</summary>
         private static AwaitExpressionSyntax? Awaiting(InvocationExpressionSyntax whenAll) => whenAll.Parent switch
@@ -347,12 +363,14 @@ namespace AsyncGuard.CodeFixes
         private sealed class Shape
         {
             private readonly ExpressionSyntax _selector;
-            private readonly bool _forwardToken;
+            private readonly string? _forwardToken;
             private readonly bool _hasResult;
             private readonly TypeSyntax? _tokenType;
+            private readonly bool _configureAwaitFalse;
 
-            internal Shape(DocumentFix fix, ExpressionSyntax source, ExpressionSyntax selector, string limit, string? token, bool forwardToken, bool hasResult, int position)
+            internal Shape(DocumentFix fix, ExpressionSyntax source, ExpressionSyntax selector, string limit, string? token, string? forwardToken, bool hasResult, bool configureAwaitFalse, int position)
             {
+                _configureAwaitFalse = configureAwaitFalse;
                 Source = source;
                 _selector = selector;
                 Limit = limit;
@@ -397,7 +415,7 @@ namespace AsyncGuard.CodeFixes
                         return (lambda.ParameterList.Parameters[0].WithoutTrivia(), lambda.Body);
                 }
 
-                return Element() is { } element ? (element.Parameter, Rewrite.Await(element.Call)) : null;
+                return Element() is { } element ? (element.Parameter, Await(element.Call)) : null;
             }
 
             /// <summary>The selector, async, waiting for a slot first and releasing it in a finally.</summary>
@@ -422,14 +440,14 @@ namespace AsyncGuard.CodeFixes
                         }
 
                         parameter = element.Parameter;
-                        work = SyntaxFactory.SingletonList(Final(Rewrite.Await(element.Call)));
+                        work = SyntaxFactory.SingletonList(Final(Await(element.Call)));
                         break;
                 }
 
                 var waitArguments = Token is null
                     ? SyntaxFactory.ArgumentList()
                     : SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.ParseExpression(Token))));
-                var wait = SyntaxFactory.ExpressionStatement(Rewrite.Await(SyntaxFactory.InvocationExpression(
+                var wait = SyntaxFactory.ExpressionStatement(Await(SyntaxFactory.InvocationExpression(
                     SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, SyntaxFactory.IdentifierName(ThrottleName), SyntaxFactory.IdentifierName("WaitAsync")),
                     waitArguments)));
                 var release = SyntaxFactory.ExpressionStatement(SyntaxFactory.InvocationExpression(
@@ -443,6 +461,11 @@ namespace AsyncGuard.CodeFixes
                     ? SyntaxFactory.SimpleLambdaExpression(parameter, throttledBody).WithAsyncKeyword(asyncKeyword)
                     : SyntaxFactory.ParenthesizedLambdaExpression(SyntaxFactory.ParameterList(SyntaxFactory.SingletonSeparatedList(parameter)), throttledBody).WithAsyncKeyword(asyncKeyword);
             }
+
+            /// <summary>What follows the selector's <c>=&gt;</c> up to its body (a line break before a block), else a space.</summary>
+            internal string ArrowTrivia => _selector is LambdaExpressionSyntax { Block: not null } lambda && lambda.ArrowToken.TrailingTrivia.Count > 0
+                ? lambda.ArrowToken.TrailingTrivia.ToFullString()
+                : " ";
 
             internal LambdaExpressionSyntax TokenLambda(ParameterSyntax parameter, CSharpSyntaxNode body, bool isAsync)
             {
@@ -484,12 +507,18 @@ namespace AsyncGuard.CodeFixes
                 _ => null,
             };
 
+            /// <summary><c>await …</c>, with <c>.ConfigureAwait(false)</c> when the code around it awaits that way.</summary>
+            private AwaitExpressionSyntax Await(ExpressionSyntax awaited) =>
+                Rewrite.Await(_configureAwaitFalse ? Rewrite.ConfigureAwaitFalse(awaited) : awaited);
+
             /// <summary>The element's last step: <c>return await …;</c> when the tasks carry results, else <c>await …;</c>.</summary>
             private StatementSyntax Final(ExpressionSyntax expression) =>
                 _hasResult ? SyntaxFactory.ReturnStatement(expression) : SyntaxFactory.ExpressionStatement(expression);
 
             private ExpressionSyntax ForwardToken(InvocationExpressionSyntax call) =>
-                _forwardToken ? call.WithArgumentList(Rewrite.AppendArgument(call.ArgumentList, SyntaxFactory.IdentifierName(TokenName))) : call;
+                _forwardToken is null
+                    ? call
+                    : call.WithArgumentList(Rewrite.AppendArgument(call.ArgumentList, SyntaxFactory.IdentifierName(TokenName), _forwardToken == "true" ? null : _forwardToken));
 
             private static string FreeName(SemanticModel model, int position, HashSet<string> taken, params string[] candidates) =>
                 candidates.FirstOrDefault(c => !taken.Contains(c) && model.LookupSymbols(position, name: c).IsEmpty) ?? candidates[candidates.Length - 1] + "1";

@@ -20,8 +20,14 @@ namespace SeedNotes.Notes
         public override async Task FlaggedAsync(CancellationToken cancellationToken)
         {
             var server = new FakeServer();
-            var pages = await Task.WhenAll(Urls().Select(url => server.GetAsync(url, cancellationToken))); // flagged: AG0020
+            var pages = await FetchAllAsync(server, Urls(), cancellationToken);
             Say($"{pages.Length} pages, at most {server.Peak} requests in flight");
+        }
+
+        private static async Task<string[]> FetchAllAsync(FakeServer server, IEnumerable<string> urls, CancellationToken cancellationToken)
+        {
+            var pages = await Task.WhenAll(urls.Select(url => server.GetAsync(url, cancellationToken))); // flagged: AG0020
+            return pages;
         }
 
         public override async Task FixedAsync(CancellationToken cancellationToken)

@@ -100,6 +100,95 @@ namespace AsyncGuard.Analyzers.Infrastructure
             return initializer is not null && IsKnownSmall(initializer, maxKnownSize, depth + 1);
         }
 
+        /// <summary>
+        /// The function a fan-out belongs to: the innermost lambda or local function around <paramref name="operation"/>,
+        /// else the member being analyzed.
+        /// </summary>
+        internal static ISymbol EnclosingFunction(IOperation operation, ISymbol containingSymbol)
+        {
+            for (var current = operation.Parent; current is not null; current = current.Parent)
+            {
+                switch (current)
+                {
+                    case IAnonymousFunctionOperation lambda:
+                        return lambda.Symbol;
+                    case ILocalFunctionOperation localFunction:
+                        return localFunction.Symbol;
+                }
+            }
+
+            return containingSymbol;
+        }
+
+        /// <summary>
+        /// The collection is the caller's data, so its size grows with the input: a parameter of <paramref name="function"/>
+        /// (not <c>params</c>), a copy or LINQ view of one (<c>Where</c>, <c>ToList</c>, <c>GroupBy</c>, <c>new List&lt;T&gt;(items)</c>,
+        /// a dictionary's <c>Keys</c>/<c>Values</c>), a local of the same function initialised with one and never reassigned,
+        /// or a batch/group a <c>foreach</c> takes from one. Fields and properties of objects (state the object manages:
+        /// observers, connections, silos), results of other calls and anything captured from an enclosing function are not.
+        /// </summary>
+        internal bool IsCallerData(IOperation source, ISymbol function, int depth = 0)
+        {
+            source = KnownConditions.SkipConversions(source);
+            if (depth > 6)
+            {
+                return false;
+            }
+
+            switch (source)
+            {
+                case IParameterReferenceOperation { Parameter: var parameter }:
+                    return !parameter.IsParams && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, function);
+                case IInvocationOperation { TargetMethod: var method } invocation
+                    when SymbolEqualityComparer.Default.Equals(method.ContainingType, _enumerable) || (method.IsExtensionMethod && method.Name.StartsWith("ToImmutable", StringComparison.Ordinal)):
+                    return DataPreservingLinq.Contains(method.Name) && invocation.Arguments.Length >= 1 &&
+                           IsCallerData(invocation.Arguments[0].Value, function, depth + 1);
+                case IInvocationOperation { TargetMethod: { IsStatic: false, Name: "ToArray" or "ToList" or "AsReadOnly" or "AsEnumerable" }, Instance: { } instance }:
+                    return IsCallerData(instance, function, depth + 1);
+                case IObjectCreationOperation { Arguments.Length: 1 } creation when IsSequence(creation.Type) && IsSequence(creation.Arguments[0].Value.Type):
+                    return IsCallerData(creation.Arguments[0].Value, function, depth + 1);
+                case IPropertyReferenceOperation { Property.Name: "Keys" or "Values", Instance: { } dictionary }:
+                    return IsCallerData(dictionary, function, depth + 1);
+                case ILocalReferenceOperation { Local: var local } when SymbolEqualityComparer.Default.Equals(local.ContainingSymbol, function):
+                    return IsCallerDataLocal(source, local, function, depth);
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>A generic sequence other than a string: an array, or a type implementing <c>IEnumerable&lt;T&gt;</c>.</summary>
+        private static bool IsSequence(ITypeSymbol? type) =>
+            type is IArrayTypeSymbol ||
+            (type is { SpecialType: not SpecialType.System_String } &&
+             (type.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T ||
+              type.AllInterfaces.Any(i => i.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T)));
+
+        private static readonly ImmutableHashSet<string> DataPreservingLinq = ImmutableHashSet.Create(
+            StringComparer.Ordinal,
+            "Where", "Select", "SelectMany", "Distinct", "DistinctBy", "OrderBy", "OrderByDescending", "ThenBy", "ThenByDescending",
+            "GroupBy", "ToList", "ToArray", "ToHashSet", "ToDictionary", "ToLookup", "AsEnumerable", "Skip", "SkipWhile", "Reverse",
+            "Cast", "OfType", "Concat", "Union", "Except", "Chunk", "ToImmutableArray", "ToImmutableList", "ToImmutableHashSet");
+
+        private bool IsCallerDataLocal(IOperation reference, ILocalSymbol local, ISymbol function, int depth)
+        {
+            // From the body's index: this runs for every fan-out of a method, a scan of the body per question was quadratic.
+            var root = Symbols.Root(reference);
+            var index = _known.Index(reference);
+            if (Symbols.IsAssignedAfterDeclaration(local, root, index))
+            {
+                return false;
+            }
+
+            // foreach (var group in items.GroupBy(…)) / (var batch in items.Chunk(n)): each group is the caller's data too.
+            if (index.ForEachLoopOf(local) is { } loop)
+            {
+                return IsSequence(local.Type) && IsCallerData(loop.Collection, function, depth + 1);
+            }
+
+            var initializer = index.DeclaratorOf(local)?.GetVariableInitializer()?.Value;
+            return initializer is not null && IsCallerData(initializer, function, depth + 1);
+        }
+
         private static bool IsSmallConstant(IOperation value, int maxKnownSize) =>
             value.ConstantValue is { HasValue: true, Value: int n } && n <= maxKnownSize;
 

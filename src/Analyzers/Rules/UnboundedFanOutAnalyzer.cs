@@ -10,9 +10,11 @@ using Microsoft.CodeAnalysis.Operations;
 namespace AsyncGuard.Analyzers.Rules
 {
     /// <summary>
-    /// AG0020: one task per element of a collection of unknown size, started and then awaited together, with no bound:
-    /// <c>Task.WhenAll(source.Select(FooAsync))</c>, the projection materialised first and awaited later, and loops that
-    /// add one started task per iteration to a collection awaited after the loop.
+    /// AG0020: one task per element of the caller's data (<see cref="FanOut.IsCallerData"/>), started and then awaited
+    /// together, with no bound: <c>Task.WhenAll(source.Select(FooAsync))</c>, the projection materialised first and
+    /// awaited later, and loops that add one started task per iteration to a collection awaited after the loop. Silent
+    /// for state the object manages, results of other calls, counts, components that each do their own work
+    /// (<c>x =&gt; x.StopAsync()</c>) and <c>WhenAny</c> races; see docs/rules/AG0020.md.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
@@ -29,7 +31,10 @@ namespace AsyncGuard.Analyzers.Rules
         /// <summary>Property: the concurrency limit the fixes write.</summary>
         public const string LimitKey = "Limit";
 
-        /// <summary>Property: "true" when the per-element call has an overload taking a trailing <c>CancellationToken</c>.</summary>
+        /// <summary>
+        /// Property: present when the per-element call can take the element's token as one more argument: "true" to
+        /// append it positionally, else the name of the parameter to pass it to (<c>cancellationToken: ct</c>).
+        /// </summary>
         public const string ForwardTokenKey = "ForwardToken";
 
         /// <summary>Property: "true" on a loop's <c>tasks.Add(FooAsync(x))</c> that the semaphore fix can wrap.</summary>
@@ -101,19 +106,29 @@ namespace AsyncGuard.Analyzers.Rules
                 return;
             }
 
+            // Only the caller's data grows with the input; a collection of components each doing its own work does not.
+            var function = FanOut.EnclosingFunction(select, context.ContainingSymbol);
+            if (!facts.IsCallerData(select.Arguments[0].Value, function) || SelectorWorksOnTheElement(selector.Target))
+            {
+                return;
+            }
+
             var combinator = AwaitedTogether(select, facts, out var direct, out var waitingPoint);
             if (combinator is null)
             {
                 return;
             }
 
+            // An "as completed" loop over WhenAny is reported without a fix: such a loop may stop at the first good answer,
+            // and a semaphore would delay that answer behind the slots.
             var properties = ImmutableDictionary<string, string?>.Empty;
-            if (direct && SelectorParameterCount(selector.Target) == 1 && combinator.TargetMethod.Name == "WhenAll" &&
+            var asCompleted = combinator.TargetMethod.Name == "WhenAny";
+            if (!asCompleted && direct && SelectorParameterCount(selector.Target) == 1 && combinator.TargetMethod.Name == "WhenAll" &&
                 combinator.Parent is IAwaitOperation or IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Parent: IAwaitOperation })
             {
                 properties = FixProperties(context, select, combinator, selector, known, hasParallelForEachAsync, hasBoundedHelper);
             }
-            else if (!direct && SelectorParameterCount(selector.Target) == 1 && select.Parent is not ITranslatedQueryOperation &&
+            else if (!asCompleted && !direct && SelectorParameterCount(selector.Target) == 1 && select.Parent is not ITranslatedQueryOperation &&
                      waitingPoint is not null && AwaitedInTheSameBlock(select, waitingPoint))
             {
                 properties = StoredProjectionFixProperties(context, select, selector, known);
@@ -165,6 +180,12 @@ namespace AsyncGuard.Analyzers.Rules
 
             if (current.Parent is IArgumentOperation { Parent: IInvocationOperation combinator } && IsWhenAllOrAny(combinator))
             {
+                // `await Task.WhenAny(source.Select(…))` is a race for the first answer: every request is meant to be in flight.
+                if (combinator.TargetMethod.Name == "WhenAny")
+                {
+                    return null;
+                }
+
                 direct = current == select;
                 waitingPoint = AwaitOf(combinator);
                 return combinator;
@@ -177,11 +198,18 @@ namespace AsyncGuard.Analyzers.Rules
 
             // The calls and loops that take the local, from the body's index: a scan of the whole body per site was
             // quadratic in a method with many fan-outs.
+            IInvocationOperation? asCompleted = null;
             foreach (var operation in facts.Known.Index(current).ConsumersOf(local))
             {
                 if (operation is IInvocationOperation when && IsWhenAllOrAny(when) && when.Arguments.Length == 1 &&
                     SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(when.Arguments[0].Value), local))
                 {
+                    if (when.TargetMethod.Name == "WhenAny")
+                    {
+                        asCompleted ??= InAsCompletedLoop(when, current) ? when : null;
+                        continue;
+                    }
+
                     waitingPoint = AwaitOf(when);
                     return when;
                 }
@@ -195,7 +223,110 @@ namespace AsyncGuard.Analyzers.Rules
                 }
             }
 
+            return asCompleted;
+        }
+
+        /// <summary>
+        /// <c>while (tasks.Count &gt; 0) { var done = await Task.WhenAny(tasks); … }</c>: every task is awaited in turn, so the
+        /// fan-out is as unbounded as with <c>WhenAll</c>. A <c>WhenAny</c> outside a loop is a race for the first answer
+        /// (a "first completed" router, hedged requests): starting them all at once is the point, and it is not reported.
+        /// </summary>
+        private static bool InAsCompletedLoop(IInvocationOperation whenAny, IOperation start)
+        {
+            for (var current = whenAny.Parent; current is not null; current = current.Parent)
+            {
+                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    return false;
+                }
+
+                if (current is ILoopOperation loop)
+                {
+                    return !loop.Syntax.Span.Contains(start.Syntax.Span);
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// The selector calls a method on the element itself (<c>x =&gt; x.StopAsync(ct)</c>, <c>x =&gt; x.Value.DisposeAsync()</c>,
+        /// an extension method whose <c>this</c> is the element): the elements are components (observers, buses, hosted
+        /// services, connections) that each do their own work, not data sent to one shared service.
+        /// </summary>
+        private static bool SelectorWorksOnTheElement(IOperation target)
+        {
+            switch (target)
+            {
+                case IMethodReferenceOperation reference:
+                    return reference.Method.IsExtensionMethod && reference.Instance is null;
+                case IAnonymousFunctionOperation { Symbol.Parameters.Length: >= 1 } lambda when lambda.Body.Operations.Length == 1:
+                    var element = lambda.Symbol.Parameters[0];
+                    var value = lambda.Body.Operations[0] switch
+                    {
+                        IReturnOperation { ReturnedValue: { } returned } => returned,
+                        IExpressionStatementOperation statement => statement.Operation,
+                        _ => null,
+                    };
+                    return value is not null && StartedCall(value) is { } call && CallsOnTheElement(call, s => SymbolEqualityComparer.Default.Equals(s, element));
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>The call that starts the work: through conversions, <c>await</c>, <c>.AsTask()</c>, <c>.ConfigureAwait(…)</c> and <c>Task.Run(() =&gt; …)</c>.</summary>
+        private static IInvocationOperation? StartedCall(IOperation value)
+        {
+            for (var depth = 0; depth < 8; depth++)
+            {
+                value = KnownConditions.SkipConversions(value);
+                switch (value)
+                {
+                    case IAwaitOperation awaited:
+                        value = awaited.Operation;
+                        continue;
+                    case IInvocationOperation { TargetMethod.Name: "AsTask" or "ConfigureAwait", Instance: { } inner }:
+                        value = inner;
+                        continue;
+                    case IInvocationOperation { TargetMethod: { IsStatic: true, Name: "Run" } } run when run.Arguments.Length >= 1 &&
+                        KnownConditions.SkipConversions(run.Arguments[0].Value) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation { Body.Operations: { Length: 1 } operations } } &&
+                        operations[0] is IReturnOperation { ReturnedValue: { } returned }:
+                        value = returned;
+                        continue;
+                    case IInvocationOperation call:
+                        return call;
+                    default:
+                        return null;
+                }
+            }
+
             return null;
+        }
+
+        private static bool CallsOnTheElement(IInvocationOperation call, System.Func<ISymbol, bool> isElement) =>
+            (call.Instance is { } instance && IsElement(instance, isElement)) ||
+            (call.TargetMethod.IsExtensionMethod && call.Instance is null && call.Arguments.Length >= 1 && IsElement(call.Arguments[0].Value, isElement));
+
+        /// <summary>The element, or a field or property reached from it (<c>x.Value</c>, <c>x.BusControl</c>).</summary>
+        private static bool IsElement(IOperation operation, System.Func<ISymbol, bool> isElement)
+        {
+            for (var depth = 0; depth < 8; depth++)
+            {
+                operation = KnownConditions.SkipConversions(operation);
+                switch (operation)
+                {
+                    case IFieldReferenceOperation { Instance: { } instance }:
+                        operation = instance;
+                        continue;
+                    case IPropertyReferenceOperation { Instance: { } instance, Arguments.Length: 0 }:
+                        operation = instance;
+                        continue;
+                    default:
+                        return Symbols.LocalOrParameter(operation) is { } symbol && isElement(symbol);
+                }
+            }
+
+            return false;
         }
 
         /// <summary>The <c>await</c> of a combinator, directly or through <c>.ConfigureAwait(…)</c>.</summary>
@@ -240,7 +371,7 @@ namespace AsyncGuard.Analyzers.Rules
         /// </summary>
         private static ImmutableDictionary<string, string?> StoredProjectionFixProperties(OperationAnalysisContext context, IInvocationOperation select, IDelegateCreationOperation selector, KnownSymbols known)
         {
-            var perElementMethod = PerElementMethod(selector.Target, out _);
+            var perElementMethod = PerElementMethod(selector.Target);
             if (perElementMethod is null && selector.Target is not IAnonymousFunctionOperation { Symbol.IsAsync: true })
             {
                 return ImmutableDictionary<string, string?>.Empty;
@@ -261,9 +392,27 @@ namespace AsyncGuard.Analyzers.Rules
                 properties = properties.Add(HasResultKey, "true");
             }
 
+            if (WritesConfigureAwaitFalse(select, known, context.CancellationToken))
+            {
+                properties = properties.Add(PropertyKeys.ConfigureAwaitFalse, "true");
+            }
+
             return TokenInScope.Find(select, context.ContainingSymbol, known, context.CancellationToken) is { } token
                 ? properties.Add(PropertyKeys.CancellationToken, token)
                 : properties;
+        }
+
+        /// <summary>
+        /// The awaits a fix writes follow the code around them: <c>.ConfigureAwait(false)</c> when every await of the
+        /// function has it, or, in a function that does not await yet (<c>return Task.WhenAll(…)</c>), every await of the file.
+        /// </summary>
+        private static bool WritesConfigureAwaitFalse(IOperation operation, KnownSymbols known, System.Threading.CancellationToken cancellationToken)
+        {
+            var body = Symbols.FunctionBody(operation);
+            var index = known.Index(operation);
+            return index.Awaits.Any(a => OperationIndex.IsWithin(a, body) && Symbols.IsInSameFunction(a, body))
+                ? AwaitStyle.UsesConfigureAwaitFalse(body, index)
+                : AwaitStyle.FileUsesConfigureAwaitFalse(operation.Syntax.SyntaxTree, cancellationToken);
         }
 
         private static ILocalSymbol? LocalAssigned(IOperation value) => value.Parent switch
@@ -318,25 +467,82 @@ namespace AsyncGuard.Analyzers.Rules
                 return;
             }
 
+            var function = FanOut.EnclosingFunction(loop, context.ContainingSymbol);
+            if (!LoopsOverCallerData(loop, facts, function) ||
+                (StartedCall(add.Arguments[0].Value) is { } perElement && CallsOnTheElement(perElement, s => IsLoopElement(s, loop))))
+            {
+                return;
+            }
+
             var body = Symbols.FunctionBody(add);
-            var awaitedLater = known.Index(add).ConsumersOf(collection).FirstOrDefault(o =>
+            var consumers = known.Index(add).ConsumersOf(collection).Where(o =>
                 OperationIndex.IsWithin(o, body) &&
                 o.Syntax.SpanStart > loop.Syntax.Span.End &&
                 (o is IInvocationOperation when && IsWhenAllOrAny(when) && when.Arguments.Length == 1 &&
                  SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(when.Arguments[0].Value), collection) ||
                  o is IForEachLoopOperation each && SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(each.Collection), collection) &&
-                 each.Body.DescendantsAndSelf().OfType<IAwaitOperation>().Any()));
-            if (awaitedLater is null)
+                 each.Body.DescendantsAndSelf().OfType<IAwaitOperation>().Any())).ToList();
+
+            // WhenAny outside a loop is a race for the first answer (not reported); in an "as completed" loop it is reported
+            // without a fix, like the projection.
+            var awaitedLater = consumers.FirstOrDefault(o => o is not IInvocationOperation { TargetMethod.Name: "WhenAny" });
+            var asCompleted = awaitedLater is null ? consumers.OfType<IInvocationOperation>().FirstOrDefault(w => InAsCompletedLoop(w, loop)) : null;
+            if (awaitedLater is null && asCompleted is null)
             {
                 return;
             }
 
             var waitingPoint = awaitedLater is IInvocationOperation combinator ? AwaitOf(combinator) : awaitedLater;
-            var properties = waitingPoint is not null && AwaitedInTheSameBlock(loop, waitingPoint) && CanDeferStart(add.Arguments[0].Value, loop, known)
-                ? LoopFixProperties(context, add, known)
+            var properties = awaitedLater is not null && waitingPoint is not null && AwaitedInTheSameBlock(loop, waitingPoint) && CanDeferStart(add.Arguments[0].Value, loop, known)
+                ? LoopFixProperties(context, add, loop, known)
                 : ImmutableDictionary<string, string?>.Empty;
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.UnboundedFanOut, add.Syntax.GetLocation(), properties));
         }
+
+        /// <summary>
+        /// The loop walks the caller's data (<see cref="FanOut.IsCallerData"/>): a <c>foreach</c> over it; a <c>for</c> loop
+        /// that indexes it with its counter or runs to its <c>Count</c>/<c>Length</c>; a <c>while</c>/<c>do</c> loop whose
+        /// condition pulls from it (<c>reader.ReadLine()</c>, <c>queue.TryDequeue(out x)</c> on a parameter). A <c>for</c>
+        /// loop up to a number (a worker count, a computed request limit) is not data-sized.
+        /// </summary>
+        private static bool LoopsOverCallerData(ILoopOperation loop, FanOut facts, ISymbol function)
+        {
+            switch (loop)
+            {
+                case IForEachLoopOperation each:
+                    return facts.IsCallerData(each.Collection, function);
+                case IForLoopOperation counted:
+                    var counters = counted.Locals;
+                    if (counted.Condition is IBinaryOperation { RightOperand: var bound } &&
+                        KnownConditions.SkipConversions(bound) is IPropertyReferenceOperation { Property.Name: "Count" or "Length", Instance: { } measured } &&
+                        facts.IsCallerData(measured, function))
+                    {
+                        return true;
+                    }
+
+                    return counted.Body.DescendantsAndSelf().Any(o => o switch
+                    {
+                        IArrayElementReferenceOperation element => element.Indices.Any(i => IsCounter(i, counters)) && facts.IsCallerData(element.ArrayReference, function),
+                        IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } indexed } indexer =>
+                            indexer.Arguments.Any(a => IsCounter(a.Value, counters)) && facts.IsCallerData(indexed, function),
+                        _ => false,
+                    });
+                case IWhileLoopOperation { Condition: { } condition }:
+                    return condition.DescendantsAndSelf().OfType<IInvocationOperation>().Any(call =>
+                        (call.Instance ?? (call.TargetMethod.IsExtensionMethod && call.Arguments.Length > 0 ? call.Arguments[0].Value : null)) is { } source &&
+                        KnownConditions.SkipConversions(source) is IParameterReferenceOperation &&
+                        facts.IsCallerData(source, function) && !facts.Known.IsCancellationToken(source.Type));
+                default:
+                    return false;
+            }
+        }
+
+        private static bool IsCounter(IOperation index, ImmutableArray<ILocalSymbol> counters) =>
+            Symbols.LocalOrParameter(index) is ILocalSymbol local && counters.Contains(local, SymbolEqualityComparer.Default);
+
+        /// <summary>The <c>foreach</c> variable, or one of its deconstructed parts.</summary>
+        private static bool IsLoopElement(ISymbol symbol, ILoopOperation loop) =>
+            loop is IForEachLoopOperation && symbol is ILocalSymbol local && loop.Locals.Contains(local, SymbolEqualityComparer.Default);
 
         /// <summary>
         /// The semaphore fix turns <c>tasks.Add(FooAsync(x))</c> into <c>tasks.Add(throttled(() =&gt; FooAsync(x)))</c>: the
@@ -408,7 +614,7 @@ namespace AsyncGuard.Analyzers.Rules
             _ => true,
         };
 
-        private static ImmutableDictionary<string, string?> LoopFixProperties(OperationAnalysisContext context, IInvocationOperation add, KnownSymbols known)
+        private static ImmutableDictionary<string, string?> LoopFixProperties(OperationAnalysisContext context, IInvocationOperation add, ILoopOperation loop, KnownSymbols known)
         {
             if (((CSharpParseOptions)add.Syntax.SyntaxTree.Options).LanguageVersion < LanguageVersion.CSharp7)
             {
@@ -421,7 +627,13 @@ namespace AsyncGuard.Analyzers.Rules
                 .Add(LoopKey, "true")
                 .Add(SemaphoreKey, "true")
                 .Add(PropertyKeys.FixKind, "Bound");
-            return TokenInScope.Find(add, context.ContainingSymbol, known, context.CancellationToken) is { } token
+            if (WritesConfigureAwaitFalse(add, known, context.CancellationToken))
+            {
+                properties = properties.Add(PropertyKeys.ConfigureAwaitFalse, "true");
+            }
+
+            // The helper that waits with the token is declared before the loop: the token must be in scope there.
+            return TokenInScope.Find(loop, context.ContainingSymbol, known, context.CancellationToken) is { } token
                 ? properties.Add(PropertyKeys.CancellationToken, token)
                 : properties;
         }
@@ -480,11 +692,11 @@ namespace AsyncGuard.Analyzers.Rules
             var resultsUsed = awaitOperation.Parent is not IExpressionStatementOperation;
 
             // The fixes rewrite `x => FooAsync(x)`, method groups and async lambdas; other bodies get the diagnostic only.
-            var perElementMethod = PerElementMethod(selector.Target, out var defaultedToken);
+            var perElementMethod = PerElementMethod(selector.Target);
             var simpleBody = perElementMethod is not null || selector.Target is IAnonymousFunctionOperation { Symbol.IsAsync: true };
-            if (perElementMethod is not null && (defaultedToken || HasTokenOverload(perElementMethod, known)))
+            if (perElementMethod is not null && TokenArgument(selector.Target, perElementMethod, known) is { } tokenArgument)
             {
-                properties = properties.Add(ForwardTokenKey, "true");
+                properties = properties.Add(ForwardTokenKey, tokenArgument);
             }
 
             if (resultsUsed && hasResult && hasBoundedHelper && perElementMethod is not null)
@@ -509,29 +721,66 @@ namespace AsyncGuard.Analyzers.Rules
             return properties.IsEmpty ? properties : properties.Add(PropertyKeys.FixKind, "Bound");
         }
 
-        /// <summary>
-        /// The method a selector calls once per element: a method group, or the single call of <c>x => FooAsync(x)</c>.
-        /// <paramref name="defaultedToken"/>: the call leaves a trailing optional <c>CancellationToken</c> at its default.
-        /// </summary>
-        private static IMethodSymbol? PerElementMethod(IOperation target, out bool defaultedToken)
+        /// <summary>The method a selector calls once per element: a method group, or the single call of <c>x => FooAsync(x)</c>.</summary>
+        private static IMethodSymbol? PerElementMethod(IOperation target)
         {
-            defaultedToken = false;
             switch (target)
             {
                 case IMethodReferenceOperation reference:
-                    var parameters = reference.Method.Parameters;
-                    defaultedToken = parameters.Length == 2 && parameters[1].IsOptional && parameters[1].Type.Name == "CancellationToken";
                     return reference.Method;
                 case IAnonymousFunctionOperation { Symbol.IsAsync: false } lambda
                     when lambda.Syntax is LambdaExpressionSyntax { ExpressionBody: not null } &&
                          lambda.Body.Operations.Length == 1 && lambda.Body.Operations[0] is IReturnOperation { ReturnedValue: { } value } &&
                          KnownConditions.SkipConversions(value) is IInvocationOperation call:
-                    defaultedToken = call.Arguments.Any(a => a.ArgumentKind == ArgumentKind.DefaultValue && a.Parameter is { } p &&
-                                                             p.Ordinal == call.TargetMethod.Parameters.Length - 1 && p.Type.Name == "CancellationToken");
                     return call.TargetMethod;
                 default:
                     return null;
             }
+        }
+
+        /// <summary>
+        /// How the fixes hand the element's token to the per-element call: "true" to append it positionally, when that
+        /// lands on a <c>CancellationToken</c> (the call writes every parameter before the method's own trailing optional
+        /// token, or writes all of them and an overload adds a trailing token); the token parameter's name when optional
+        /// parameters of other types (a <c>bool</c>) are left at their defaults before it; null when neither is possible
+        /// (an overload that would need them written, named arguments or a <c>params</c> array in the call).
+        /// </summary>
+        private static string? TokenArgument(IOperation target, IMethodSymbol method, KnownSymbols known)
+        {
+            int written;
+            switch (target)
+            {
+                case IMethodReferenceOperation:
+                    written = 1;
+                    break;
+                case IAnonymousFunctionOperation { Body.Operations: { Length: 1 } operations }
+                    when operations[0] is IReturnOperation { ReturnedValue: { } value } && KnownConditions.SkipConversions(value) is IInvocationOperation call:
+                    if (call.Syntax is not InvocationExpressionSyntax { ArgumentList: var list } ||
+                        list.Arguments.Any(a => a.NameColon is not null) ||
+                        call.Arguments.Any(a => a.ArgumentKind == ArgumentKind.ParamArray))
+                    {
+                        return null;
+                    }
+
+                    written = call.Arguments.Count(a => a.ArgumentKind == ArgumentKind.Explicit);
+                    break;
+                default:
+                    return null;
+            }
+
+            var parameters = method.Parameters;
+            if (written < parameters.Length)
+            {
+                var last = parameters[parameters.Length - 1];
+                if (!last.IsOptional || !known.IsCancellationToken(last.Type) || parameters.Skip(written).Any(p => !p.IsOptional))
+                {
+                    return null;
+                }
+
+                return written == parameters.Length - 1 ? "true" : last.Name;
+            }
+
+            return written == parameters.Length && HasTokenOverload(method, known) ? "true" : null;
         }
 
         /// <summary>An overload with the same parameters plus a trailing <c>CancellationToken</c>.</summary>

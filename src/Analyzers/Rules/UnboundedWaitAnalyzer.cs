@@ -141,6 +141,7 @@ namespace AsyncGuard.Analyzers.Rules
 
             if (TokenNotForwardedAnalyzer.IsCleanup(awaited, context.ContainingSymbol) ||
                 (call is not null && IsWakeUpSignalReleasedOnDispose(call, awaited)) ||
+                (call is not null && IsOwnThrottleWait(call)) ||
                 TokenInScope.Find(awaited, context.ContainingSymbol, known, context.CancellationToken) is not null)
             {
                 return;
@@ -518,6 +519,26 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// <c>await throttle.WaitAsync()</c> on a <c>SemaphoreSlim</c> local this member creates (AG0020's fix, a bounded
+        /// fan-out): only this member's own work holds its slots, so the wait ends when that work does; a timeout belongs
+        /// on that work, not on the slot.
+        /// </summary>
+        private static bool IsOwnThrottleWait(IInvocationOperation call)
+        {
+            if (call.TargetMethod.Name != "WaitAsync" || call.TargetMethod.ContainingType is not { Name: "SemaphoreSlim" } ||
+                call.Instance is null || KnownConditions.SkipConversions(call.Instance) is not ILocalReferenceOperation { Local: var local })
+            {
+                return false;
+            }
+
+            var root = Symbols.Root(call);
+            var declarator = root.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>().FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local));
+            return declarator?.GetVariableInitializer()?.Value is { } initializer &&
+                   KnownConditions.SkipConversions(initializer) is IObjectCreationOperation { Type.Name: "SemaphoreSlim" } &&
+                   !Symbols.IsAssignedAfterDeclaration(local, root);
         }
 
         /// <summary><c>name</c> or <c>this.name</c>.</summary>

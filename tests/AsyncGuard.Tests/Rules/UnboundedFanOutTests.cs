@@ -39,9 +39,8 @@ namespace AsyncGuard.Tests.Rules
                     await Task.WhenAll([|urls.Select((u, i) => Api.FetchAsync(u + i))|]);
                     await Task.WhenAll([|from u in urls select Api.FetchAsync(u)|]);
                     var peeks = await Task.WhenAll([|urls.Select(u => Api.PeekAsync(u).AsTask())|]).ConfigureAwait(false);
-                    var first = await Task.WhenAny([|urls.Select(Api.FetchAsync)|]);
                     await Task.WhenAll([|urls.Select(u => Task.Run(() => Api.SendAsync(u)))|]);
-                    return pages.Length + peeks.Sum() + first.Result.Length;
+                    return pages.Length + peeks.Sum();
                 }
             }
             """ + Api);
@@ -250,6 +249,346 @@ namespace AsyncGuard.Tests.Rules
                 }
             }
             """ + Api);
+
+        // ---- precision on real code: only the caller's data is data-sized ------------------------------------
+
+        private const string Services = """
+
+            interface IListener { Task NotifyAsync(string evt); Task StopAsync(CancellationToken ct); }
+            interface IBus { Task StartAsync(CancellationToken ct); }
+            sealed class Peer { public string Address = ""; }
+            sealed class Membership { public List<Peer> Members { get; } = new List<Peer>(); }
+            static class Wire
+            {
+                public static Task PingAsync(string address) => Task.CompletedTask;
+                public static Task<int> CountAsync(Peer peer) => Task.FromResult(1);
+                public static Task<List<Peer>> LoadPeersAsync() => Task.FromResult(new List<Peer>());
+                public static List<Peer> Resolve(IEnumerable<Peer> peers) => new List<Peer>(peers);
+            }
+            static class BusWaits
+            {
+                public static Task<bool> WaitUntilReadyAsync(this IBus bus, TimeSpan timeout) => Task.FromResult(true);
+            }
+            """;
+
+        // Collections the object manages (listeners, buses, open connections): as many as the configuration or the
+        // cluster has, not as many as a caller sends. Also when copied to a local or snapshotted under a lock first.
+        [Fact]
+        public Task StateTheObjectManages_IsNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class Hub
+            {
+                private readonly List<IListener> _listeners = new List<IListener>();
+                private readonly Dictionary<string, IBus> _buses = new Dictionary<string, IBus>();
+                private readonly List<Peer> _peers = new List<Peer>();
+                private readonly object _gate = new object();
+
+                async Task PublishAsync(string evt)
+                {
+                    await Task.WhenAll(_listeners.Select(l => l.NotifyAsync(evt))).ConfigureAwait(false);
+                }
+
+                Task StartAsync(CancellationToken ct) => Task.WhenAll(_buses.Values.Select(b => b.StartAsync(ct)));
+
+                async Task PingAllAsync()
+                {
+                    Peer[] snapshot;
+                    lock (_gate)
+                    {
+                        snapshot = _peers.ToArray();
+                    }
+
+                    await Task.WhenAll(snapshot.Select(p => Wire.PingAsync(p.Address)));
+                    var active = _peers.Where(p => p.Address.Length > 0).ToList();
+                    var counts = await Task.WhenAll(active.Select(Wire.CountAsync));
+
+                    var pings = new List<Task>();
+                    foreach (var peer in _peers)
+                    {
+                        pings.Add(Wire.PingAsync(peer.Address));
+                    }
+
+                    await Task.WhenAll(pings);
+                }
+            }
+            """ + Services + Api);
+
+        // A collection another call returns (a membership snapshot, a query, a helper that resolves the caller's
+        // argument) or a property of a parameter (a context's agents, a snapshot's members): its size is not the
+        // caller's data as far as this function can tell.
+        [Fact]
+        public Task ResultsOfCalls_AndPropertiesOfParameters_AreNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class Manager
+            {
+                async Task<int> CountEverywhereAsync(Peer[] requested, Membership membership)
+                {
+                    var peers = await Wire.LoadPeersAsync();
+                    var counts = new List<Task<int>>();
+                    foreach (var peer in peers)
+                    {
+                        counts.Add(Wire.CountAsync(peer));
+                    }
+
+                    await Task.WhenAll(counts);
+                    await Task.WhenAll(Wire.Resolve(requested).Select(p => Wire.PingAsync(p.Address)));
+                    await Task.WhenAll(membership.Members.Select(p => Wire.PingAsync(p.Address)));
+                    return counts.Count;
+                }
+            }
+            """ + Services + Api);
+
+        // A pool of workers: the count is the bound, and each task is the same worker, not one per piece of data. A
+        // loop up to a limit the code computed (a rate algorithm's request count) is the bounding code itself.
+        [Fact]
+        public Task WorkerPools_AndLoopsUpToAComputedLimit_AreNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading.Tasks;
+
+            class Executor
+            {
+                private readonly int _requestLimit = 10;
+
+                internal Task Workers { get; }
+
+                Executor(int workerCount)
+                {
+                    Workers = Task.WhenAll(Enumerable.Range(0, workerCount).Select(_ => Task.Run(() => DrainAsync())));
+                }
+
+                Task DrainAsync() => Task.Delay(1);
+
+                async Task<int> RunPassAsync(System.Func<Task<int>> request)
+                {
+                    var limit = _requestLimit;
+                    var tasks = new List<Task<int>>(limit);
+                    for (var i = 0; i < limit; i++)
+                    {
+                        tasks.Add(Task.Run(() => request()));
+                    }
+
+                    var results = await Task.WhenAll(tasks);
+                    return results.Sum();
+                }
+            }
+            """);
+
+        // The fan-out sits in a lambda or local function that runs as a callback: the collection is captured from the
+        // function around it, not handed to the function that starts the tasks.
+        [Fact]
+        public Task CollectionsCapturedFromAnEnclosingFunction_AreNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class Gossip
+            {
+
+                Task SpreadAsync(List<string> partners, Func<Func<Task>, Task> schedule)
+                {
+                    async Task Spread()
+                    {
+                        var tasks = new List<Task>(partners.Count);
+                        foreach (var partner in partners)
+                        {
+                            tasks.Add(Wire.PingAsync(partner));
+                        }
+
+                        await Task.WhenAll(tasks);
+                    }
+
+                    return schedule(async () =>
+                    {
+                        var sends = partners.Select(async p => { await Api.SendAsync(p); }).ToList();
+                        await Task.WhenAll(sends);
+                    }).ContinueWith(_ => Spread()).Unwrap();
+                }
+            }
+            """ + Services + Api);
+
+        // Components handed in as a parameter (buses to wait for, listeners to stop): each one does its own work; the
+        // method is not sending the caller's data to one shared service.
+        [Fact]
+        public Task ComponentsThatEachDoTheirOwnWork_AreNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            static class Control
+            {
+                public static Task<bool[]> WaitUntilReadyAsync(this IEnumerable<IBus> buses, TimeSpan timeout) =>
+                    Task.WhenAll(buses.Select(bus => BusWaits.WaitUntilReadyAsync(bus, timeout)));
+
+                public static Task StopAllAsync(IReadOnlyList<IListener> listeners, CancellationToken ct) =>
+                    Task.WhenAll(listeners.Select(l => l.StopAsync(ct)));
+
+                public static async Task StopEachAsync(Dictionary<string, IListener> byName, CancellationToken ct)
+                {
+                    var stops = new List<Task>();
+                    foreach (var pair in byName)
+                    {
+                        stops.Add(pair.Value.StopAsync(ct));
+                    }
+
+                    await Task.WhenAll(stops);
+                }
+            }
+            """ + Services + Api);
+
+        // A race for the first answer (a "first completed" router, a hedged request): every request is meant to be in
+        // flight at once, and bounding them would delay the answer.
+        [Fact]
+        public Task FirstCompletedRace_IsNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading.Tasks;
+
+            class Router
+            {
+                async Task<string> AskFirstAsync(IEnumerable<string> replicas)
+                {
+                    var first = await Task.WhenAny(replicas.Select(Api.FetchAsync));
+                    var tasks = replicas.Select(r => Api.FetchAsync(r)).ToList();
+                    var winner = await Task.WhenAny(tasks).ConfigureAwait(false);
+                    var racers = new List<Task<string>>();
+                    foreach (var replica in replicas)
+                    {
+                        racers.Add(Api.FetchAsync(replica));
+                    }
+
+                    var fastest = await Task.WhenAny(racers);
+                    return first.Result + winner.Result + fastest.Result;
+                }
+            }
+            """ + Api);
+
+        // The shapes found right on real code: a batch the caller hands in (SendBatch over IEnumerable<T>), one request per
+        // address of a batch, a filtered or grouped copy of a parameter, a dictionary parameter's values, a `for` loop
+        // over a parameter, and a queue the caller hands in drained by a `while` loop.
+        [Fact]
+        public Task TheCallersData_IsFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System.Collections.Concurrent;
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            interface IEndpoint { Task SendAsync<T>(T message, CancellationToken ct); }
+
+            static class Batches
+            {
+                public static Task SendBatch<T>(this IEndpoint endpoint, IEnumerable<T> messages, CancellationToken ct = default) =>
+                    Task.WhenAll([|messages.Select(m => endpoint.SendAsync(m, ct))|]);
+
+                public static Task SendRange(IEnumerable<string> inputs) =>
+                    inputs != null ? Task.WhenAll([|inputs.Select(i => Api.SendAsync(i))|]) : Task.CompletedTask;
+            }
+
+            class Directory
+            {
+                private async Task AcceptAsync(List<string> addresses, Dictionary<string, string> aliases, ConcurrentQueue<string> queue)
+                {
+                    for (var i = addresses.Count - 1; i >= 0; i--)
+                    {
+                        if (addresses[i].Length == 0)
+                        {
+                            addresses.RemoveAt(i);
+                        }
+                    }
+
+                    var tasks = [|addresses.Select(a => Api.FetchAsync(a))|].ToArray();
+                    await Task.WhenAll(tasks);
+
+                    var valid = addresses.Where(a => a.Length > 1).ToList();
+                    await Task.WhenAll([|valid.Select(Api.SendAsync)|]);
+                    foreach (var group in addresses.GroupBy(a => a[0]))
+                    {
+                        await Task.WhenAll([|group.Select(Api.SendAsync)|]);
+                    }
+
+                    await Task.WhenAll([|aliases.Values.Select(Api.SendAsync)|]);
+                    var copy = new List<string>(addresses);
+                    await Task.WhenAll([|copy.Select(Api.SendAsync)|]);
+
+                    var sends = new List<Task>();
+                    for (var i = 0; i < addresses.Count; i++)
+                    {
+                        [|sends.Add(Api.SendAsync(addresses[i]))|];
+                    }
+
+                    while (queue.TryDequeue(out var next))
+                    {
+                        [|sends.Add(Api.SendAsync(next))|];
+                    }
+
+                    await Task.WhenAll(sends);
+                }
+            }
+            """ + Api);
+
+        // Tasks of the caller's data drained one by one with WhenAny in a loop: as unbounded as WhenAll, reported, but
+        // with no fix (the loop may stop at the first good answer, which a semaphore would delay).
+        [Fact]
+        public Task AsCompletedLoop_IsFlagged_WithoutAFix()
+        {
+            const string code = """
+                using System.Collections.Generic;
+                using System.Linq;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task<string> FirstLongAsync(List<string> urls)
+                    {
+                        var pending = [|urls.Select(Api.FetchAsync)|].ToList();
+                        while (pending.Count > 0)
+                        {
+                            var done = await Task.WhenAny(pending);
+                            if (done.Result.Length > 10)
+                            {
+                                return done.Result;
+                            }
+
+                            pending.Remove(done);
+                        }
+
+                        var loopTasks = new List<Task<string>>();
+                        foreach (var url in urls)
+                        {
+                            [|loopTasks.Add(Api.FetchAsync(url))|];
+                        }
+
+                        while (loopTasks.Count > 0)
+                        {
+                            loopTasks.Remove(await Task.WhenAny(loopTasks));
+                        }
+
+                        return "";
+                    }
+                }
+                """ + Api;
+            return new Verify.Test
+            {
+                TestCode = code,
+                FixedCode = code,
+                CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedFanOutFixer.SemaphoreKey,
+            }.RunAsync();
+        }
 
         // ---- fixes ----------------------------------------------------------------------------------------
 
@@ -788,7 +1127,7 @@ namespace AsyncGuard.Tests.Rules
                 using System.Linq;
                 using System.Threading.Tasks;
 
-                var urls = new List<string>(System.Environment.GetCommandLineArgs());
+                var urls = new List<string>(args);
                 await Task.WhenAll([|urls.Select(Api.SendAsync)|]);
                 var tasks = new List<Task>();
                 foreach (var url in urls)
