@@ -168,7 +168,11 @@ namespace AsyncGuard.CodeFixes
             return false;
         }
 
-        private static readonly string[] BackgroundWords = { "fire and forget", "fire-and-forget", "fireandforget", "in the background", "background", "don't await", "do not await", "not awaited", "no await", "don't wait", "do not wait" };
+        private static readonly string[] BackgroundWords =
+        {
+            "fire and forget", "fire-and-forget", "fireandforget", "in the background", "in background", "don't await", "do not await", "not awaited",
+            "don't wait", "do not wait",
+        };
 
         /// <summary>A comment on the statement (the line before it, or at its end) says it is not awaited on purpose.</summary>
         private static bool SaysBackground(StatementSyntax statement) =>

@@ -299,7 +299,74 @@ namespace AsyncGuard.Tests.FixSafety
                     }
                 }
             }
-            """, "return await reader.ReadToEndAsync();"));
+            """, "return await reader.ReadToEndAsync();"),
+            ("""
+            using System.IO;
+            using System.Threading.Tasks;
+            public class Files
+            {
+                public Task<int> ReadAsync(Stream stream, byte[] buffer)
+                {
+                    using (stream)
+                    {
+                        return stream.ReadAsync(buffer, 0, buffer.Length);
+                    }
+                }
+
+                public async Task<int> TotalAsync(Stream stream) => await stream.ReadAsync(new byte[1], 0, 1).ConfigureAwait(false);
+            }
+            """, "return await stream.ReadAsync(buffer, 0, buffer.Length).ConfigureAwait(false);"),
+            ("""
+            using System.IO;
+            using System.Threading.Tasks;
+            public class Files
+            {
+                public async Task<string> ReadBothAsync(string a, string b)
+                {
+                    return await Read(a) + await Read(b);
+
+                    Task<string> Read(string path)
+                    {
+                        using var reader = new StreamReader(path);
+                        return reader.ReadToEndAsync();
+                    }
+                }
+            }
+            """, "async Task<string> Read(string path)"),
+            ("""
+            using System.IO;
+            using System.Threading.Tasks;
+            public class Files
+            {
+                public Task CopyAsync(Stream source)
+                {
+                    var buffer = new MemoryStream();
+                    try
+                    {
+                        return source.CopyToAsync(buffer);
+                    }
+                    finally
+                    {
+                        buffer.Close();
+                    }
+                }
+            }
+            """, "await source.CopyToAsync(buffer);"),
+            ("""
+            using System;
+            using System.IO;
+            using System.Threading.Tasks;
+            namespace Xunit { public sealed class FactAttribute : Attribute { } }
+            public class FileTests
+            {
+                [Xunit.Fact]
+                public Task ReadsAsync()
+                {
+                    using var reader = new StreamReader(new MemoryStream());
+                    return reader.ReadToEndAsync();
+                }
+            }
+            """, "public async Task ReadsAsync()"));
 
         [Theory]
         [MemberData(nameof(EscapesScope))]

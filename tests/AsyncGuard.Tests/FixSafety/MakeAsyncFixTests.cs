@@ -370,5 +370,78 @@ namespace AsyncGuard.Tests.FixSafety
                 """);
             Assert.Contains("await SaveAsync(user);", fixes.Single().FixedText);
         }
+
+        [Fact]
+        public async Task AG0001_LoopThatEnds_StillAwaited()
+        {
+            var fixes = await FixDiscarded("""
+                using System.Threading.Tasks;
+
+                public class Importer
+                {
+                    private async Task ImportAllAsync(int count)
+                    {
+                        for (var i = 0; i < count; i++)
+                        {
+                            await Task.Delay(1);
+                        }
+
+                        while (true)
+                        {
+                            await Task.Delay(1);
+                            break;
+                        }
+                    }
+
+                    public async Task RunAsync()
+                    {
+                        await Task.Yield();
+                        // background refresh of the import list, awaited here
+                        ImportAllAsync(3);
+                    }
+                }
+                """);
+            Assert.Contains("await ImportAllAsync(3);", fixes.Single().FixedText);
+        }
+
+        [Fact]
+        public async Task AG0001_TaskRunOfAnEndlessLoop_NotAwaitedInAsyncCode_TaskRunOfWork_Awaited()
+        {
+            await NoDiscardedFix("""
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                public class Pump
+                {
+                    public async Task StartAsync(CancellationToken cancellationToken)
+                    {
+                        await Task.Yield();
+                        Task.Run(async () =>
+                        {
+                            while (true)
+                            {
+                                await Task.Delay(1000, cancellationToken);
+                            }
+                        });
+                    }
+                }
+                """);
+
+            var fixes = await FixDiscarded("""
+                using System.Threading.Tasks;
+
+                public class Pump
+                {
+                    static int Work() => 1;
+
+                    public async Task StartAsync()
+                    {
+                        await Task.Yield();
+                        Task.Run(() => Work());
+                    }
+                }
+                """);
+            Assert.Contains("await Task.Run(() => Work());", fixes.Single().FixedText);
+        }
     }
 }
