@@ -77,10 +77,12 @@ namespace AsyncGuard.CodeFixes
             }
 
             var calls = new List<InvocationExpressionSyntax>();
+            var linked = document.GetLinkedDocumentIds();
             var references = await SymbolFinder.FindReferencesAsync(symbol, document.Project.Solution, cancellationToken).ConfigureAwait(false);
             foreach (var location in references.SelectMany(r => r.Locations))
             {
-                if (location.Location.SourceTree != root.SyntaxTree)
+                // The same file compiled for another target framework has the same text: its calls are this file's calls.
+                if (location.Document.Id != document.Id && !linked.Contains(location.Document.Id))
                 {
                     return null;
                 }
@@ -93,7 +95,10 @@ namespace AsyncGuard.CodeFixes
                     return null;
                 }
 
-                calls.Add(call);
+                if (!calls.Contains(call))
+                {
+                    calls.Add(call);
+                }
             }
 
             return calls;

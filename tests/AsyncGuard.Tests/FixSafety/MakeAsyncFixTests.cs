@@ -56,6 +56,33 @@ namespace AsyncGuard.Tests.FixSafety
         }
 
         [Fact]
+        public async Task AG0001_VoidMethod_InAMultiTargetedProject_CallerIsAwaitedOnce()
+        {
+            var fix = Assert.Single(await ApplyAndCompileAsync<AwaitableResultDiscardedAnalyzer, AwaitableResultDiscardedFixer>("""
+                using System.Threading.Tasks;
+
+                public class Cache
+                {
+                    Task SaveAsync() => Task.Delay(1);
+
+                    void Flush()
+                    {
+                        SaveAsync();
+                    }
+
+                    public async Task CloseAsync()
+                    {
+                        await Task.Yield();
+                        Flush();
+                    }
+                }
+                """, Net80, NetStandard20));
+            Assert.Contains("async Task Flush()", fix.FixedText);
+            Assert.Contains("        await Flush();", fix.FixedText);
+            Assert.DoesNotContain("await await", fix.FixedText);
+        }
+
+        [Fact]
         public async Task AG0001_VoidMethod_CallerInSyncCode_NotMadeAsync()
         {
             await NoDiscardedFix("""
