@@ -149,5 +149,48 @@ namespace AsyncGuard.Tests.FixSafety
             var fix = Assert.Single(await ApplyAndCompileAsync<BlockingWaitInAsyncCodeAnalyzer, BlockingWaitInAsyncCodeFixer>(source, Net80, NetStandard20));
             Assert.Contains("return await work + 1;", fix.FixedText);
         }
+
+        /// <summary>No new symbol to look up, but the rewrite needs a feature the other target lacks: caught by its compiler errors.</summary>
+        [Fact]
+        public async Task AG0012_AwaitUsing_WithoutIAsyncDisposableOnNetStandard20_NotOffered()
+        {
+            const string source = """
+                using System.IO;
+                using System.Threading.Tasks;
+
+                public class Writer
+                {
+                    public async Task WriteAsync(string path, string text)
+                    {
+                        await Task.Yield();
+                        using var writer = new StreamWriter(path);
+                        await writer.WriteAsync(text);
+                    }
+                }
+                """;
+            var fix = Assert.Single(await ApplyAndCompileAsync<SyncCallWithAsyncCounterpartAnalyzer, SyncCallWithAsyncCounterpartFixer>(source, Net80));
+            Assert.Contains("await using var writer", fix.FixedText);
+            Assert.Empty(await OfferedKeysAsync<SyncCallWithAsyncCounterpartAnalyzer, SyncCallWithAsyncCounterpartFixer>(source, Net80, NetStandard20));
+        }
+
+        [Fact]
+        public async Task AG0031_OverloadOnEveryTarget_Offered()
+        {
+            const string source = """
+                using System.IO;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                public class Copier
+                {
+                    public async Task<int> ReadAsync(Stream stream, byte[] buffer, CancellationToken cancellationToken)
+                    {
+                        return await stream.ReadAsync(buffer, 0, buffer.Length);
+                    }
+                }
+                """;
+            var fix = Assert.Single(await ApplyAndCompileAsync<TokenNotForwardedAnalyzer, TokenNotForwardedFixer>(source, Net80, NetStandard20));
+            Assert.Contains("stream.ReadAsync(buffer, 0, buffer.Length, cancellationToken)", fix.FixedText);
+        }
     }
 }
