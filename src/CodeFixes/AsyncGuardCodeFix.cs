@@ -36,7 +36,7 @@ namespace AsyncGuard.CodeFixes
         {
             foreach (var diagnostic in context.Diagnostics)
             {
-                foreach (var action in await GetActionsAsync(context.Document, diagnostic, context.CancellationToken).ConfigureAwait(false))
+                foreach (var action in await OfferedActionsAsync(context.Document, diagnostic, context.CancellationToken).ConfigureAwait(false))
                 {
                     var document = context.Document;
                     var key = action.EquivalenceKey;
@@ -47,13 +47,43 @@ namespace AsyncGuard.CodeFixes
             }
         }
 
-        private async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string equivalenceKey, CancellationToken cancellationToken)
+        /// <summary>
+        /// The fixer's actions, less those whose result would not hold in every target framework of a multi-targeted
+        /// project (the document's linked copies): each is applied on its own and checked there.
+        /// </summary>
+        private async Task<IEnumerable<FixAction>> OfferedActionsAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
+        {
+            var actions = await GetActionsAsync(document, diagnostic, cancellationToken).ConfigureAwait(false);
+            if (document.GetLinkedDocumentIds().IsEmpty)
+            {
+                return actions;
+            }
+
+            var kept = new List<FixAction>();
+            foreach (var action in actions)
+            {
+                var fixedDocument = await ApplyActionsAsync(document, ImmutableArray.Create(diagnostic), action.EquivalenceKey, checkTargets: false, cancellationToken).ConfigureAwait(false);
+                if (await TargetFrameworks.FixHoldsInEveryTargetAsync(document, fixedDocument, cancellationToken).ConfigureAwait(false))
+                {
+                    kept.Add(action);
+                }
+            }
+
+            return kept;
+        }
+
+        private Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string equivalenceKey, CancellationToken cancellationToken) =>
+            ApplyActionsAsync(document, diagnostics, equivalenceKey, checkTargets: true, cancellationToken);
+
+        private async Task<Document> ApplyActionsAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string equivalenceKey, bool checkTargets, CancellationToken cancellationToken)
         {
             var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
             var fix = new DocumentFix(editor);
             foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
             {
-                var actions = await GetActionsAsync(document, diagnostic, cancellationToken).ConfigureAwait(false);
+                var actions = checkTargets
+                    ? await OfferedActionsAsync(document, diagnostic, cancellationToken).ConfigureAwait(false)
+                    : await GetActionsAsync(document, diagnostic, cancellationToken).ConfigureAwait(false);
                 if (actions.Any(a => a.EquivalenceKey == equivalenceKey))
                 {
                     await ApplyAsync(fix, diagnostic, equivalenceKey, cancellationToken).ConfigureAwait(false);
@@ -98,6 +128,9 @@ namespace AsyncGuard.CodeFixes
         internal TypeNames Names { get; } = new();
 
         internal HashSet<SyntaxNode> FunctionsMadeAsync { get; } = new();
+
+        /// <summary>Calls awaited because the function they call was made async: awaited once under Fix All.</summary>
+        internal HashSet<SyntaxNode> CallsAwaited { get; } = new();
 
         /// <summary>Methods that were given a new <c>CancellationToken</c> parameter, with its name: added once per method.</summary>
         internal Dictionary<SyntaxNode, string> TokenParametersAdded { get; } = new();

@@ -48,6 +48,130 @@ namespace AsyncGuard.CodeFixes
         }
 
         /// <summary>
+        /// Whether the function may become async and, when its return type changes (<c>void</c> → <c>Task</c>), the calls
+        /// that must then await it; null when it must keep its signature. Kept: <c>Main</c> (the entry point), test methods
+        /// (<c>[Fact]</c>, <c>[Test]</c>, …, their runners own the signature), virtual, abstract, override and interface
+        /// methods (other declarations share the signature), methods used as a delegate, and methods with a call that
+        /// could not await the new task: a call in another document, in sync code, or not a statement of its own (it
+        /// would drop the task, CS4014, or silently stop waiting for the work).
+        /// </summary>
+        internal static async Task<IReadOnlyList<InvocationExpressionSyntax>?> CallsToAwaitAsync(Document document, SyntaxNode function, IMethodSymbol symbol, CancellationToken cancellationToken)
+        {
+            if (!symbol.ReturnsVoid)
+            {
+                // Only `async` is added: the signature callers and overrides see stays the same.
+                return new List<InvocationExpressionSyntax>();
+            }
+
+            if (IsEntryPoint(symbol) || IsTestMethod(symbol) || symbol.IsVirtual || symbol.IsAbstract || symbol.IsOverride ||
+                symbol.ContainingType?.TypeKind == TypeKind.Interface || MethodFacts.SignatureIsInherited(symbol))
+            {
+                return null;
+            }
+
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (root is null || model is null)
+            {
+                return null;
+            }
+
+            var calls = new List<InvocationExpressionSyntax>();
+            var linked = document.GetLinkedDocumentIds();
+            var references = await SymbolFinder.FindReferencesAsync(symbol, document.Project.Solution, cancellationToken).ConfigureAwait(false);
+            foreach (var location in references.SelectMany(r => r.Locations))
+            {
+                // The same file compiled for another target framework has the same text: its calls are this file's calls.
+                if (location.Document.Id != document.Id && !linked.Contains(location.Document.Id))
+                {
+                    return null;
+                }
+
+                var name = root.FindNode(location.Location.SourceSpan, getInnermostNodeForTie: true);
+                var callee = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : name;
+                if (callee.Parent is not InvocationExpressionSyntax { Parent: ExpressionStatementSyntax } call || call.Expression != callee ||
+                    !AsyncCode.CanAwaitAt(call) || !IsInAsyncCode(model, call, function, cancellationToken))
+                {
+                    return null;
+                }
+
+                if (!calls.Contains(call))
+                {
+                    calls.Add(call);
+                }
+            }
+
+            return calls;
+        }
+
+        /// <summary>
+        /// <see cref="MakeAsyncReturningTask"/>, after <see cref="CallsToAwaitAsync"/>, with the calls awaited; false (and
+        /// nothing changed) when the function must keep its signature.
+        /// </summary>
+        internal static async Task<bool> MakeAsyncAndAwaitCallsAsync(DocumentFix fix, SyntaxNode function, IMethodSymbol symbol, CancellationToken cancellationToken)
+        {
+            var calls = await CallsToAwaitAsync(fix.Editor.OriginalDocument, function, symbol, cancellationToken).ConfigureAwait(false);
+            if (calls is null)
+            {
+                return false;
+            }
+
+            MakeAsyncReturningTask(fix, function, symbol);
+            foreach (var call in calls)
+            {
+                if (fix.CallsAwaited.Add(call))
+                {
+                    fix.Editor.ReplaceNode(call, (current, _) => Rewrite.Await(((ExpressionSyntax)current).WithoutTrivia()).WithTriviaFrom(current));
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>The call's innermost function is async, or is the function being made async (a recursive call).</summary>
+        private static bool IsInAsyncCode(SemanticModel model, SyntaxNode call, SyntaxNode function, CancellationToken cancellationToken)
+        {
+            var enclosing = call.Ancestors().FirstOrDefault(MethodFacts.IsFunction);
+            if (enclosing is null || enclosing == function)
+            {
+                return enclosing == function;
+            }
+
+            return enclosing switch
+            {
+                AnonymousFunctionExpressionSyntax lambda => lambda.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword),
+                _ => model.GetDeclaredSymbol(enclosing, cancellationToken) is IMethodSymbol { IsAsync: true },
+            };
+        }
+
+        /// <summary><c>static void Main</c>: the runtime calls it, and an async Main changes when the process ends.</summary>
+        private static bool IsEntryPoint(IMethodSymbol symbol) =>
+            symbol is { Name: "Main", IsStatic: true, MethodKind: MethodKind.Ordinary };
+
+        private static readonly string[] TestAttributes =
+        {
+            "Fact", "Theory", "SkippableFact", "SkippableTheory", "Test", "TestCase", "TestCaseSource", "TestMethod", "DataTestMethod", "Property",
+        };
+
+        /// <summary>A method a test framework runs (xUnit, NUnit, MSTest): attributes named or derived from the frameworks' test attributes.</summary>
+        private static bool IsTestMethod(IMethodSymbol symbol)
+        {
+            foreach (var attribute in symbol.GetAttributes())
+            {
+                for (var type = attribute.AttributeClass; type is not null; type = type.BaseType)
+                {
+                    var name = type.Name.EndsWith("Attribute", System.StringComparison.Ordinal) ? type.Name.Substring(0, type.Name.Length - "Attribute".Length) : type.Name;
+                    if (System.Array.IndexOf(TestAttributes, name) >= 0)
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
         /// A method group use (<c>x += M</c>, <c>Run(M)</c>) anywhere in the solution needs M's current signature;
         /// a call does not. Local functions are checked by the analyzer, which sees their whole scope.
         /// </summary>
@@ -152,19 +276,10 @@ namespace AsyncGuard.CodeFixes
             }
         }
 
-        /// <summary>
-        /// <c>await value</c>, parenthesized where the value is not a primary expression (<c>await (c ? a : b)</c>),
-        /// with <c>.ConfigureAwait(false)</c> when asked.
-        /// </summary>
+        /// <summary><c>await value</c> (parenthesized where needed), with <c>.ConfigureAwait(false)</c> when asked.</summary>
         private static ExpressionSyntax Awaited(ExpressionSyntax value, bool configureAwaitFalse)
         {
             var operand = value.WithoutTrivia();
-            if (operand is not (IdentifierNameSyntax or GenericNameSyntax or MemberAccessExpressionSyntax or InvocationExpressionSyntax or ElementAccessExpressionSyntax
-                or ObjectCreationExpressionSyntax or ParenthesizedExpressionSyntax or LiteralExpressionSyntax))
-            {
-                operand = SyntaxFactory.ParenthesizedExpression(operand);
-            }
-
             return Rewrite.Await(configureAwaitFalse ? Rewrite.ConfigureAwaitFalse(operand) : operand);
         }
 

@@ -28,7 +28,10 @@ namespace AsyncGuard.CodeFixes
             }
         }
 
-        /// <summary>Not offered when a use elsewhere in the solution (<c>x += M</c>, <c>Run(M)</c>) needs the void signature.</summary>
+        /// <summary>
+        /// Not offered when a use elsewhere in the solution (<c>x += M</c>, <c>Run(M)</c>) needs the void signature, or
+        /// when a call could not await the returned task (see <see cref="AsyncSignature.CallsToAwaitAsync"/>).
+        /// </summary>
         private protected override async Task<IEnumerable<FixAction>> GetActionsAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
             var actions = GetActions(diagnostic).ToList();
@@ -41,7 +44,8 @@ namespace AsyncGuard.CodeFixes
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
             var function = root is null ? null : FindFunction(root, diagnostic);
             if (function is null || model?.GetDeclaredSymbol(function, cancellationToken) is not IMethodSymbol symbol ||
-                await AsyncSignature.IsUsedAsDelegateAsync(document.Project.Solution, symbol, cancellationToken).ConfigureAwait(false))
+                await AsyncSignature.IsUsedAsDelegateAsync(document.Project.Solution, symbol, cancellationToken).ConfigureAwait(false) ||
+                await AsyncSignature.CallsToAwaitAsync(document, function, symbol, cancellationToken).ConfigureAwait(false) is null)
             {
                 return Enumerable.Empty<FixAction>();
             }
@@ -49,15 +53,13 @@ namespace AsyncGuard.CodeFixes
             return actions;
         }
 
-        private protected override Task ApplyAsync(DocumentFix fix, Diagnostic diagnostic, string equivalenceKey, CancellationToken cancellationToken)
+        private protected override async Task ApplyAsync(DocumentFix fix, Diagnostic diagnostic, string equivalenceKey, CancellationToken cancellationToken)
         {
             var function = FindFunction(fix.Editor.OriginalRoot, diagnostic);
             if (function is not null && fix.Model.GetDeclaredSymbol(function, cancellationToken) is IMethodSymbol symbol)
             {
-                AsyncSignature.MakeAsyncReturningTask(fix, function, symbol);
+                await AsyncSignature.MakeAsyncAndAwaitCallsAsync(fix, function, symbol, cancellationToken).ConfigureAwait(false);
             }
-
-            return Task.CompletedTask;
         }
 
         private static SyntaxNode? FindFunction(SyntaxNode root, Diagnostic diagnostic) =>

@@ -50,7 +50,12 @@ namespace AsyncGuard.CodeFixes
                 canForget = diagnostic.Properties.ContainsKey(DiscardedAwaitables.ForgetKey);
             }
 
-            if (kind == DiscardedAwaitables.MakeAsyncFix && await ChangesAVoidDelegateTargetAsync(document, diagnostic, cancellationToken).ConfigureAwait(false))
+            if (kind is not null && await IsDeliberateBackgroundWorkAsync(document, diagnostic, kind == DiscardedAwaitables.MakeAsyncFix, cancellationToken).ConfigureAwait(false))
+            {
+                kind = null;
+            }
+
+            if (kind == DiscardedAwaitables.MakeAsyncFix && !await CanMakeAsyncAsync(document, diagnostic, cancellationToken).ConfigureAwait(false))
             {
                 kind = null;
             }
@@ -58,16 +63,122 @@ namespace AsyncGuard.CodeFixes
             return Actions(kind, canForget);
         }
 
-        /// <summary>Making a void method return Task breaks every place that uses it as a delegate (<c>x += M</c>).</summary>
-        private static async Task<bool> ChangesAVoidDelegateTargetAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
+        /// <summary>
+        /// The enclosing function may become async: nothing uses it as a delegate (<c>x += M</c>), and its callers can
+        /// await it (see <see cref="AsyncSignature.CallsToAwaitAsync"/>).
+        /// </summary>
+        private static async Task<bool> CanMakeAsyncAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
             var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
             var function = root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true)
                 .Ancestors().FirstOrDefault(n => n is MethodDeclarationSyntax or LocalFunctionStatementSyntax);
-            return function is null || model?.GetDeclaredSymbol(function, cancellationToken) is not IMethodSymbol symbol ||
-                   (symbol.ReturnsVoid && await AsyncSignature.IsUsedAsDelegateAsync(document.Project.Solution, symbol, cancellationToken).ConfigureAwait(false));
+            if (function is null || model?.GetDeclaredSymbol(function, cancellationToken) is not IMethodSymbol symbol ||
+                (symbol.ReturnsVoid && await AsyncSignature.IsUsedAsDelegateAsync(document.Project.Solution, symbol, cancellationToken).ConfigureAwait(false)))
+            {
+                return false;
+            }
+
+            return await AsyncSignature.CallsToAwaitAsync(document, function, symbol, cancellationToken).ConfigureAwait(false) is not null;
         }
+
+        /// <summary>
+        /// Work dropped on purpose, which an <c>await</c> would turn into a wait that changes what the code does: a loop that
+        /// runs until shutdown (<c>while (true)</c>, <c>for (;;)</c>, <c>while (!token.IsCancellationRequested)</c>) in the
+        /// called method or the lambda handed to <c>Task.Run</c>; a statement whose comment says it runs in the background;
+        /// and, where the fix would make a sync function async, an explicit <c>Task.Run</c>/<c>StartNew</c>: sync code that
+        /// starts a task means to go on without it. There only <c>Forget(onError)</c> is offered.
+        /// </summary>
+        private static async Task<bool> IsDeliberateBackgroundWorkAsync(Document document, Diagnostic diagnostic, bool makesFunctionAsync, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            var node = root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+            if (node is null || model is null)
+            {
+                return false;
+            }
+
+            var statement = node.FirstAncestorOrSelf<StatementSyntax>();
+            if (statement is not null && SaysBackground(statement))
+            {
+                return true;
+            }
+
+            var call = node as InvocationExpressionSyntax ?? (node as ConditionalAccessExpressionSyntax)?.WhenNotNull as InvocationExpressionSyntax;
+            if (call is null || model.GetSymbolInfo(call, cancellationToken).Symbol is not IMethodSymbol method)
+            {
+                return false;
+            }
+
+            var startsTask = method.ContainingType?.Name is "Task" or "TaskFactory" && method.Name is "Run" or "StartNew";
+            if (startsTask)
+            {
+                return makesFunctionAsync || call.ArgumentList.Arguments.Any(a => a.Expression is AnonymousFunctionExpressionSyntax lambda && RunsUntilShutdown(lambda.Body));
+            }
+
+            foreach (var reference in method.OriginalDefinition.DeclaringSyntaxReferences)
+            {
+                var body = reference.GetSyntax(cancellationToken) switch
+                {
+                    MethodDeclarationSyntax m => m.Body,
+                    LocalFunctionStatementSyntax l => l.Body,
+                    _ => null,
+                };
+                if (body is not null && RunsUntilShutdown(body))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>A statement of the body itself is a loop with no end but shutdown.</summary>
+        private static bool RunsUntilShutdown(CSharpSyntaxNode body)
+        {
+            if (body is not BlockSyntax block)
+            {
+                return false;
+            }
+
+            foreach (var statement in block.Statements)
+            {
+                var (condition, loopBody) = statement switch
+                {
+                    WhileStatementSyntax w => (w.Condition, w.Statement),
+                    DoStatementSyntax d => (d.Condition, d.Statement),
+                    ForStatementSyntax f => (f.Condition, f.Statement),
+                    _ => (null, null),
+                };
+                if (loopBody is null)
+                {
+                    continue;
+                }
+
+                var endless = condition is null || condition.IsKind(SyntaxKind.TrueLiteralExpression) ||
+                              condition is PrefixUnaryExpressionSyntax { Operand: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "IsCancellationRequested" } };
+                if (endless && !loopBody.DescendantNodesAndSelf(n => !MethodFacts.IsFunction(n) && n is not (WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or ForEachStatementSyntax or SwitchStatementSyntax) || n == loopBody)
+                        .Any(n => n is BreakStatementSyntax))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static readonly string[] BackgroundWords =
+        {
+            "fire and forget", "fire-and-forget", "fireandforget", "in the background", "in background", "don't await", "do not await", "not awaited",
+            "don't wait", "do not wait",
+        };
+
+        /// <summary>A comment on the statement (the line before it, or at its end) says it is not awaited on purpose.</summary>
+        private static bool SaysBackground(StatementSyntax statement) =>
+            statement.GetLeadingTrivia().Concat(statement.GetTrailingTrivia())
+                .Where(t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia))
+                .Any(t => BackgroundWords.Any(w => t.ToString().IndexOf(w, System.StringComparison.OrdinalIgnoreCase) >= 0));
 
         private static IEnumerable<FixAction> Actions(string? kind, bool canForget)
         {
@@ -115,12 +226,11 @@ namespace AsyncGuard.CodeFixes
             if (equivalenceKey == MakeAsyncKey)
             {
                 var function = dropped.Ancestors().FirstOrDefault(n => n is MethodDeclarationSyntax or LocalFunctionStatementSyntax);
-                if (function is null || fix.Model.GetDeclaredSymbol(function, cancellationToken) is not IMethodSymbol symbol)
+                if (function is null || fix.Model.GetDeclaredSymbol(function, cancellationToken) is not IMethodSymbol symbol ||
+                    !await AsyncSignature.MakeAsyncAndAwaitCallsAsync(fix, function, symbol, cancellationToken).ConfigureAwait(false))
                 {
                     return;
                 }
-
-                AsyncSignature.MakeAsyncReturningTask(fix, function, symbol);
             }
 
             fix.Editor.ReplaceNode(dropped, AwaitExpression(fix, dropped, conditional).WithTriviaFrom(dropped));
@@ -132,14 +242,14 @@ namespace AsyncGuard.CodeFixes
             var awaited = dropped.WithoutTrivia();
             if (conditional && fix.Model.Compilation.GetBestType("System.Threading.Tasks.Task") is { } task)
             {
-                awaited = SyntaxFactory.ParenthesizedExpression(SyntaxFactory.BinaryExpression(
+                awaited = SyntaxFactory.BinaryExpression(
                     SyntaxKind.CoalesceExpression,
                     awaited,
                     SyntaxFactory.Token(SyntaxKind.QuestionQuestionToken).WithLeadingTrivia(SyntaxFactory.Space).WithTrailingTrivia(SyntaxFactory.Space),
                     SyntaxFactory.MemberAccessExpression(
                         SyntaxKind.SimpleMemberAccessExpression,
                         fix.Names.ExpressionAt(fix.Model, dropped.SpanStart, task),
-                        SyntaxFactory.IdentifierName("CompletedTask"))));
+                        SyntaxFactory.IdentifierName("CompletedTask")));
             }
 
             return Rewrite.Await(awaited);

@@ -55,18 +55,7 @@ namespace AsyncGuard.CodeFixes
                     return current;
                 }
 
-                if (configureAwaitFalse && !EndsWithConfigureAwait(awaited))
-                {
-                    awaited = Rewrite.ConfigureAwaitFalse(awaited);
-                }
-
-                ExpressionSyntax replacement = Rewrite.Await(awaited);
-                if (Rewrite.AwaitNeedsParentheses(node))
-                {
-                    replacement = SyntaxFactory.ParenthesizedExpression(replacement);
-                }
-
-                return replacement.WithTriviaFrom(current);
+                return Rewrite.AwaitInPlaceOf(awaited, node, configureAwaitFalse && !EndsWithConfigureAwait(awaited)).WithTriviaFrom(current);
             });
             return Task.CompletedTask;
         }

@@ -70,16 +70,9 @@ namespace AsyncGuard.CodeFixes
             // Unwrap is an extension method of System.Threading.Tasks.TaskExtensions.
             fix.Names.Import("System.Threading.Tasks");
             var unwrapped = SyntaxFactory.InvocationExpression(
-                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, ParenthesizeForMemberAccess(expression.WithoutTrivia()), SyntaxFactory.IdentifierName("Unwrap")));
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, Rewrite.ParenthesizeForMemberAccess(expression.WithoutTrivia()), SyntaxFactory.IdentifierName("Unwrap")));
             fix.Editor.ReplaceNode(expression, unwrapped.WithTriviaFrom(expression));
             return Task.CompletedTask;
         }
-
-        private static ExpressionSyntax ParenthesizeForMemberAccess(ExpressionSyntax expression) => expression switch
-        {
-            IdentifierNameSyntax or MemberAccessExpressionSyntax or InvocationExpressionSyntax or ParenthesizedExpressionSyntax or ElementAccessExpressionSyntax
-                or ObjectCreationExpressionSyntax => expression,
-            _ => SyntaxFactory.ParenthesizedExpression(expression),
-        };
     }
 }

@@ -9,13 +9,48 @@ namespace AsyncGuard.CodeFixes
     internal static class Rewrite
     {
         /// <summary>
-        /// <c>await expression</c>. Not handed to the formatter: the user's spacing and comments inside the
-        /// expression stay exactly as written.
+        /// <c>await expression</c>, the one way every fix writes an <c>await</c>: the operand is parenthesized when it binds
+        /// looser than <c>await</c> (<c>await (x?.F() ?? Task.CompletedTask)</c>, <c>await (c ? a : b)</c>,
+        /// <c>await (a as Task)</c>). Not handed to the formatter: the user's spacing and comments inside the expression
+        /// stay exactly as written.
         /// </summary>
         internal static AwaitExpressionSyntax Await(ExpressionSyntax expression) =>
             SyntaxFactory.AwaitExpression(
                 SyntaxFactory.Token(SyntaxKind.AwaitKeyword).WithTrailingTrivia(SyntaxFactory.Space),
-                expression);
+                ParenthesizeForAwait(expression));
+
+        /// <summary>
+        /// <c>await expression</c> written in place of <paramref name="replaced"/>, with <c>.ConfigureAwait(false)</c> when
+        /// asked, and itself parenthesized when a postfix operator reads it (<c>t.Result.Length</c> → <c>(await t).Length</c>).
+        /// </summary>
+        internal static ExpressionSyntax AwaitInPlaceOf(ExpressionSyntax expression, SyntaxNode replaced, bool configureAwaitFalse = false)
+        {
+            ExpressionSyntax awaited = Await(configureAwaitFalse ? ConfigureAwaitFalse(expression) : expression);
+            return AwaitNeedsParentheses(replaced) ? SyntaxFactory.ParenthesizedExpression(awaited) : awaited;
+        }
+
+        /// <summary>
+        /// Whether an expression can stand after <c>await</c> as it is: a primary expression or a cast (both bind at
+        /// least as tight as the unary <c>await</c>). Anything else (binary, conditional, <c>as</c>/<c>is</c>, assignment,
+        /// lambda, <c>switch</c>, range) is wrapped in parentheses.
+        /// </summary>
+        internal static ExpressionSyntax ParenthesizeForAwait(ExpressionSyntax expression) =>
+            IsPrimary(expression) || expression is CastExpressionSyntax or AwaitExpressionSyntax
+                ? expression
+                : SyntaxFactory.ParenthesizedExpression(expression.WithoutTrivia()).WithTriviaFrom(expression);
+
+        /// <summary>The receiver of a new member access (<c>x.ConfigureAwait(false)</c>, <c>x.WithCancellation(t)</c>), parenthesized unless primary.</summary>
+        internal static ExpressionSyntax ParenthesizeForMemberAccess(ExpressionSyntax expression) =>
+            IsPrimary(expression) && expression is not ConditionalAccessExpressionSyntax
+                ? expression
+                : SyntaxFactory.ParenthesizedExpression(expression.WithoutTrivia()).WithTriviaFrom(expression);
+
+        private static bool IsPrimary(ExpressionSyntax expression) =>
+            expression is IdentifierNameSyntax or GenericNameSyntax or MemberAccessExpressionSyntax or InvocationExpressionSyntax
+                or ElementAccessExpressionSyntax or ConditionalAccessExpressionSyntax or LiteralExpressionSyntax or ParenthesizedExpressionSyntax
+                or BaseObjectCreationExpressionSyntax or ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax
+                or ThisExpressionSyntax or BaseExpressionSyntax or DefaultExpressionSyntax or TypeOfExpressionSyntax
+                or InterpolatedStringExpressionSyntax or TupleExpressionSyntax;
 
         /// <summary>Wraps an expression in parentheses unless it binds tighter than any binary operator already.</summary>
         internal static ExpressionSyntax ParenthesizeForBinaryOperand(ExpressionSyntax expression) => expression switch
@@ -60,7 +95,7 @@ namespace AsyncGuard.CodeFixes
         /// <summary><c>expression.ConfigureAwait(false)</c>.</summary>
         internal static ExpressionSyntax ConfigureAwaitFalse(ExpressionSyntax expression) =>
             SyntaxFactory.InvocationExpression(
-                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, expression, SyntaxFactory.IdentifierName("ConfigureAwait")),
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, ParenthesizeForMemberAccess(expression), SyntaxFactory.IdentifierName("ConfigureAwait")),
                 SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.LiteralExpression(SyntaxKind.FalseLiteralExpression)))));
 
         /// <summary>

@@ -66,7 +66,6 @@ namespace AsyncGuard.CodeFixes
             var configureAwaitFalse = diagnostic.Properties.ContainsKey(PropertyKeys.ConfigureAwaitFalse);
             var memory = kind == SyncCallWithAsyncCounterpartAnalyzer.MemoryFix;
             var order = memory ? ArgumentsByParameter(fix.Model, invocation, cancellationToken) : null;
-            var needsParentheses = Rewrite.AwaitNeedsParentheses(invocation);
 
             fix.Editor.ReplaceNode(invocation, (current, _) =>
             {
@@ -93,19 +92,8 @@ namespace AsyncGuard.CodeFixes
                     arguments = Rewrite.AppendArgument(arguments, SyntaxFactory.ParseExpression(tokenExpression), tokenName);
                 }
 
-                ExpressionSyntax awaited = call.WithExpression(renamed).WithArgumentList(arguments).WithoutTrivia();
-                if (configureAwaitFalse)
-                {
-                    awaited = Rewrite.ConfigureAwaitFalse(awaited);
-                }
-
-                ExpressionSyntax replacement = Rewrite.Await(awaited);
-                if (needsParentheses)
-                {
-                    replacement = SyntaxFactory.ParenthesizedExpression(replacement);
-                }
-
-                return replacement.WithTriviaFrom(current);
+                var awaited = call.WithExpression(renamed).WithArgumentList(arguments).WithoutTrivia();
+                return Rewrite.AwaitInPlaceOf(awaited, invocation, configureAwaitFalse).WithTriviaFrom(current);
             });
             return Task.CompletedTask;
         }
@@ -153,7 +141,7 @@ namespace AsyncGuard.CodeFixes
         {
             var buffer = arguments.Arguments[order[0]].Expression.WithoutTrivia();
             var asMemory = SyntaxFactory.InvocationExpression(
-                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, Rewrite.ParenthesizeForBinaryOperand(buffer), SyntaxFactory.IdentifierName("AsMemory")),
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, Rewrite.ParenthesizeForMemberAccess(buffer), SyntaxFactory.IdentifierName("AsMemory")),
                 SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[]
                 {
                     SyntaxFactory.Argument(arguments.Arguments[order[1]].Expression.WithoutTrivia()),

@@ -75,7 +75,7 @@ namespace AsyncGuard.CodeFixes
             }
 
             return SyntaxFactory.InvocationExpression(
-                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, Rewrite.ParenthesizeForBinaryOperand(collection.WithoutTrivia()), SyntaxFactory.IdentifierName("WithCancellation")),
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, Rewrite.ParenthesizeForMemberAccess(collection.WithoutTrivia()), SyntaxFactory.IdentifierName("WithCancellation")),
                 SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(token))));
         }
     }

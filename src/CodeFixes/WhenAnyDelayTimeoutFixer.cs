@@ -70,7 +70,7 @@ namespace AsyncGuard.CodeFixes
             }
 
             var wait = SyntaxFactory.ExpressionStatement(Rewrite.Await(SyntaxFactory.InvocationExpression(
-                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, Rewrite.ParenthesizeForBinaryOperand(tasks[operationIndex].WithoutTrivia()), SyntaxFactory.IdentifierName(withTimeout ? "WithTimeout" : "WaitAsync")),
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, Rewrite.ParenthesizeForMemberAccess(tasks[operationIndex].WithoutTrivia()), SyntaxFactory.IdentifierName(withTimeout ? "WithTimeout" : "WaitAsync")),
                 SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(arguments)))));
 
             var inverted = properties.ContainsKey(WhenAnyDelayTimeoutAnalyzer.InvertedKey);

@@ -49,7 +49,7 @@ namespace AsyncGuard.Tests.Rules
                 async Task Run()
                 {
                     await Task.Yield();
-                    {|CS4014:Local()|};
+                    await Local();
 
                     async Task Local()
                     {
