@@ -10,6 +10,11 @@ namespace AsyncGuard.Analyzers.Infrastructure
         internal static bool IsAwaitedCondition(IOperation call)
         {
             SyntaxNode node = call.Syntax;
+            while (node.Parent is ParenthesizedExpressionSyntax)
+            {
+                node = node.Parent;
+            }
+
             if (node.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait", Parent: InvocationExpressionSyntax configured })
             {
                 node = configured;

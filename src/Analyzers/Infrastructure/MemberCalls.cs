@@ -11,7 +11,11 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// Some code in the member's containing type calls <paramref name="methodName"/> on it: <c>_gate.Release()</c>,
         /// <c>this._gate.Release(n)</c>, <c>_gate?.Release()</c>. A private field or property is only touched there.
         /// </summary>
-        internal static bool TypeCalls(ISymbol member, string methodName, System.Threading.CancellationToken cancellationToken = default)
+        internal static bool TypeCalls(ISymbol member, string methodName, System.Threading.CancellationToken cancellationToken = default) =>
+            TypeCalls(member, methodName, static _ => true, cancellationToken);
+
+        /// <summary>As above, counting only the calls <paramref name="where"/> accepts.</summary>
+        internal static bool TypeCalls(ISymbol member, string methodName, System.Func<InvocationExpressionSyntax, bool> where, System.Threading.CancellationToken cancellationToken = default)
         {
             if (member.ContainingType is not { } type)
             {
@@ -25,11 +29,10 @@ namespace AsyncGuard.Analyzers.Infrastructure
                     var receiver = invocation.Expression switch
                     {
                         MemberAccessExpressionSyntax access when access.Name.Identifier.ValueText == methodName => access.Expression,
-                        MemberBindingExpressionSyntax binding when binding.Name.Identifier.ValueText == methodName &&
-                                                                   invocation.FirstAncestorOrSelf<ConditionalAccessExpressionSyntax>() is { } conditional => conditional.Expression,
+                        MemberBindingExpressionSyntax binding when binding.Name.Identifier.ValueText == methodName => ConditionalReceiver(invocation),
                         _ => null,
                     };
-                    if (receiver is not null && Names(receiver, member.Name))
+                    if (receiver is not null && Names(receiver, member.Name) && where(invocation))
                     {
                         return true;
                     }
@@ -37,6 +40,20 @@ namespace AsyncGuard.Analyzers.Infrastructure
             }
 
             return false;
+        }
+
+        /// <summary>In <c>x?.M()</c>, the <c>x</c> the bound <c>.M()</c> is called on.</summary>
+        internal static ExpressionSyntax? ConditionalReceiver(InvocationExpressionSyntax invocation)
+        {
+            for (SyntaxNode? node = invocation; node is not null; node = node.Parent)
+            {
+                if (node.Parent is ConditionalAccessExpressionSyntax conditional && conditional.WhenNotNull == node)
+                {
+                    return conditional.Expression;
+                }
+            }
+
+            return null;
         }
 
         /// <summary><c>name</c> or <c>this.name</c>.</summary>

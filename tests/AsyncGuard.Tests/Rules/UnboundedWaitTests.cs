@@ -503,6 +503,177 @@ namespace AsyncGuard.Tests.Rules
             }
             """);
 
+        /// <summary>
+        /// Real code (executors and dispatchers): <c>while (await reader.WaitToReadAsync())</c> is the channel's consumer
+        /// loop, ended by completing the channel; a <c>ReadAsync</c> after a successful <c>TryPeek</c> cannot wait. A read
+        /// after <c>TryRead</c> (the peeked item is gone) or without a check, and a lone <c>WaitToReadAsync</c>, are flagged.
+        /// </summary>
+        [Fact]
+        public Task ChannelPumpLoop_AndReadAfterPeek_AreNotFlagged_OtherReadsAre() => Verify.VerifyAnalyzerAsync(Usings + """
+            sealed class Executor
+            {
+                private readonly Channel<Func<Task>> _channel = Channel.CreateBounded<Func<Task>>(1);
+
+                async Task PumpAsync()
+                {
+                    while (await _channel.Reader.WaitToReadAsync().ConfigureAwait(false))
+                    {
+                        if (!_channel.Reader.TryPeek(out var work))
+                            continue;
+
+                        await work();
+                        await _channel.Reader.ReadAsync().ConfigureAwait(false);
+                    }
+
+                    do
+                    {
+                        if (_channel.Reader.TryPeek(out var next))
+                        {
+                            await _channel.Reader.ReadAsync();
+                        }
+                    }
+                    while (await (_channel.Reader.WaitToReadAsync()));
+                }
+
+                async Task DrainAsync(ChannelReader<int> reader)
+                {
+                    while (true)
+                    {
+                        var more = await reader.WaitToReadAsync().ConfigureAwait(false);
+                        if (!more)
+                        {
+                            break;
+                        }
+
+                        while (reader.TryRead(out _)) { }
+                    }
+                }
+
+                async Task TakeTwoAsync(ChannelReader<int> reader, ChannelReader<int> other)
+                {
+                    while (true)
+                    {
+                        var ready = await [|reader.WaitToReadAsync()|];
+                        Console.WriteLine(ready);
+                        break;
+                    }
+
+                    if (!reader.TryRead(out var first))
+                    {
+                        return;
+                    }
+
+                    if (!other.TryPeek(out _))
+                    {
+                        return;
+                    }
+
+                    await [|reader.ReadAsync()|];
+                    if (await [|reader.WaitToReadAsync()|])
+                    {
+                        await [|reader.ReadAsync()|];
+                    }
+                }
+            }
+            """);
+
+        /// <summary>Real code (membership): a bounded channel that drops an item when full never makes the writer wait.</summary>
+        [Fact]
+        public Task WriteToABoundedChannelThatDrops_IsNotFlagged_OneThatWaitsIs() => Verify.VerifyAnalyzerAsync(Usings + """
+            sealed class Requests
+            {
+                private readonly Channel<int> _latest = Channel.CreateBounded<int>(new BoundedChannelOptions(100) { FullMode = BoundedChannelFullMode.DropOldest });
+                private readonly Channel<int> _sample = Channel.CreateBounded<int>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+                private readonly Channel<int> _queue = Channel.CreateBounded<int>(new BoundedChannelOptions(100) { FullMode = BoundedChannelFullMode.Wait });
+                private readonly Channel<int> _plain = Channel.CreateBounded<int>(100);
+
+                async Task PostAsync(int request)
+                {
+                    await _latest.Writer.WriteAsync(request);
+                    await _sample.Writer.WriteAsync(request);
+                    await [|_queue.Writer.WriteAsync(request)|];
+                    await [|_plain.Writer.WriteAsync(request)|];
+                }
+            }
+            """);
+
+        /// <summary>
+        /// Real code (limiters, a checkpoint state machine, a storage gate): a semaphore the type itself releases is its
+        /// gate or transition signal; a local or parameter released in a <c>finally</c> of the same method is a gate around
+        /// the work. A semaphore handed to a background driver that releases it (it may fail first), or released only in a
+        /// constructor, is flagged.
+        /// </summary>
+        [Fact]
+        public Task SemaphoreReleasedByItsOwnCode_IsNotFlagged_OneReleasedElsewhereIs() => Verify.VerifyAnalyzerAsync(Usings + """
+            sealed class Limiter
+            {
+                private readonly SemaphoreSlim _limit = new SemaphoreSlim(4);
+                private SemaphoreSlim _transitionOut = new SemaphoreSlim(0);
+                private readonly SemaphoreSlim _writers = new SemaphoreSlim(0);
+                private readonly SemaphoreSlim _primed = new SemaphoreSlim(0);
+                private int _current = 4;
+
+                SemaphoreSlim Writers => _writers;
+
+                Limiter() => _primed.Release();
+
+                public Task EnterAsync(CancellationToken cancellationToken) => _limit.WaitAsync(cancellationToken);
+
+                public void Leave() => _limit?.Release();
+
+                public async Task ShrinkAsync(int limit)
+                {
+                    for (; _current > limit; _current--)
+                    {
+                        await _limit.WaitAsync().ConfigureAwait(false);
+                    }
+                }
+
+                public async Task WaitForStateChangeAsync()
+                {
+                    var transitionOut = _transitionOut;
+                    await transitionOut.WaitAsync().ConfigureAwait(false);
+                }
+
+                void Transition()
+                {
+                    _ = _transitionOut?.Release(int.MaxValue);
+                    _transitionOut = new SemaphoreSlim(0);
+                    _ = Task.Delay(1).ContinueWith(_ => Writers.Release());
+                }
+
+                public async Task WriteAsync() => await Writers.WaitAsync();
+
+                public async Task WithGateAsync(SemaphoreSlim gate, Func<Task> work)
+                {
+                    try
+                    {
+                        await gate.WaitAsync().ConfigureAwait(false);
+                        await work();
+                    }
+                    finally
+                    {
+                        gate?.Release();
+                    }
+                }
+
+                public async Task PrimedAsync() => await [|_primed.WaitAsync()|];
+
+                public async Task SyncAsync()
+                {
+                    using var done = new SemaphoreSlim(0);
+                    _ = Task.Run(() => DriveAsync(done));
+                    await [|done.WaitAsync()|].ConfigureAwait(false);
+                }
+
+                static async Task DriveAsync(SemaphoreSlim done)
+                {
+                    await Task.Yield();
+                    done.Release();
+                }
+            }
+            """);
+
         [Fact]
         public Task IncompleteCode_DoesNotCrash() => new Verify.Test
         {
