@@ -34,7 +34,7 @@ namespace AsyncGuard.Analyzers.Rules
         /// <summary>Property: the token parameter's name when it must be passed by name; absent for positional.</summary>
         public const string TokenParameterKey = "TokenParameter";
 
-        /// <summary>Property: the timeout in seconds the fixes write.</summary>
+        /// <summary>Property: the timeout in seconds the timeout fixes write; present only when <see cref="DefaultTimeoutOption"/> is set.</summary>
         public const string SecondsKey = "Seconds";
 
         public const string UnboundedMethodsOption = "asyncguard.AG0030.unbounded_methods";
@@ -150,8 +150,15 @@ namespace AsyncGuard.Analyzers.Rules
                 return;
             }
 
-            var properties = ImmutableDictionary<string, string?>.Empty
-                .Add(SecondsKey, RuleOptions.GetPositiveInt(context.Options, tree, DefaultTimeoutOption, DefaultTimeoutSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            // A timeout fix only with a timeout the user chose: a made-up default on a wait meant to be unbounded (an idle
+            // worker's signal, a consumer loop) would turn a quiet period into an error.
+            var properties = ImmutableDictionary<string, string?>.Empty;
+            if (context.Options.AnalyzerConfigOptionsProvider.GetOptions(tree).TryGetValue(DefaultTimeoutOption, out _) &&
+                RuleOptions.GetPositiveInt(context.Options, tree, DefaultTimeoutOption, 0) is var seconds and > 0)
+            {
+                properties = properties.Add(SecondsKey, seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
             var slot = call is null ? null : state.Overloads.Find(call, context.ContainingSymbol);
             if (slot is { ExpandedParams: true })
             {

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis.Testing;
 using Xunit;
@@ -17,6 +18,14 @@ namespace AsyncGuard.Tests.Rules
             using System.Threading.Channels;
             using System.Threading.Tasks;
 
+            """;
+
+        /// <summary>The timeout fixes are offered only with a timeout the user configured.</summary>
+        private const string TimeoutConfig = """
+            root = true
+
+            [*.cs]
+            asyncguard.default_timeout_seconds = 30
             """;
 
         [Fact]
@@ -150,6 +159,7 @@ namespace AsyncGuard.Tests.Rules
                 }
                 """,
             CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedWaitFixer.TimeoutTokenKey,
+            TestState = { AnalyzerConfigFiles = { ("/.editorconfig", TimeoutConfig) } },
         }.RunAsync();
 
         [Fact]
@@ -184,6 +194,7 @@ namespace AsyncGuard.Tests.Rules
                 }
                 """,
             CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedWaitFixer.WrapKey,
+            TestState = { AnalyzerConfigFiles = { ("/.editorconfig", TimeoutConfig) } },
         }.RunAsync();
 
         [Fact]
@@ -260,6 +271,7 @@ namespace AsyncGuard.Tests.Rules
                     }
                 }
                 """,
+            TestState = { AnalyzerConfigFiles = { ("/.editorconfig", TimeoutConfig) } },
         }.RunAsync();
 
         [Fact]
@@ -437,6 +449,7 @@ namespace AsyncGuard.Tests.Rules
                 }
                 """,
             CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedWaitFixer.TimeoutTokenKey,
+            TestState = { AnalyzerConfigFiles = { ("/.editorconfig", TimeoutConfig) } },
         }.RunAsync();
 
         [Fact]
@@ -673,6 +686,113 @@ namespace AsyncGuard.Tests.Rules
                 }
             }
             """);
+
+        /// <summary>
+        /// Issue 14: without a configured <c>asyncguard.default_timeout_seconds</c> no timeout fix is offered (a made-up
+        /// 30 s on a wait meant to be unbounded is a bug); the add-a-token fix stays where the method owns its signature.
+        /// </summary>
+        [Fact]
+        public Task WithoutAConfiguredTimeout_NoTimeoutFixIsOffered() => new Verify.Test
+        {
+            TestCode = Usings + """
+                interface IReceiver { Task<int> NextAsync(ChannelReader<int> reader); }
+
+                class C : IReceiver
+                {
+                    public async Task<int> NextAsync(ChannelReader<int> reader) => await [|reader.ReadAsync()|];
+
+                    async Task ListenAsync(Socket socket, byte[] buffer) => await [|socket.ReceiveAsync(new ArraySegment<byte>(buffer), SocketFlags.None)|];
+                }
+                """,
+            FixedCode = Usings + """
+                interface IReceiver { Task<int> NextAsync(ChannelReader<int> reader); }
+
+                class C : IReceiver
+                {
+                    public async Task<int> NextAsync(ChannelReader<int> reader) => await [|reader.ReadAsync()|];
+
+                    async Task ListenAsync(Socket socket, byte[] buffer) => await [|socket.ReceiveAsync(new ArraySegment<byte>(buffer), SocketFlags.None)|];
+                }
+                """,
+        }.RunAsync();
+
+        /// <summary>
+        /// Issue 14: a caller with a token in scope would leave the new optional parameter at its default and AG0031 would
+        /// report it there, so the method gets no new parameter; callers without a token keep the fix.
+        /// </summary>
+        [Fact]
+        public Task AddParameter_IsNotOffered_WhenACallerHasATokenInScope() => new Verify.Test
+        {
+            TestCode = Usings + """
+                class Feed
+                {
+                    public async Task<int> NextAsync(ChannelReader<int> reader) => await [|reader.ReadAsync()|];
+
+                    public async Task<int> PumpAsync(ChannelReader<int> reader, CancellationToken cancellationToken) => await NextAsync(reader);
+                }
+                """,
+            FixedCode = Usings + """
+                class Feed
+                {
+                    public async Task<int> NextAsync(ChannelReader<int> reader) => await [|reader.ReadAsync()|];
+
+                    public async Task<int> PumpAsync(ChannelReader<int> reader, CancellationToken cancellationToken) => await NextAsync(reader);
+                }
+                """,
+            CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedWaitFixer.AddParameterKey,
+        }.RunAsync();
+
+        /// <summary>
+        /// Issue 14, checked with every analyzer: after the add-a-token fix the compilation has no new compiler diagnostic
+        /// and no new AsyncGuard diagnostic (callers without a token do not become AG0031 findings); where a caller has a
+        /// token the fix is not offered at all.
+        /// </summary>
+        [Fact]
+        public async Task AddParameter_LeavesNoNewDiagnostics_UnderEveryAnalyzer()
+        {
+            const string feed = """
+                using System.Threading;
+                using System.Threading.Channels;
+                using System.Threading.Tasks;
+
+                class Feed
+                {
+                    private readonly Channel<int> _items = Channel.CreateBounded<int>(8);
+
+                    public async Task<int> NextAsync() => await _items.Reader.ReadAsync();
+
+                    public async Task<int> TwoAsync()
+                    {
+                        var first = await NextAsync();
+                        return first + await NextAsync();
+                    }
+                }
+                """;
+            const string consumer = """
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class Consumer
+                {
+                    public async Task<int> RunAsync(Feed feed, CancellationToken cancellationToken) => await feed.NextAsync();
+                }
+                """;
+
+            var (before, actions, exceptions) = await AsyncGuard.Tests.Meta.FixerRunner.RunAsync(new[] { ("/0/Feed.cs", feed) });
+            Assert.Empty(exceptions);
+            var add = Assert.Single(actions, a => a.Action.EquivalenceKey == AsyncGuard.CodeFixes.UnboundedWaitFixer.AddParameterKey);
+            var operations = await add.Action.GetOperationsAsync(System.Threading.CancellationToken.None);
+            var changed = Assert.Single(operations.OfType<Microsoft.CodeAnalysis.CodeActions.ApplyChangesOperation>()).ChangedSolution;
+            var compilation = (await changed.GetProject(add.Document.Project.Id)!.GetCompilationAsync())!;
+            Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning));
+            var (after, afterExceptions) = await TestSupport.RunAnalyzersAsync(compilation, TestSupport.AllAnalyzers);
+            Assert.Empty(afterExceptions);
+            Assert.Contains(before, d => d.Id == "AG0030");
+            Assert.Empty(after.Where(d => d.Id.StartsWith("AG", System.StringComparison.Ordinal)).Select(d => d.ToString()));
+
+            var (_, withTokenCaller, _) = await AsyncGuard.Tests.Meta.FixerRunner.RunAsync(new[] { ("/0/Feed.cs", feed), ("/0/Consumer.cs", consumer) });
+            Assert.DoesNotContain(withTokenCaller, a => a.Action.EquivalenceKey == AsyncGuard.CodeFixes.UnboundedWaitFixer.AddParameterKey);
+        }
 
         [Fact]
         public Task IncompleteCode_DoesNotCrash() => new Verify.Test
