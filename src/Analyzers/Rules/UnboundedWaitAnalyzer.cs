@@ -40,7 +40,6 @@ namespace AsyncGuard.Analyzers.Rules
         public const string UnboundedMethodsOption = "asyncguard.AG0030.unbounded_methods";
         public const string ExcludedMethodsOption = "asyncguard.AG0030.excluded_methods";
         public const string DefaultTimeoutOption = "asyncguard.default_timeout_seconds";
-        public const int DefaultTimeoutSeconds = 30;
 
         private static readonly (string Type, string[] Methods)[] BuiltIn =
         {
