@@ -32,10 +32,15 @@ namespace AsyncGuard.CodeFixes
         protected override IEnumerable<FixAction> GetActions(Diagnostic diagnostic)
         {
             var properties = diagnostic.Properties;
-            properties.TryGetValue(UnboundedWaitAnalyzer.SecondsKey, out var seconds);
             if (properties.ContainsKey(UnboundedWaitAnalyzer.AddParameterKey))
             {
                 yield return new FixAction("Add a CancellationToken parameter and pass it", AddParameterKey);
+            }
+
+            // Timeouts only with the one the user configured: never a made-up default on a wait meant to be unbounded.
+            if (!properties.TryGetValue(UnboundedWaitAnalyzer.SecondsKey, out var seconds) || seconds is null)
+            {
+                yield break;
             }
 
             if (properties.ContainsKey(UnboundedWaitAnalyzer.TimeoutTokenKey))
@@ -62,7 +67,8 @@ namespace AsyncGuard.CodeFixes
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
             var method = root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<MethodDeclarationSyntax>();
             if (method is null || model?.GetDeclaredSymbol(method, cancellationToken) is not { } symbol ||
-                await AsyncSignature.IsUsedAsDelegateAsync(document.Project.Solution, symbol, cancellationToken).ConfigureAwait(false))
+                await AsyncSignature.IsUsedAsDelegateAsync(document.Project.Solution, symbol, cancellationToken).ConfigureAwait(false) ||
+                await IsCalledWhereATokenIsInScopeAsync(document.Project.Solution, symbol, cancellationToken).ConfigureAwait(false))
             {
                 actions.RemoveAll(a => a.EquivalenceKey == AddParameterKey);
             }
@@ -70,20 +76,67 @@ namespace AsyncGuard.CodeFixes
             return actions;
         }
 
+        /// <summary>
+        /// A caller with a token in scope would leave the new optional parameter at its default, and AG0031 would then ask
+        /// for the token there: the fix would trade one finding for another. Such a method gets no new parameter.
+        /// </summary>
+        private static async Task<bool> IsCalledWhereATokenIsInScopeAsync(Solution solution, IMethodSymbol method, CancellationToken cancellationToken)
+        {
+            var references = await Microsoft.CodeAnalysis.FindSymbols.SymbolFinder.FindReferencesAsync(method, solution, cancellationToken).ConfigureAwait(false);
+            var knownByCompilation = new Dictionary<Compilation, KnownSymbols>();
+            foreach (var location in references.SelectMany(r => r.Locations))
+            {
+                var tree = location.Location.SourceTree;
+                if (tree is null || location.Document.Project.Solution.GetDocument(tree) is not { } document ||
+                    await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false) is not { } model)
+                {
+                    continue;
+                }
+
+                var root = await tree.GetRootAsync(cancellationToken).ConfigureAwait(false);
+                var call = root.FindNode(location.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<InvocationExpressionSyntax>();
+                if (call is null || model.GetOperation(call, cancellationToken) is not { } operation ||
+                    model.GetEnclosingSymbol(call.SpanStart, cancellationToken) is not { } containing)
+                {
+                    continue;
+                }
+
+                // The analyzers see the member, not the lambda or local function inside it.
+                while (containing is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction } && containing.ContainingSymbol is { } outer)
+                {
+                    containing = outer;
+                }
+
+                if (!knownByCompilation.TryGetValue(model.Compilation, out var known))
+                {
+                    known = new KnownSymbols(model.Compilation);
+                    knownByCompilation[model.Compilation] = known;
+                }
+
+                if (TokenInScope.Find(operation, containing, known, cancellationToken) is not null)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         private protected override Task ApplyAsync(DocumentFix fix, Diagnostic diagnostic, string equivalenceKey, CancellationToken cancellationToken)
         {
             var properties = diagnostic.Properties;
             var node = fix.Editor.OriginalRoot.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-            var seconds = properties.TryGetValue(UnboundedWaitAnalyzer.SecondsKey, out var s) && s is not null ? s : "30";
+            properties.TryGetValue(UnboundedWaitAnalyzer.SecondsKey, out var seconds);
             var compilation = fix.Model.Compilation;
-            if (node is not ExpressionSyntax awaited || compilation.GetBestType("System.TimeSpan") is not { } timeSpan)
+            if (node is not ExpressionSyntax awaited || compilation.GetBestType("System.TimeSpan") is not { } timeSpan ||
+                (seconds is null && equivalenceKey != AddParameterKey))
             {
                 return Task.CompletedTask;
             }
 
             ExpressionSyntax Timeout() => SyntaxFactory.InvocationExpression(
                 SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, fix.Names.ExpressionAt(fix.Model, awaited.SpanStart, timeSpan), SyntaxFactory.IdentifierName("FromSeconds")),
-                SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.ParseExpression(seconds)))));
+                SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.ParseExpression(seconds!)))));
 
             properties.TryGetValue(UnboundedWaitAnalyzer.TokenParameterKey, out var tokenParameter);
             switch (equivalenceKey)

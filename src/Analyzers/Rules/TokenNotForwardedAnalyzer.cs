@@ -91,7 +91,9 @@ namespace AsyncGuard.Analyzers.Rules
             else
             {
                 if (overloads.Find(call, context.ContainingSymbol) is not { } slot || PassesTokenInOptions(call, known) ||
-                    EnumeratorGetsTheToken(call, slot.Parameter, known))
+                    EnumeratorGetsTheToken(call, slot.Parameter, known) || WouldRecurse(slot, context.ContainingSymbol) ||
+                    ResultWaitsWithToken(call, known) || IsDelayCombinedWithAnotherTask(call, known) ||
+                    IsTickOfTimerDisposedByItsType(call))
                 {
                     return;
                 }
@@ -280,6 +282,99 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             return method.Name == "StartNew" && owner is { Name: "TaskFactory", ContainingNamespace: { Name: "Tasks", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } };
+        }
+
+        /// <summary>
+        /// The overload that takes the token is the method the call sits in, or the member it implements or overrides:
+        /// <c>Task SaveAsync(CancellationToken ct) => SaveAsync();</c> (a default interface method forwarding to the
+        /// token-less member that implementers write). Passing the token would make the method call itself forever.
+        /// </summary>
+        private static bool WouldRecurse(TokenOverloads.Slot slot, ISymbol containingSymbol)
+        {
+            if (slot.SameMethod || slot.Parameter.ContainingSymbol is not IMethodSymbol overload || containingSymbol is not IMethodSymbol method)
+            {
+                return false;
+            }
+
+            var target = overload.OriginalDefinition;
+            for (var current = method.OriginalDefinition; current is not null; current = current.OverriddenMethod?.OriginalDefinition)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current, target))
+                {
+                    return true;
+                }
+
+                foreach (var implemented in current.ExplicitInterfaceImplementations)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(implemented.OriginalDefinition, target))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return target.ContainingType is { TypeKind: TypeKind.Interface } && method.ContainingType is { } type &&
+                   SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(target)?.OriginalDefinition, method.OriginalDefinition);
+        }
+
+        /// <summary>
+        /// <c>X(a).WaitAsync(token)</c> / <c>X(a).WaitAsync(timeout, token)</c>: the token already ends the wait for the
+        /// result (giving it to <c>X</c> too would also cancel the work itself, which the author did not ask for).
+        /// </summary>
+        private static bool ResultWaitsWithToken(IInvocationOperation call, KnownSymbols known)
+        {
+            var parent = call.Parent;
+            while (parent is IConversionOperation)
+            {
+                parent = parent.Parent;
+            }
+
+            return parent is IInvocationOperation { TargetMethod.Name: "WaitAsync" } wait &&
+                   wait.Instance is { } instance && KnownConditions.SkipConversions(instance) == call &&
+                   PassesRealToken(wait, known);
+        }
+
+        private static bool PassesRealToken(IInvocationOperation call, KnownSymbols known) =>
+            call.Arguments.Any(a => a.ArgumentKind != ArgumentKind.DefaultValue && a.Parameter is { } p && known.IsCancellationToken(p.Type) &&
+                                    !(KnownConditions.SkipConversions(a.Value) is IDefaultValueOperation or IPropertyReferenceOperation { Property: { Name: "None", IsStatic: true } }));
+
+        /// <summary>
+        /// <c>Task.WhenAll(Task.Delay(grace), stopped)</c>, <c>Task.WhenAny(work, Task.Delay(limit))</c>: a delay combined with
+        /// another task is a minimum grace period or an upper bound, and the other task already ends the wait when the
+        /// token fires. A token on the delay would cut the grace period short or end the bound with an exception.
+        /// (A lone <c>WhenAny(op, Task.Delay(t))</c> timeout whose delay is never cancelled is AG0032's.)
+        /// </summary>
+        private static bool IsDelayCombinedWithAnotherTask(IInvocationOperation call, KnownSymbols known)
+        {
+            if (call.TargetMethod is not { Name: "Delay", IsStatic: true } delay || !SymbolEqualityComparer.Default.Equals(delay.ContainingType, known.Task))
+            {
+                return false;
+            }
+
+            var parent = call.Parent;
+            while (parent is IConversionOperation or IArrayInitializerOperation or IArrayCreationOperation or IArgumentOperation)
+            {
+                parent = parent.Parent;
+            }
+
+            return parent is IInvocationOperation { TargetMethod: { Name: "WhenAll" or "WhenAny", IsStatic: true } combinator } &&
+                   SymbolEqualityComparer.Default.Equals(combinator.ContainingType, known.Task);
+        }
+
+        /// <summary>
+        /// <c>while (await _timer.WaitForNextTickAsync())</c> on a <c>PeriodicTimer</c> field that the same type disposes: the
+        /// loop ends when the timer is disposed (the method then returns false); a token would end it with an exception.
+        /// </summary>
+        private static bool IsTickOfTimerDisposedByItsType(IInvocationOperation call)
+        {
+            if (call.TargetMethod is not { Name: "WaitForNextTickAsync", ContainingType.Name: "PeriodicTimer" } ||
+                call.Instance is null || KnownConditions.SkipConversions(call.Instance) is not IFieldReferenceOperation { Field: { IsStatic: false } field } ||
+                !LoopConditions.IsAwaitedCondition(call))
+            {
+                return false;
+            }
+
+            return MemberCalls.TypeCalls(field, "Dispose");
         }
 
         /// <summary>A token already travels inside an options argument: <c>new ParallelOptions { CancellationToken = ct }</c>.</summary>

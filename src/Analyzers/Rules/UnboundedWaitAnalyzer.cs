@@ -34,13 +34,12 @@ namespace AsyncGuard.Analyzers.Rules
         /// <summary>Property: the token parameter's name when it must be passed by name; absent for positional.</summary>
         public const string TokenParameterKey = "TokenParameter";
 
-        /// <summary>Property: the timeout in seconds the fixes write.</summary>
+        /// <summary>Property: the timeout in seconds the timeout fixes write; present only when <see cref="DefaultTimeoutOption"/> is set.</summary>
         public const string SecondsKey = "Seconds";
 
         public const string UnboundedMethodsOption = "asyncguard.AG0030.unbounded_methods";
         public const string ExcludedMethodsOption = "asyncguard.AG0030.excluded_methods";
         public const string DefaultTimeoutOption = "asyncguard.default_timeout_seconds";
-        public const int DefaultTimeoutSeconds = 30;
 
         private static readonly (string Type, string[] Methods)[] BuiltIn =
         {
@@ -109,6 +108,9 @@ namespace AsyncGuard.Analyzers.Rules
 
             internal TokenOverloads Overloads { get; }
 
+            /// <summary>Per semaphore field or property: does its own type release it outside constructors and the dispose path.</summary>
+            internal System.Collections.Concurrent.ConcurrentDictionary<ISymbol, bool> ReleasedByItsType { get; } = new(SymbolEqualityComparer.Default);
+
             internal bool HasWaitAsync { get; }
 
             internal bool HasWithTimeout { get; }
@@ -130,7 +132,8 @@ namespace AsyncGuard.Analyzers.Rules
             IInvocationOperation? call = null;
             switch (operand)
             {
-                case IInvocationOperation invocation when IsUnboundedCall(invocation, state, context.Options, tree) && !WritesToUnboundedChannel(invocation):
+                case IInvocationOperation invocation when IsUnboundedCall(invocation, state, context.Options, tree) && !WritesToChannelThatNeverWaits(invocation) &&
+                                                          !IsChannelPumpCondition(invocation) && !ReadsAfterSuccessfulPeek(invocation):
                     call = invocation;
                     break;
                 case IPropertyReferenceOperation { Property.Name: "Task", Instance: { } source } when IsPendingCompletionSource(source, known):
@@ -140,15 +143,22 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             if (TokenNotForwardedAnalyzer.IsCleanup(awaited, context.ContainingSymbol) ||
-                (call is not null && IsWakeUpSignalReleasedOnDispose(call, awaited)) ||
+                (call is not null && IsSemaphoreOwnedByTheCode(call, awaited, state)) ||
                 (call is not null && IsOwnThrottleWait(call)) ||
                 TokenInScope.Find(awaited, context.ContainingSymbol, known, context.CancellationToken) is not null)
             {
                 return;
             }
 
-            var properties = ImmutableDictionary<string, string?>.Empty
-                .Add(SecondsKey, RuleOptions.GetPositiveInt(context.Options, tree, DefaultTimeoutOption, DefaultTimeoutSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            // A timeout fix only with a timeout the user chose: a made-up default on a wait meant to be unbounded (an idle
+            // worker's signal, a consumer loop) would turn a quiet period into an error.
+            var properties = ImmutableDictionary<string, string?>.Empty;
+            if (context.Options.AnalyzerConfigOptionsProvider.GetOptions(tree).TryGetValue(DefaultTimeoutOption, out _) &&
+                RuleOptions.GetPositiveInt(context.Options, tree, DefaultTimeoutOption, 0) is var seconds and > 0)
+            {
+                properties = properties.Add(SecondsKey, seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
             var slot = call is null ? null : state.Overloads.Find(call, context.ContainingSymbol);
             if (slot is { ExpandedParams: true })
             {
@@ -438,10 +448,11 @@ namespace AsyncGuard.Analyzers.Rules
             KnownConditions.SkipConversions(value) is IFieldReferenceOperation { Field.Name: "InfiniteTimeSpan" };
 
         /// <summary>
-        /// <c>channel.Writer.WriteAsync(x)</c> where the channel is a local or field created by <c>Channel.CreateUnbounded</c>:
-        /// such a write never waits.
+        /// <c>channel.Writer.WriteAsync(x)</c> where the channel is a local or field created by <c>Channel.CreateUnbounded</c>,
+        /// or by <c>Channel.CreateBounded</c> with options whose <c>FullMode</c> drops an item when full (<c>DropOldest</c>,
+        /// <c>DropNewest</c>, <c>DropWrite</c>): such a write never waits.
         /// </summary>
-        private static bool WritesToUnboundedChannel(IInvocationOperation call)
+        private static bool WritesToChannelThatNeverWaits(IInvocationOperation call)
         {
             if (call.TargetMethod.Name is not ("WriteAsync" or "WaitToWriteAsync") ||
                 KnownConditions.SkipConversions(call.Instance!) is not IPropertyReferenceOperation { Property.Name: "Writer", Instance: { } channel })
@@ -462,10 +473,119 @@ namespace AsyncGuard.Analyzers.Rules
 
             // Read from the declaration: `var channel = Channel.CreateUnbounded<T>();` or the field's initializer.
             return symbol.DeclaringSyntaxReferences.Length == 1 &&
-                   symbol.DeclaringSyntaxReferences[0].GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "CreateUnbounded" } } } &&
+                   symbol.DeclaringSyntaxReferences[0].GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: InvocationExpressionSyntax creation } &&
+                   CreatesChannelThatNeverWaits(creation) &&
                    !(symbol is IFieldSymbol { IsReadOnly: false }) &&
                    !(symbol is ILocalSymbol channelLocal && Symbols.IsAssignedAfterDeclaration(channelLocal, Symbols.Root(call)));
         }
+
+        private static bool CreatesChannelThatNeverWaits(InvocationExpressionSyntax creation)
+        {
+            if (creation.Expression is not MemberAccessExpressionSyntax { Name.Identifier.ValueText: var factory })
+            {
+                return false;
+            }
+
+            return factory == "CreateUnbounded" ||
+                   (factory == "CreateBounded" && creation.ArgumentList.Arguments.Count >= 1 &&
+                    creation.ArgumentList.Arguments[0].Expression is BaseObjectCreationExpressionSyntax { Initializer: { } options } &&
+                    options.Expressions.Any(e => e is AssignmentExpressionSyntax
+                    {
+                        Left: IdentifierNameSyntax { Identifier.ValueText: "FullMode" },
+                        Right: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "DropOldest" or "DropNewest" or "DropWrite" },
+                    }));
+        }
+
+        /// <summary>
+        /// <c>while (await reader.WaitToReadAsync())</c>: the consumer loop of a channel, like <c>await foreach</c> over
+        /// <c>ReadAllAsync()</c>; it ends when the writer completes the channel, and a timeout would only end the worker.
+        /// </summary>
+        private static bool IsChannelPumpCondition(IInvocationOperation call) =>
+            call.TargetMethod.Name == "WaitToReadAsync" && (LoopConditions.IsAwaitedCondition(call) || EndsLoopWhenFalse(call));
+
+        /// <summary>
+        /// The same loop written out: <c>while (true) { var more = await reader.WaitToReadAsync(); if (!more) break; … }</c>.
+        /// </summary>
+        private static bool EndsLoopWhenFalse(IInvocationOperation call)
+        {
+            SyntaxNode node = call.Syntax;
+            if (node.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait", Parent: InvocationExpressionSyntax configured })
+            {
+                node = configured;
+            }
+
+            if (node.Parent is not AwaitExpressionSyntax { Parent: EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Identifier.ValueText: var name, Parent: VariableDeclarationSyntax { Variables.Count: 1, Parent: LocalDeclarationStatementSyntax declaration } } } } ||
+                declaration.Parent is not BlockSyntax block || !IsInLoop(declaration))
+            {
+                return false;
+            }
+
+            var index = block.Statements.IndexOf(declaration);
+            return index + 1 < block.Statements.Count &&
+                   block.Statements[index + 1] is IfStatementSyntax { Condition: PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression, Operand: IdentifierNameSyntax { Identifier.ValueText: var tested } }, Else: null, Statement: var exit } &&
+                   tested == name && Exits(exit);
+        }
+
+        private static bool Exits(StatementSyntax statement) => statement switch
+        {
+            BreakStatementSyntax or ReturnStatementSyntax => true,
+            BlockSyntax { Statements.Count: > 0 } block => block.Statements[block.Statements.Count - 1] is BreakStatementSyntax or ReturnStatementSyntax,
+            _ => false,
+        };
+
+        /// <summary>
+        /// <c>if (!reader.TryPeek(out var item)) continue; … await reader.ReadAsync();</c> (or the read inside
+        /// <c>if (reader.TryPeek(out …)) { … }</c>): an item is there, the read takes it without waiting. Only a peek counts:
+        /// after <c>TryRead</c> the item is gone and the next read may wait.
+        /// </summary>
+        private static bool ReadsAfterSuccessfulPeek(IInvocationOperation call)
+        {
+            if (call.TargetMethod.Name != "ReadAsync" || call.Instance?.Syntax is not ExpressionSyntax reader ||
+                reader.DescendantNodesAndSelf().Any(n => n is InvocationExpressionSyntax))
+            {
+                return false;
+            }
+
+            bool IsPeek(ExpressionSyntax condition) =>
+                condition is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "TryPeek" } peek } &&
+                SyntaxFactory.AreEquivalent(peek.Expression, reader);
+
+            SyntaxNode node = call.Syntax;
+            for (var current = node.Parent; current is not null && !MethodFacts.IsFunction(current); node = current, current = current.Parent)
+            {
+                if (current is IfStatementSyntax { Condition: var condition } ifStatement && ifStatement.Statement == node && IsPeek(condition))
+                {
+                    return true;
+                }
+
+                if (current is BlockSyntax block && node is StatementSyntax statement)
+                {
+                    foreach (var earlier in block.Statements)
+                    {
+                        if (earlier == statement)
+                        {
+                            break;
+                        }
+
+                        if (earlier is IfStatementSyntax { Condition: PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression, Operand: var operand }, Else: null } guard &&
+                            IsPeek(operand) && Leaves(guard.Statement))
+                        {
+                            return true;
+                        }
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary><c>continue;</c>, <c>break;</c>, <c>return …;</c>, <c>throw …;</c>, alone or as the only statement of a block.</summary>
+        private static bool Leaves(StatementSyntax statement) => statement switch
+        {
+            ContinueStatementSyntax or BreakStatementSyntax or ReturnStatementSyntax or ThrowStatementSyntax => true,
+            BlockSyntax { Statements.Count: 1 } block => Leaves(block.Statements[0]),
+            _ => false,
+        };
 
         /// <summary><c>await tcs.Task</c> for a local source that nothing in this method completes.</summary>
         private static bool IsPendingCompletionSource(IOperation source, KnownSymbols known)
@@ -488,30 +608,98 @@ namespace AsyncGuard.Analyzers.Rules
         private static readonly string[] DisposePath = { "Dispose", "DisposeAsync", "DisposeAsyncCore", "Close", "Stop", "StopAsync" };
 
         /// <summary>
-        /// <c>await _signal.WaitAsync()</c> inside a loop, where <c>_signal</c> is a <c>SemaphoreSlim</c> field of this type that
-        /// the type's dispose path (<c>Dispose</c>, <c>DisposeAsync</c>, <c>Close</c>, <c>Stop</c>) releases: a wake-up signal
-        /// of a long-lived worker. Shutdown already ends the wait; a timeout would only kill the idle worker.
+        /// A <c>SemaphoreSlim</c> wait whose releases the code in view owns, so waiting for them is the design:
+        /// <list type="bullet">
+        /// <item>a field or property of this type (or a local copy of one) that the type itself releases outside its
+        /// constructors and dispose path: a concurrency gate or limiter (<c>WaitAsync</c> … <c>Release</c>), a limiter whose
+        /// permits are taken back when it shrinks, a state-machine transition signal. A timeout would drop work or leave
+        /// the count wrong;</item>
+        /// <item>a wake-up signal of a long-lived worker: the wait sits in a loop and the dispose path releases the field;
+        /// shutdown already ends the wait, a timeout would only kill the idle worker;</item>
+        /// <item>a local or parameter that a <c>finally</c> of the same function releases: a gate around the work.</item>
+        /// </list>
+        /// A semaphore handed to another method that releases it (a background driver that may fail first) stays reported.
         /// </summary>
-        private static bool IsWakeUpSignalReleasedOnDispose(IInvocationOperation call, IAwaitOperation awaited)
+        private static bool IsSemaphoreOwnedByTheCode(IInvocationOperation call, IAwaitOperation awaited, State state)
         {
-            if (call.TargetMethod.Name != "WaitAsync" || call.TargetMethod.ContainingType is not { Name: "SemaphoreSlim" } ||
-                call.Instance is null || KnownConditions.SkipConversions(call.Instance) is not IFieldReferenceOperation { Field: { IsStatic: false } field } ||
-                !IsInLoop(awaited.Syntax))
+            if (call.TargetMethod.Name != "WaitAsync" || call.TargetMethod.ContainingType is not { Name: "SemaphoreSlim" } || call.Instance is null)
             {
                 return false;
             }
 
-            foreach (var member in field.ContainingType.GetMembers())
+            var receiver = KnownConditions.SkipConversions(call.Instance);
+            if (receiver is ILocalReferenceOperation { Local: var copy } && LocalCopyOfMember(copy, call) is { } copied)
             {
-                if (member is not IMethodSymbol method || Array.IndexOf(DisposePath, method.Name) < 0)
+                receiver = copied;
+            }
+
+            switch (receiver)
+            {
+                case IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation, Field: var field }:
+                    return IsReleasedByItsType(field, state) || (IsInLoop(awaited.Syntax) && IsReleasedOnDispose(field));
+                case IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation, Property: { Parameters.IsEmpty: true } property }:
+                    return IsReleasedByItsType(property, state);
+                case ILocalReferenceOperation or IParameterReferenceOperation:
+                    return IsReleasedInFinally(receiver.Syntax, call);
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary><c>var signal = _signal;</c> never assigned again: the field or property reference it copies.</summary>
+        private static IOperation? LocalCopyOfMember(ILocalSymbol local, IOperation use)
+        {
+            var root = Symbols.Root(use);
+            var declarator = root.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>().FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local));
+            if (declarator?.GetVariableInitializer()?.Value is not { } value || Symbols.IsAssignedAfterDeclaration(local, root))
+            {
+                return null;
+            }
+
+            return KnownConditions.SkipConversions(value) is IFieldReferenceOperation or IPropertyReferenceOperation ? KnownConditions.SkipConversions(value) : null;
+        }
+
+        private static bool IsReleasedByItsType(ISymbol member, State state) =>
+            state.ReleasedByItsType.GetOrAdd(member, m => MemberCalls.TypeCalls(m, "Release", invocation =>
+            {
+                var owner = invocation.FirstAncestorOrSelf<MemberDeclarationSyntax>();
+                return owner is not ConstructorDeclarationSyntax && !(owner is MethodDeclarationSyntax method && Array.IndexOf(DisposePath, method.Identifier.ValueText) >= 0);
+            }));
+
+        private static bool IsReleasedOnDispose(IFieldSymbol field) =>
+            MemberCalls.TypeCalls(field, "Release", invocation =>
+                invocation.FirstAncestorOrSelf<MemberDeclarationSyntax>() is MethodDeclarationSyntax method && Array.IndexOf(DisposePath, method.Identifier.ValueText) >= 0);
+
+        /// <summary>A <c>finally</c> in the same function calls <c>Release</c> on the same local or parameter.</summary>
+        private static bool IsReleasedInFinally(SyntaxNode receiver, IOperation call)
+        {
+            if (receiver is not IdentifierNameSyntax { Identifier.ValueText: var name })
+            {
+                return false;
+            }
+
+            var function = call.Syntax.Ancestors().FirstOrDefault(MethodFacts.IsFunction);
+            if (function is null)
+            {
+                return false;
+            }
+
+            foreach (var clause in function.DescendantNodes().OfType<FinallyClauseSyntax>())
+            {
+                if (clause.Ancestors().FirstOrDefault(MethodFacts.IsFunction) != function)
                 {
                     continue;
                 }
 
-                foreach (var reference in method.DeclaringSyntaxReferences)
+                foreach (var invocation in clause.DescendantNodes().OfType<InvocationExpressionSyntax>())
                 {
-                    if (reference.GetSyntax().DescendantNodes().OfType<InvocationExpressionSyntax>().Any(i =>
-                            i.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Release" } access && NamesField(access.Expression, field.Name)))
+                    var target = invocation.Expression switch
+                    {
+                        MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Release" } access => access.Expression,
+                        MemberBindingExpressionSyntax { Name.Identifier.ValueText: "Release" } => MemberCalls.ConditionalReceiver(invocation),
+                        _ => null,
+                    };
+                    if (target is IdentifierNameSyntax { Identifier.ValueText: var released } && released == name)
                     {
                         return true;
                     }
@@ -528,26 +716,16 @@ namespace AsyncGuard.Analyzers.Rules
         /// </summary>
         private static bool IsOwnThrottleWait(IInvocationOperation call)
         {
-            if (call.TargetMethod.Name != "WaitAsync" || call.TargetMethod.ContainingType is not { Name: "SemaphoreSlim" } ||
+            if (call.TargetMethod.Name != "WaitAsync" || call.TargetMethod.ContainingType is not { Name: "SemaphoreSlim" } semaphore ||
                 call.Instance is null || KnownConditions.SkipConversions(call.Instance) is not ILocalReferenceOperation { Local: var local })
             {
                 return false;
             }
 
-            var root = Symbols.Root(call);
-            var declarator = root.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>().FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local));
-            return declarator?.GetVariableInitializer()?.Value is { } initializer &&
-                   KnownConditions.SkipConversions(initializer) is IObjectCreationOperation { Type.Name: "SemaphoreSlim" } &&
-                   !Symbols.IsAssignedAfterDeclaration(local, root);
+            return Symbols.InitializerOfUnwrittenLocal(local, Symbols.Root(call)) is { } initializer &&
+                   KnownConditions.SkipConversions(initializer) is IObjectCreationOperation { Type: { } created } &&
+                   SymbolEqualityComparer.Default.Equals(created, semaphore);
         }
-
-        /// <summary><c>name</c> or <c>this.name</c>.</summary>
-        private static bool NamesField(ExpressionSyntax expression, string name) => expression switch
-        {
-            IdentifierNameSyntax identifier => identifier.Identifier.ValueText == name,
-            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var member } => member.Identifier.ValueText == name,
-            _ => false,
-        };
 
         /// <summary>Inside a <c>while</c>/<c>do</c>/<c>for</c>/<c>foreach</c> body of the same function.</summary>
         private static bool IsInLoop(SyntaxNode node)

@@ -67,7 +67,7 @@ namespace AsyncGuard.Analyzers.Rules
 
             var operation = pair[1 - delayIndex];
             var delay = pair[delayIndex];
-            if (DelayTokenSourceIsCancelled(delay, whenAny))
+            if (DelayTokenSourceIsCancelled(delay, whenAny) || PacesALoop(operation, whenAny))
             {
                 return;
             }
@@ -95,6 +95,29 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.WhenAnyDelayTimeout, whenAny.Syntax.GetLocation(), properties));
+        }
+
+        /// <summary>
+        /// <c>while (…) { … if (await Task.WhenAny(nextUpdate, Task.Delay(retry)) == nextUpdate) … }</c> where the operation is
+        /// a local declared outside the loop: the same pending task is raced again on the next iteration, so the delay
+        /// winning only paces a refresh or retry loop. Nothing is abandoned, and there is no timeout to report.
+        /// </summary>
+        private static bool PacesALoop(IOperation operation, IOperation whenAny)
+        {
+            if (operation is not ILocalReferenceOperation { Local: { DeclaringSyntaxReferences: { Length: 1 } references } })
+            {
+                return false;
+            }
+
+            for (var node = whenAny.Syntax.Parent; node is not null && !MethodFacts.IsFunction(node); node = node.Parent)
+            {
+                if (node is WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax)
+                {
+                    return references[0].SyntaxTree == node.SyntaxTree && !node.Span.Contains(references[0].Span);
+                }
+            }
+
+            return false;
         }
 
         /// <summary>

@@ -303,6 +303,8 @@ namespace AsyncGuard.Tests.Rules
                 }
                 """,
             CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedWaitFixer.TimeoutTokenKey,
+            // A configured timeout, so that only the lambda keeps the timeout token away.
+            TestState = { AnalyzerConfigFiles = { ("/.editorconfig", "root = true\n\n[*.cs]\nasyncguard.default_timeout_seconds = 30\n") } },
         }.RunAsync();
 
         // A wait in a loop condition: one timeout source before the loop bounds the whole loop, not each wait.
@@ -310,40 +312,43 @@ namespace AsyncGuard.Tests.Rules
         public Task AG0030_TimeoutToken_NotOfferedForLoopCondition() => new Wait.Test
         {
             TestCode = """
-                using System.Threading.Channels;
+                using System.Threading;
                 using System.Threading.Tasks;
 
-                interface IPump { Task Pump(ChannelReader<int> reader); }
+                interface IPump { Task Pump(SemaphoreSlim items); }
 
                 class C : IPump
                 {
-                    public async Task Pump(ChannelReader<int> reader)
+                    public async Task Pump(SemaphoreSlim items)
                     {
-                        while (await [|reader.WaitToReadAsync()|])
+                        while (await [|items.WaitAsync(Timeout.Infinite)|])
                         {
-                            reader.TryRead(out _);
+                            await Task.Yield();
                         }
                     }
                 }
                 """,
             FixedCode = """
-                using System.Threading.Channels;
+                using System.Threading;
                 using System.Threading.Tasks;
 
-                interface IPump { Task Pump(ChannelReader<int> reader); }
+                interface IPump { Task Pump(SemaphoreSlim items); }
 
                 class C : IPump
                 {
-                    public async Task Pump(ChannelReader<int> reader)
+                    public async Task Pump(SemaphoreSlim items)
                     {
-                        while (await [|reader.WaitToReadAsync()|])
+                        while (await [|items.WaitAsync(Timeout.Infinite)|])
                         {
-                            reader.TryRead(out _);
+                            await Task.Yield();
                         }
                     }
                 }
                 """,
             CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedWaitFixer.TimeoutTokenKey,
+            // A configured timeout, so that only the loop condition keeps the timeout token away. (A channel's
+            // `while (await reader.WaitToReadAsync())` consumer loop is no longer reported at all.)
+            TestState = { AnalyzerConfigFiles = { ("/.editorconfig", "root = true\n\n[*.cs]\nasyncguard.default_timeout_seconds = 30\n") } },
         }.RunAsync();
 
         // ============================== AG0020 ==============================

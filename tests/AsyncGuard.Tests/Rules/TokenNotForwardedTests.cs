@@ -584,6 +584,121 @@ namespace AsyncGuard.Tests.Rules
             }
             """ + Api);
 
+        /// <summary>
+        /// Real code (default interface methods in a storage and a directory API): the token overload found is the method
+        /// itself or the member it implements, so passing the token would recurse. Another member forwarding to it is flagged.
+        /// </summary>
+        [Fact]
+        public Task TokenOverloadThatIsTheMethodItself_IsNotFlagged_AnotherMemberIs() => Verify.VerifyAnalyzerAsync(Usings + """
+            using System;
+
+            interface IStore
+            {
+                Task SaveAsync();
+                Task SaveAsync(CancellationToken cancellationToken) => SaveAsync();
+                Task<string> FindAsync(string key);
+                Task<string> FindAsync(string key, CancellationToken cancellationToken) => FindAsync(key).WaitAsync(cancellationToken);
+                Task FlushAsync(CancellationToken cancellationToken) => [|SaveAsync()|];
+            }
+
+            class Store : IStore
+            {
+                public Task SaveAsync() => Task.CompletedTask;
+                public Task SaveAsync(CancellationToken cancellationToken) => SaveAsync();
+                public Task<string> FindAsync(string key) => Task.FromResult(key);
+                Task<string> IStore.FindAsync(string key, CancellationToken cancellationToken) => FindAsync(key);
+            }
+
+            class Reader
+            {
+                public virtual Task LoadAsync() => Task.CompletedTask;
+                public virtual Task LoadAsync(CancellationToken cancellationToken) => LoadAsync();
+            }
+
+            class CachedReader : Reader
+            {
+                public override Task LoadAsync(CancellationToken cancellationToken) => LoadAsync();
+                public async Task WarmAsync(CancellationToken cancellationToken) => await [|LoadAsync()|];
+            }
+            """);
+
+        /// <summary>Real code: <c>Probe(x).WaitAsync(timeout, ct)</c>: the token already ends the wait for the result.</summary>
+        [Fact]
+        public Task ResultAwaitedWithTheToken_IsNotFlagged_WithATimeoutOnlyItIs() => Verify.VerifyAnalyzerAsync(Usings + """
+            using System;
+
+            class C
+            {
+                async Task Run(string url, CancellationToken cancellationToken)
+                {
+                    await Api.GetAsync(url).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+                    await Api.GetAsync(url).WaitAsync(cancellationToken).ConfigureAwait(false);
+                    await [|[|Api.GetAsync(url)|].WaitAsync(TimeSpan.FromSeconds(5))|];
+                    await [|Api.GetAsync(url)|].WaitAsync(CancellationToken.None);
+                }
+            }
+            """ + Api);
+
+        /// <summary>
+        /// Real code (membership shutdown): a grace period <c>WhenAll(Task.Delay(grace), stopped)</c> and an upper bound
+        /// <c>WhenAny(work, Task.Delay(limit))</c> in a stop path: the token would cut them short. A lone delay is flagged.
+        /// </summary>
+        [Fact]
+        public Task DelayCombinedWithAnotherTask_IsNotFlagged_ALoneDelayIs() => Verify.VerifyAnalyzerAsync(Usings + """
+            using System;
+
+            class C
+            {
+                static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
+
+                async Task StopAsync(Task work, CancellationToken cancellationToken)
+                {
+                    var stopped = Task.Delay(Timeout.Infinite, cancellationToken);
+                    var gracePeriod = Task.WhenAll(Task.Delay(Grace), stopped);
+                    await Task.WhenAny(gracePeriod, work);
+                    await Task.WhenAny(Task.Run(() => work), Task.Delay(TimeSpan.FromMinutes(1)));
+                    await Task.WhenAll(new[] { work, Task.Delay(Grace) });
+                    await [|Task.Delay(Grace)|];
+                }
+            }
+            """);
+
+        /// <summary>
+        /// Real code (an activation collector): the tick loop of a <c>PeriodicTimer</c> field ends when the type disposes
+        /// the timer; a token would end it with an exception instead. A timer the type never disposes is flagged.
+        /// </summary>
+        [Fact]
+        public Task TickLoopOfATimerItsTypeDisposes_IsNotFlagged_OtherwiseItIs() => Verify.VerifyAnalyzerAsync(Usings + """
+            using System;
+
+            class Collector
+            {
+                private readonly PeriodicTimer _timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+                private readonly PeriodicTimer _other = new PeriodicTimer(TimeSpan.FromSeconds(1));
+                private readonly CancellationTokenSource _shutdown = new CancellationTokenSource();
+
+                async Task RunAsync()
+                {
+                    var cancellationToken = _shutdown.Token;
+                    while (await _timer.WaitForNextTickAsync().ConfigureAwait(false))
+                    {
+                        await Task.Yield();
+                    }
+
+                    while (await [|_other.WaitForNextTickAsync()|])
+                    {
+                        await Task.Yield();
+                    }
+                }
+
+                public void Stop()
+                {
+                    _shutdown.Cancel();
+                    _timer.Dispose();
+                }
+            }
+            """);
+
         [Fact]
         public Task IncompleteCode_DoesNotCrash() => new Verify.Test
         {

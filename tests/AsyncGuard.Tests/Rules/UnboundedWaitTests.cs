@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis.Testing;
 using Xunit;
@@ -17,6 +18,14 @@ namespace AsyncGuard.Tests.Rules
             using System.Threading.Channels;
             using System.Threading.Tasks;
 
+            """;
+
+        /// <summary>The timeout fixes are offered only with a timeout the user configured.</summary>
+        private const string TimeoutConfig = """
+            root = true
+
+            [*.cs]
+            asyncguard.default_timeout_seconds = 30
             """;
 
         [Fact]
@@ -150,6 +159,7 @@ namespace AsyncGuard.Tests.Rules
                 }
                 """,
             CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedWaitFixer.TimeoutTokenKey,
+            TestState = { AnalyzerConfigFiles = { ("/.editorconfig", TimeoutConfig) } },
         }.RunAsync();
 
         [Fact]
@@ -184,6 +194,7 @@ namespace AsyncGuard.Tests.Rules
                 }
                 """,
             CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedWaitFixer.WrapKey,
+            TestState = { AnalyzerConfigFiles = { ("/.editorconfig", TimeoutConfig) } },
         }.RunAsync();
 
         [Fact]
@@ -260,6 +271,7 @@ namespace AsyncGuard.Tests.Rules
                     }
                 }
                 """,
+            TestState = { AnalyzerConfigFiles = { ("/.editorconfig", TimeoutConfig) } },
         }.RunAsync();
 
         [Fact]
@@ -437,6 +449,7 @@ namespace AsyncGuard.Tests.Rules
                 }
                 """,
             CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedWaitFixer.TimeoutTokenKey,
+            TestState = { AnalyzerConfigFiles = { ("/.editorconfig", TimeoutConfig) } },
         }.RunAsync();
 
         [Fact]
@@ -502,6 +515,284 @@ namespace AsyncGuard.Tests.Rules
                 }
             }
             """);
+
+        /// <summary>
+        /// Real code (executors and dispatchers): <c>while (await reader.WaitToReadAsync())</c> is the channel's consumer
+        /// loop, ended by completing the channel; a <c>ReadAsync</c> after a successful <c>TryPeek</c> cannot wait. A read
+        /// after <c>TryRead</c> (the peeked item is gone) or without a check, and a lone <c>WaitToReadAsync</c>, are flagged.
+        /// </summary>
+        [Fact]
+        public Task ChannelPumpLoop_AndReadAfterPeek_AreNotFlagged_OtherReadsAre() => Verify.VerifyAnalyzerAsync(Usings + """
+            sealed class Executor
+            {
+                private readonly Channel<Func<Task>> _channel = Channel.CreateBounded<Func<Task>>(1);
+
+                async Task PumpAsync()
+                {
+                    while (await _channel.Reader.WaitToReadAsync().ConfigureAwait(false))
+                    {
+                        if (!_channel.Reader.TryPeek(out var work))
+                            continue;
+
+                        await work();
+                        await _channel.Reader.ReadAsync().ConfigureAwait(false);
+                    }
+
+                    do
+                    {
+                        if (_channel.Reader.TryPeek(out var next))
+                        {
+                            await _channel.Reader.ReadAsync();
+                        }
+                    }
+                    while (await (_channel.Reader.WaitToReadAsync()));
+                }
+
+                async Task DrainAsync(ChannelReader<int> reader)
+                {
+                    while (true)
+                    {
+                        var more = await reader.WaitToReadAsync().ConfigureAwait(false);
+                        if (!more)
+                        {
+                            break;
+                        }
+
+                        while (reader.TryRead(out _)) { }
+                    }
+                }
+
+                async Task TakeTwoAsync(ChannelReader<int> reader, ChannelReader<int> other)
+                {
+                    while (true)
+                    {
+                        var ready = await [|reader.WaitToReadAsync()|];
+                        Console.WriteLine(ready);
+                        break;
+                    }
+
+                    if (!reader.TryRead(out var first))
+                    {
+                        return;
+                    }
+
+                    if (!other.TryPeek(out _))
+                    {
+                        return;
+                    }
+
+                    await [|reader.ReadAsync()|];
+                    if (await [|reader.WaitToReadAsync()|])
+                    {
+                        await [|reader.ReadAsync()|];
+                    }
+                }
+            }
+            """);
+
+        /// <summary>Real code (membership): a bounded channel that drops an item when full never makes the writer wait.</summary>
+        [Fact]
+        public Task WriteToABoundedChannelThatDrops_IsNotFlagged_OneThatWaitsIs() => Verify.VerifyAnalyzerAsync(Usings + """
+            sealed class Requests
+            {
+                private readonly Channel<int> _latest = Channel.CreateBounded<int>(new BoundedChannelOptions(100) { FullMode = BoundedChannelFullMode.DropOldest });
+                private readonly Channel<int> _sample = Channel.CreateBounded<int>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+                private readonly Channel<int> _queue = Channel.CreateBounded<int>(new BoundedChannelOptions(100) { FullMode = BoundedChannelFullMode.Wait });
+                private readonly Channel<int> _plain = Channel.CreateBounded<int>(100);
+
+                async Task PostAsync(int request)
+                {
+                    await _latest.Writer.WriteAsync(request);
+                    await _sample.Writer.WriteAsync(request);
+                    await [|_queue.Writer.WriteAsync(request)|];
+                    await [|_plain.Writer.WriteAsync(request)|];
+                }
+            }
+            """);
+
+        /// <summary>
+        /// Real code (limiters, a checkpoint state machine, a storage gate): a semaphore the type itself releases is its
+        /// gate or transition signal; a local or parameter released in a <c>finally</c> of the same method is a gate around
+        /// the work. A semaphore handed to a background driver that releases it (it may fail first), or released only in a
+        /// constructor, is flagged.
+        /// </summary>
+        [Fact]
+        public Task SemaphoreReleasedByItsOwnCode_IsNotFlagged_OneReleasedElsewhereIs() => Verify.VerifyAnalyzerAsync(Usings + """
+            sealed class Limiter
+            {
+                private readonly SemaphoreSlim _limit = new SemaphoreSlim(4);
+                private SemaphoreSlim _transitionOut = new SemaphoreSlim(0);
+                private readonly SemaphoreSlim _writers = new SemaphoreSlim(0);
+                private readonly SemaphoreSlim _primed = new SemaphoreSlim(0);
+                private int _current = 4;
+
+                SemaphoreSlim Writers => _writers;
+
+                Limiter() => _primed.Release();
+
+                public Task EnterAsync(CancellationToken cancellationToken) => _limit.WaitAsync(cancellationToken);
+
+                public void Leave() => _limit?.Release();
+
+                public async Task ShrinkAsync(int limit)
+                {
+                    for (; _current > limit; _current--)
+                    {
+                        await _limit.WaitAsync().ConfigureAwait(false);
+                    }
+                }
+
+                public async Task WaitForStateChangeAsync()
+                {
+                    var transitionOut = _transitionOut;
+                    await transitionOut.WaitAsync().ConfigureAwait(false);
+                }
+
+                void Transition()
+                {
+                    _ = _transitionOut?.Release(int.MaxValue);
+                    _transitionOut = new SemaphoreSlim(0);
+                    _ = Task.Delay(1).ContinueWith(_ => Writers.Release());
+                }
+
+                public async Task WriteAsync() => await Writers.WaitAsync();
+
+                public async Task WithGateAsync(SemaphoreSlim gate, Func<Task> work)
+                {
+                    try
+                    {
+                        await gate.WaitAsync().ConfigureAwait(false);
+                        await work();
+                    }
+                    finally
+                    {
+                        gate?.Release();
+                    }
+                }
+
+                public async Task PrimedAsync() => await [|_primed.WaitAsync()|];
+
+                public async Task SyncAsync()
+                {
+                    using var done = new SemaphoreSlim(0);
+                    _ = Task.Run(() => DriveAsync(done));
+                    await [|done.WaitAsync()|].ConfigureAwait(false);
+                }
+
+                static async Task DriveAsync(SemaphoreSlim done)
+                {
+                    await Task.Yield();
+                    done.Release();
+                }
+            }
+            """);
+
+        /// <summary>
+        /// Issue 14: without a configured <c>asyncguard.default_timeout_seconds</c> no timeout fix is offered (a made-up
+        /// 30 s on a wait meant to be unbounded is a bug); the add-a-token fix stays where the method owns its signature.
+        /// </summary>
+        [Fact]
+        public Task WithoutAConfiguredTimeout_NoTimeoutFixIsOffered() => new Verify.Test
+        {
+            TestCode = Usings + """
+                interface IReceiver { Task<int> NextAsync(ChannelReader<int> reader); }
+
+                class C : IReceiver
+                {
+                    public async Task<int> NextAsync(ChannelReader<int> reader) => await [|reader.ReadAsync()|];
+
+                    async Task ListenAsync(Socket socket, byte[] buffer) => await [|socket.ReceiveAsync(new ArraySegment<byte>(buffer), SocketFlags.None)|];
+                }
+                """,
+            FixedCode = Usings + """
+                interface IReceiver { Task<int> NextAsync(ChannelReader<int> reader); }
+
+                class C : IReceiver
+                {
+                    public async Task<int> NextAsync(ChannelReader<int> reader) => await [|reader.ReadAsync()|];
+
+                    async Task ListenAsync(Socket socket, byte[] buffer) => await [|socket.ReceiveAsync(new ArraySegment<byte>(buffer), SocketFlags.None)|];
+                }
+                """,
+        }.RunAsync();
+
+        /// <summary>
+        /// Issue 14: a caller with a token in scope would leave the new optional parameter at its default and AG0031 would
+        /// report it there, so the method gets no new parameter; callers without a token keep the fix.
+        /// </summary>
+        [Fact]
+        public Task AddParameter_IsNotOffered_WhenACallerHasATokenInScope() => new Verify.Test
+        {
+            TestCode = Usings + """
+                class Feed
+                {
+                    public async Task<int> NextAsync(ChannelReader<int> reader) => await [|reader.ReadAsync()|];
+
+                    public async Task<int> PumpAsync(ChannelReader<int> reader, CancellationToken cancellationToken) => await NextAsync(reader);
+                }
+                """,
+            FixedCode = Usings + """
+                class Feed
+                {
+                    public async Task<int> NextAsync(ChannelReader<int> reader) => await [|reader.ReadAsync()|];
+
+                    public async Task<int> PumpAsync(ChannelReader<int> reader, CancellationToken cancellationToken) => await NextAsync(reader);
+                }
+                """,
+            CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedWaitFixer.AddParameterKey,
+        }.RunAsync();
+
+        /// <summary>
+        /// Issue 14, checked with every analyzer: after the add-a-token fix the compilation has no new compiler diagnostic
+        /// and no new AsyncGuard diagnostic (callers without a token do not become AG0031 findings); where a caller has a
+        /// token the fix is not offered at all.
+        /// </summary>
+        [Fact]
+        public async Task AddParameter_LeavesNoNewDiagnostics_UnderEveryAnalyzer()
+        {
+            const string feed = """
+                using System.Threading;
+                using System.Threading.Channels;
+                using System.Threading.Tasks;
+
+                class Feed
+                {
+                    private readonly Channel<int> _items = Channel.CreateBounded<int>(8);
+
+                    public async Task<int> NextAsync() => await _items.Reader.ReadAsync();
+
+                    public async Task<int> TwoAsync()
+                    {
+                        var first = await NextAsync();
+                        return first + await NextAsync();
+                    }
+                }
+                """;
+            const string consumer = """
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class Consumer
+                {
+                    public async Task<int> RunAsync(Feed feed, CancellationToken cancellationToken) => await feed.NextAsync();
+                }
+                """;
+
+            var (before, actions, exceptions) = await AsyncGuard.Tests.Meta.FixerRunner.RunAsync(new[] { ("/0/Feed.cs", feed) });
+            Assert.Empty(exceptions);
+            var add = Assert.Single(actions, a => a.Action.EquivalenceKey == AsyncGuard.CodeFixes.UnboundedWaitFixer.AddParameterKey);
+            var operations = await add.Action.GetOperationsAsync(System.Threading.CancellationToken.None);
+            var changed = Assert.Single(operations.OfType<Microsoft.CodeAnalysis.CodeActions.ApplyChangesOperation>()).ChangedSolution;
+            var compilation = (await changed.GetProject(add.Document.Project.Id)!.GetCompilationAsync())!;
+            Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning));
+            var (after, afterExceptions) = await TestSupport.RunAnalyzersAsync(compilation, TestSupport.AllAnalyzers);
+            Assert.Empty(afterExceptions);
+            Assert.Contains(before, d => d.Id == "AG0030");
+            Assert.Empty(after.Where(d => d.Id.StartsWith("AG", System.StringComparison.Ordinal)).Select(d => d.ToString()));
+
+            var (_, withTokenCaller, _) = await AsyncGuard.Tests.Meta.FixerRunner.RunAsync(new[] { ("/0/Feed.cs", feed), ("/0/Consumer.cs", consumer) });
+            Assert.DoesNotContain(withTokenCaller, a => a.Action.EquivalenceKey == AsyncGuard.CodeFixes.UnboundedWaitFixer.AddParameterKey);
+        }
 
         [Fact]
         public Task IncompleteCode_DoesNotCrash() => new Verify.Test

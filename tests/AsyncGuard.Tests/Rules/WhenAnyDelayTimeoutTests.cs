@@ -238,6 +238,56 @@ namespace AsyncGuard.Tests.Rules
             }
             """);
 
+        /// <summary>
+        /// Real code (a manifest refresh loop): the pending update task is declared before the loop and raced against a
+        /// retry delay on each iteration; the delay winning leads to another iteration, not a timeout. The same race on a
+        /// task created inside the loop body abandons it when the delay wins: flagged.
+        /// </summary>
+        [Fact]
+        public Task DelayPacingALoopOverAPendingTask_IsNotFlagged_ATaskStartedInTheLoopIs() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task RefreshAsync(Func<Task<bool>> next, Func<Task<bool>> update, CancellationToken cancellationToken)
+                {
+                    var nextUpdate = next();
+                    while (true)
+                    {
+                        if (await update())
+                        {
+                            continue;
+                        }
+
+                        var retry = Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+                        if (await Task.WhenAny(nextUpdate, retry) == nextUpdate)
+                        {
+                            if (!await nextUpdate)
+                            {
+                                return;
+                            }
+
+                            nextUpdate = next();
+                        }
+                    }
+                }
+
+                async Task PollAsync(Func<Task<bool>> probe)
+                {
+                    for (var i = 0; i < 3; i++)
+                    {
+                        var attempt = probe();
+                        if (await [|Task.WhenAny(attempt, Task.Delay(1000))|] == attempt)
+                        {
+                            return;
+                        }
+                    }
+                }
+            }
+            """);
+
         [Fact]
         public Task NotFlagged() => Verify.VerifyAnalyzerAsync("""
             using System;
