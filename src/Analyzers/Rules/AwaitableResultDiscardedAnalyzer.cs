@@ -1,6 +1,9 @@
+using System;
 using System.Collections.Immutable;
+using System.Linq;
 using AsyncGuard.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -9,7 +12,8 @@ namespace AsyncGuard.Analyzers.Rules
 {
     /// <summary>
     /// AG0001: an expression statement whose value is awaitable, in any function, where the compiler's CS4014 does
-    /// not already report it (sync methods, constructors, accessors, sync lambdas, conditional access, …).
+    /// not already report it (sync methods, constructors, accessors, sync lambdas, conditional access, …), unless the
+    /// author silenced CS4014 there or the dropped task provably cannot carry a failure nobody sees.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class AwaitableResultDiscardedAnalyzer : DiagnosticAnalyzer
@@ -22,17 +26,47 @@ namespace AsyncGuard.Analyzers.Rules
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(start =>
             {
-                var known = new KnownSymbols(start.Compilation);
-                var awaitables = new Awaitables(known);
-                start.RegisterOperationAction(c => AnalyzeStatement(c, known, awaitables), OperationKind.ExpressionStatement);
+                var state = new State(start.Compilation);
+                start.RegisterOperationAction(c => AnalyzeStatement(c, state), OperationKind.ExpressionStatement);
             });
         }
 
-        private static void AnalyzeStatement(OperationAnalysisContext context, KnownSymbols known, Awaitables awaitables)
+        /// <summary>What the rule resolves once per compilation.</summary>
+        private sealed class State
         {
+            private readonly Lazy<bool> _exceptionNameIsUnambiguous;
+
+            internal State(Compilation compilation)
+            {
+                Known = new KnownSymbols(compilation);
+                Awaitables = new Awaitables(Known);
+                TaskFactory = compilation.GetBestType("System.Threading.Tasks.TaskFactory");
+                TaskFactoryOfT = compilation.GetBestType("System.Threading.Tasks.TaskFactory`1");
+                Exception = compilation.GetBestType("System.Exception");
+                _exceptionNameIsUnambiguous = new Lazy<bool>(() => !compilation.GetSymbolsWithName("Exception", SymbolFilter.Type).Any());
+            }
+
+            internal KnownSymbols Known { get; }
+
+            internal Awaitables Awaitables { get; }
+
+            internal INamedTypeSymbol? TaskFactory { get; }
+
+            internal INamedTypeSymbol? TaskFactoryOfT { get; }
+
+            internal INamedTypeSymbol? Exception { get; }
+
+            /// <summary>No type of this compilation is named <c>Exception</c>: in a catch clause, the name is <c>System.Exception</c>.</summary>
+            internal bool ExceptionNameIsUnambiguous => _exceptionNameIsUnambiguous.Value;
+        }
+
+        private static void AnalyzeStatement(OperationAnalysisContext context, State state)
+        {
+            var known = state.Known;
             var statement = (IExpressionStatementOperation)context.Operation;
-            var dropped = DiscardedAwaitables.FindDroppedInvocation(statement, known, awaitables, out var conditional);
-            if (dropped is null || DiscardedAwaitables.CompilerReportsCS4014(statement, dropped, context.ContainingSymbol, known, context.CancellationToken))
+            var dropped = DiscardedAwaitables.FindDroppedInvocation(statement, known, state.Awaitables, out var conditional);
+            if (dropped is null || DiscardedAwaitables.CompilerReportsCS4014(statement, dropped, context.ContainingSymbol, known, context.CancellationToken) ||
+                IsUnderPragmaDisablingCS4014(statement.Syntax, context.CancellationToken) || NothingCanBeLost(dropped, state))
             {
                 return;
             }
@@ -58,6 +92,304 @@ namespace AsyncGuard.Analyzers.Rules
                 ? call.Expression.ToString()
                 : dropped.TargetMethod.Name;
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.AwaitableResultDiscarded, statement.Operation.Syntax.GetLocation(), properties, type, name));
+        }
+
+        /// <summary>
+        /// Inside <c>#pragma warning disable CS4014</c> (not yet restored): the author silenced the compiler's own
+        /// not-awaited warning at this very place, so the drop is deliberate.
+        /// </summary>
+        private static bool IsUnderPragmaDisablingCS4014(SyntaxNode node, System.Threading.CancellationToken cancellationToken)
+        {
+            var root = node.SyntaxTree.GetRoot(cancellationToken);
+            if (!root.ContainsDirectives)
+            {
+                return false;
+            }
+
+            var disabled = false;
+            for (var directive = root.GetFirstDirective(); directive is not null && directive.SpanStart < node.SpanStart; directive = directive.GetNextDirective())
+            {
+                if (directive is not PragmaWarningDirectiveTriviaSyntax pragma)
+                {
+                    continue;
+                }
+
+                var disable = pragma.DisableOrRestoreKeyword.IsKind(SyntaxKind.DisableKeyword);
+                if (pragma.ErrorCodes.Any(IsCS4014))
+                {
+                    disabled = disable;
+                }
+                else if (pragma.ErrorCodes.Count == 0 && !disable)
+                {
+                    disabled = false;
+                }
+            }
+
+            return disabled;
+        }
+
+        private static bool IsCS4014(ExpressionSyntax code) => code switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText == "CS4014",
+            LiteralExpressionSyntax literal => literal.Token.Value is 4014,
+            _ => false,
+        };
+
+        /// <summary>
+        /// The dropped task cannot fault, or its failure goes elsewhere by construction:
+        /// <c>Task.Run</c>/<c>StartNew</c> of a delegate that lets no exception escape (its whole body, or that of the method
+        /// it calls, is a <c>try</c> whose catch-all does not rethrow; or it is <c>async void</c>; or it is an awaiter's
+        /// continuation); or the task is handed to an extension method that takes it over with a failure handler
+        /// (Akka's <c>PipeTo</c>).
+        /// </summary>
+        private static bool NothingCanBeLost(IInvocationOperation dropped, State state)
+        {
+            var method = dropped.TargetMethod;
+            if (IsTaskRunOrStartNew(method, state))
+            {
+                var work = dropped.Arguments.FirstOrDefault(a => a.Parameter?.Type.TypeKind == TypeKind.Delegate);
+                return work is not null && DelegateCannotFault(work.Value, state);
+            }
+
+            return IsTaskConsumer(dropped, state);
+        }
+
+        private static bool IsTaskRunOrStartNew(IMethodSymbol method, State state)
+        {
+            var owner = method.ContainingType?.OriginalDefinition;
+            return method.Name switch
+            {
+                "Run" => SymbolEqualityComparer.Default.Equals(owner, state.Known.Task),
+                "StartNew" => SymbolEqualityComparer.Default.Equals(owner, state.TaskFactory) || SymbolEqualityComparer.Default.Equals(owner, state.TaskFactoryOfT),
+                _ => false,
+            };
+        }
+
+        private static bool DelegateCannotFault(IOperation value, State state)
+        {
+            value = KnownConditions.SkipConversions(value);
+            if (value is IParameterReferenceOperation parameter)
+            {
+                return IsAwaiterContinuation(parameter.Parameter, state);
+            }
+
+            if (value is not IDelegateCreationOperation creation)
+            {
+                return false;
+            }
+
+            switch (creation.Target)
+            {
+                case IMethodReferenceOperation reference:
+                    return IsAsyncVoid(reference.Method) || MethodCannotFault(reference.Method, state);
+                case IAnonymousFunctionOperation lambda:
+                    var function = lambda.Symbol;
+                    if (IsAsyncVoid(function))
+                    {
+                        return true;
+                    }
+
+                    switch (lambda.Syntax)
+                    {
+                        case AnonymousFunctionExpressionSyntax { Block: { } block }:
+                            return (function.IsAsync || function.ReturnsVoid) && BodyCannotFault(block, state);
+                        case AnonymousFunctionExpressionSyntax { ExpressionBody: not null } when !function.IsAsync:
+                            var only = lambda.Body.Operations.FirstOrDefault(o => o is IReturnOperation { ReturnedValue: not null } or IExpressionStatementOperation);
+                            var called = only switch
+                            {
+                                IReturnOperation { ReturnedValue: { } returned } => KnownConditions.SkipConversions(returned),
+                                IExpressionStatementOperation { Operation: var expression } => expression,
+                                _ => null,
+                            };
+                            return called is IInvocationOperation call && CallCannotFault(call, state);
+                    }
+
+                    return false;
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>An <c>async void</c> function converted to <c>Action</c>: the task that runs it completes at its first await and never faults.</summary>
+        private static bool IsAsyncVoid(IMethodSymbol method) => method.IsAsync && method.ReturnsVoid;
+
+        /// <summary>
+        /// The continuation an awaiter's <c>OnCompleted</c>/<c>UnsafeOnCompleted</c> receives: it resumes an async method,
+        /// which stores its own failures in its own task, so scheduling it with <c>Task.Run</c> loses nothing.
+        /// </summary>
+        private static bool IsAwaiterContinuation(IParameterSymbol parameter, State state) =>
+            parameter.ContainingSymbol is IMethodSymbol { Name: "OnCompleted" or "UnsafeOnCompleted", ContainingType: { } type } &&
+            state.Known.INotifyCompletion is { } notify && type.AllInterfaces.Contains(notify, SymbolEqualityComparer.Default);
+
+        /// <summary><c>() =&gt; AddNode(value)</c>: a call on this object (or a static one) with plain arguments, to a method that cannot fault.</summary>
+        private static bool CallCannotFault(IInvocationOperation call, State state) =>
+            call.Instance is null or IInstanceReferenceOperation &&
+            call.Arguments.All(a => a.ArgumentKind == ArgumentKind.DefaultValue || IsPlainValue(KnownConditions.SkipConversions(a.Value))) &&
+            MethodCannotFault(call.TargetMethod, state);
+
+        private static bool IsPlainValue(IOperation value) => value switch
+        {
+            ILocalReferenceOperation or IParameterReferenceOperation or ILiteralOperation or IDefaultValueOperation or IInstanceReferenceOperation => true,
+            IFieldReferenceOperation field => field.Instance is null or IInstanceReferenceOperation,
+            _ => value.ConstantValue.HasValue,
+        };
+
+        /// <summary>
+        /// A method of this compilation, not overridable, that is <c>async</c> or returns <c>void</c> and whose body lets no
+        /// exception escape (see <see cref="BodyCannotFault"/>).
+        /// </summary>
+        private static bool MethodCannotFault(IMethodSymbol method, State state)
+        {
+            method = (method.ReducedFrom ?? method).OriginalDefinition;
+            if (method.IsAbstract || method.IsExtern || ((method.IsVirtual || method.IsOverride) && !method.IsSealed && method.ContainingType?.IsSealed != true) ||
+                !(method.IsAsync || method.ReturnsVoid) || method.DeclaringSyntaxReferences.Length != 1)
+            {
+                return false;
+            }
+
+            var body = method.DeclaringSyntaxReferences[0].GetSyntax() switch
+            {
+                MethodDeclarationSyntax declaration => declaration.Body,
+                LocalFunctionStatementSyntax local => local.Body,
+                _ => null,
+            };
+            return body is not null && BodyCannotFault(body, state);
+        }
+
+        /// <summary>
+        /// The body is one <c>try</c> with a catch-all (<c>catch</c> or <c>catch (Exception)</c>, no filter) and no catch
+        /// that throws, preceded at most by statements that cannot throw (plain declarations, assignments of plain values,
+        /// <c>if (flag) return;</c>) and followed at most by <c>return;</c>. Local functions are ignored.
+        /// </summary>
+        private static bool BodyCannotFault(BlockSyntax body, State state)
+        {
+            TryStatementSyntax? guarded = null;
+            foreach (var statement in body.Statements)
+            {
+                if (statement is LocalFunctionStatementSyntax)
+                {
+                    continue;
+                }
+
+                if (guarded is null)
+                {
+                    if (statement is TryStatementSyntax tryStatement)
+                    {
+                        guarded = tryStatement;
+                    }
+                    else if (!IsHarmless(statement))
+                    {
+                        return false;
+                    }
+                }
+                else if (statement is not ReturnStatementSyntax { Expression: null })
+                {
+                    return false;
+                }
+            }
+
+            return guarded is not null && CatchesEverything(guarded, state);
+        }
+
+        private static bool CatchesEverything(TryStatementSyntax tryStatement, State state)
+        {
+            var catchAll = false;
+            foreach (var clause in tryStatement.Catches)
+            {
+                if (clause.Block.DescendantNodes(n => !MethodFacts.IsFunction(n)).Any(n => n is ThrowStatementSyntax or ThrowExpressionSyntax))
+                {
+                    return false;
+                }
+
+                catchAll |= clause.Filter is null && (clause.Declaration is null || IsSystemException(clause.Declaration.Type, state));
+            }
+
+            return catchAll;
+        }
+
+        private static bool IsSystemException(TypeSyntax type, State state) => type switch
+        {
+            IdentifierNameSyntax { Identifier.ValueText: "Exception" } => state.ExceptionNameIsUnambiguous,
+            QualifiedNameSyntax { Right.Identifier.ValueText: "Exception", Left: var left } =>
+                left is IdentifierNameSyntax { Identifier.ValueText: "System" } or AliasQualifiedNameSyntax { Name.Identifier.ValueText: "System" },
+            _ => false,
+        };
+
+        /// <summary>A statement that cannot throw: <c>var delayed = false;</c>, <c>_stopping = true;</c>, <c>if (IsStopping) return;</c>.</summary>
+        private static bool IsHarmless(StatementSyntax statement) => statement switch
+        {
+            LocalDeclarationStatementSyntax { UsingKeyword.RawKind: 0, Declaration.Variables: var variables } =>
+                variables.All(v => v.Initializer is null || IsHarmless(v.Initializer.Value)),
+            ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } assignment } =>
+                IsHarmless(assignment.Left) && IsHarmless(assignment.Right),
+            IfStatementSyntax { Else: null } ifStatement =>
+                IsHarmless(ifStatement.Condition) &&
+                IsBareReturn(ifStatement.Statement),
+            _ => false,
+        };
+
+        private static bool IsBareReturn(StatementSyntax statement) => statement switch
+        {
+            ReturnStatementSyntax { Expression: null } => true,
+            BlockSyntax { Statements.Count: 1 } block => block.Statements[0] is ReturnStatementSyntax { Expression: null },
+            _ => false,
+        };
+
+        private static bool IsHarmless(ExpressionSyntax expression) => expression switch
+        {
+            LiteralExpressionSyntax or IdentifierNameSyntax or ThisExpressionSyntax or DefaultExpressionSyntax => true,
+            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } => true,
+            ParenthesizedExpressionSyntax parenthesized => IsHarmless(parenthesized.Expression),
+            PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression } not => IsHarmless(not.Operand),
+            BinaryExpressionSyntax binary => binary.Kind() is SyntaxKind.LogicalAndExpression or SyntaxKind.LogicalOrExpression or
+                                                 SyntaxKind.EqualsExpression or SyntaxKind.NotEqualsExpression or SyntaxKind.CoalesceExpression &&
+                                             IsHarmless(binary.Left) && IsHarmless(binary.Right),
+            _ => false,
+        };
+
+        /// <summary>
+        /// <c>task.PipeTo(actor)</c>: the task is the receiver of an extension method that also declares a failure handler
+        /// (a delegate whose first parameter is an exception, as Akka.NET's <c>PipeTo(…, failure: …)</c>): the method takes
+        /// the task over and delivers its outcome elsewhere, so the task it returns has nothing left to report. Wrappers that
+        /// pass the failure on (<c>Unwrap</c>, <c>WithTimeout</c>, <c>WithCancellation</c>, <c>ContinueWith</c>) take no such
+        /// handler and stay reported.
+        /// </summary>
+        private static bool IsTaskConsumer(IInvocationOperation dropped, State state)
+        {
+            var method = (dropped.TargetMethod.ReducedFrom ?? dropped.TargetMethod).OriginalDefinition;
+            if (!method.IsExtensionMethod || method.Parameters.Length < 2 || !Awaitables.IsTaskLike(method.Parameters[0].Type, state.Known))
+            {
+                return false;
+            }
+
+            for (var i = 1; i < method.Parameters.Length; i++)
+            {
+                if (method.Parameters[i].Type is INamedTypeSymbol { TypeKind: TypeKind.Delegate, DelegateInvokeMethod.Parameters: { Length: > 0 } parameters } &&
+                    IsException(parameters[0].Type, state))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsException(ITypeSymbol type, State state)
+        {
+            if (state.Exception is null)
+            {
+                return false;
+            }
+
+            for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current, state.Exception))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
     }
 }

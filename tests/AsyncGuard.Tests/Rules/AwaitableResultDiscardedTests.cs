@@ -656,6 +656,255 @@ namespace AsyncGuard.Tests.Rules
             }
             """ + Api);
 
+        // ---- drops where nothing can be lost -------------------------------------------------------------
+
+        /// <summary>
+        /// Work started with Task.Run/StartNew whose whole body (or the body of the method it calls, one level) is a try
+        /// whose catch-all does not rethrow: the task cannot fault, so dropping it loses nothing.
+        /// </summary>
+        [Fact]
+        public Task BackgroundWorkThatCatchesEverything_IsNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Threading.Tasks;
+
+            class Cache
+            {
+                private int _misses;
+                private bool _stopping;
+
+                public void Add(Func<Task<int>> factory) { Task.Run(() => AddNode(factory)); }
+
+                public void Compile() { Task.Run(CompileInBackground); }
+
+                public void Heartbeat()
+                {
+                    Task.Run(async () =>
+                    {
+                        var sent = false;
+                        try
+                        {
+                            await Api.SendAsync();
+                            sent = true;
+                        }
+                        catch (OperationCanceledException)
+                        {
+                        }
+                        catch (Exception e)
+                        {
+                            Console.WriteLine(e);
+                        }
+                        finally
+                        {
+                            Console.WriteLine(sent);
+                        }
+                    });
+                }
+
+                public void Stop() { Task.Factory.StartNew(() => { try { Console.WriteLine("stop"); } catch { } }); }
+
+                public void Restart() { Task.Run(() => TryRestart()); }
+
+                async Task AddNode(Func<Task<int>> factory)
+                {
+                    try
+                    {
+                        await factory();
+                    }
+                    catch (Exception)
+                    {
+                        _misses++;
+                    }
+                }
+
+                async Task CompileInBackground()
+                {
+                    try
+                    {
+                        await Task.Yield();
+                    }
+                    catch (System.Exception e)
+                    {
+                        Console.WriteLine(e.Message + _misses);
+                    }
+                }
+
+                async Task TryRestart()
+                {
+                    if (_stopping) return;
+                    _stopping = true;
+                    try
+                    {
+                        await Api.SendAsync();
+                    }
+                    catch
+                    {
+                    }
+                }
+            }
+            """ + Api);
+
+        /// <summary>The nearest shapes where a failure can still escape the background work: reported.</summary>
+        [Fact]
+        public Task BackgroundWorkThatCanStillFail_IsFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Threading.Tasks;
+
+            class Worker
+            {
+                public virtual async Task Overridable() { try { await Api.SendAsync(); } catch { } }
+            }
+
+            class Jobs
+            {
+                private int _count;
+
+                void Run(Worker worker)
+                {
+                    [|Task.Run(() => Trim())|];
+                    [|Task.Run(() => Log())|];
+                    [|Task.Run(Filtered)|];
+                    [|Task.Run(() => Forward())|];
+                    [|Task.Run(async () => { try { await Api.SendAsync(); } catch { } await Api.SendAsync(); })|];
+                    [|Task.Run(async () => { Prepare(); try { await Api.SendAsync(); } catch { } })|];
+                    [|Task.Run(() => worker.Overridable())|];
+                    [|Task.Run(() => _count.ToString())|];
+                }
+
+                void Prepare() { }
+
+                void Trim()
+                {
+                    try { _count--; }
+                    finally { _count++; }
+                }
+
+                async Task Log()
+                {
+                    try { await Api.SendAsync(); }
+                    catch (Exception e) { Console.WriteLine(e); throw; }
+                }
+
+                async Task Filtered()
+                {
+                    try { await Api.SendAsync(); }
+                    catch (Exception e) when (e is TimeoutException) { }
+                }
+
+                Task Forward()
+                {
+                    try { return Api.SendAsync(); }
+                    catch { return Task.CompletedTask; }
+                }
+            }
+            """ + Api);
+
+        /// <summary>
+        /// Task.Run of an async void method completes at its first await and never faults; an awaiter's continuation
+        /// resumes an async method, which keeps its own failures. A plain Action parameter is still reported.
+        /// </summary>
+        [Fact]
+        public Task AsyncVoidWork_AndAwaiterContinuations_AreNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Runtime.CompilerServices;
+            using System.Threading.Tasks;
+
+            class Worker
+            {
+                public void Start() { Task.Run(Loop); }
+
+                private async void Loop() { await Api.SendAsync(); }
+
+                public void Schedule(Action work) { [|Task.Run(work)|]; }
+            }
+
+            sealed class SignalAwaiter : INotifyCompletion
+            {
+                public bool IsCompleted => false;
+
+                public void GetResult() { }
+
+                public void OnCompleted(Action continuation) { Task.Run(continuation); }
+            }
+            """ + Api);
+
+        /// <summary>Inside <c>#pragma warning disable CS4014</c> the author silenced the not-awaited warning on purpose.</summary>
+        [Fact]
+        public Task UnderPragmaDisablingCS4014_IsNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System.Threading.Tasks;
+
+            class C
+            {
+                void Detached()
+                {
+            #pragma warning disable CS4014 // needs to run as a detached task
+                    Api.SendAsync();
+            #pragma warning restore CS4014
+                    [|Api.SendAsync()|];
+                }
+
+                void Numeric()
+                {
+            #pragma warning disable 4014
+                    Api.SendAsync();
+            #pragma warning restore 4014
+                    [|Api.SendAsync()|];
+                }
+
+                void OtherWarning()
+                {
+            #pragma warning disable CS0618
+                    [|Api.SendAsync()|];
+            #pragma warning restore CS0618
+                }
+            }
+            """ + Api);
+
+        /// <summary>
+        /// A task handed to an extension method that takes it over together with a failure handler (Akka.NET's
+        /// <c>PipeTo(recipient, failure: …)</c> style) is not lost: its failure goes to the handler. Wrappers that pass the
+        /// failure on (<c>Unwrap</c>, a timeout) and continuations without a failure handler are reported.
+        /// </summary>
+        [Fact]
+        public Task TaskHandedToAConsumerWithAFailureHandler_IsNotFlagged_WrappersAre() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Threading.Tasks;
+            using Akka.Actor;
+
+            namespace Akka.Actor
+            {
+                interface ICanTell { void Tell(object message); }
+
+                static class PipeToSupport
+                {
+                    public static Task PipeTo<T>(this Task<T> taskToPipe, ICanTell recipient, Func<T, object> success = null, Func<Exception, object> failure = null) =>
+                        taskToPipe.ContinueWith(t => recipient.Tell(t.IsFaulted ? failure?.Invoke(t.Exception) ?? t.Exception : success?.Invoke(t.Result) ?? t.Result));
+                }
+            }
+
+            static class Reporting
+            {
+                public static Task Report<T>(this Task<T> task, Action<T> onSuccess, Action<Exception> onFailure) =>
+                    task.ContinueWith(t => { if (t.IsFaulted) onFailure(t.Exception); else onSuccess(t.Result); });
+
+                public static Task<T> WithTimeout<T>(this Task<T> task, TimeSpan timeout) => task.WaitAsync(timeout);
+
+                public static Task Then<T>(this Task<T> task, Action<T> next) => task.ContinueWith(t => next(t.Result));
+            }
+
+            class Actor
+            {
+                void Receive(ICanTell self)
+                {
+                    Api.CountAsync().PipeTo(self);
+                    Api.CountAsync().PipeTo(self, failure: e => e.Message);
+                    Api.CountAsync().Report(Console.WriteLine, e => Console.WriteLine(e));
+                    [|Api.CountAsync().WithTimeout(TimeSpan.FromSeconds(1))|];
+                    [|Api.CountAsync().Then(Console.WriteLine)|];
+                    [|Task.Factory.StartNew(() => Api.CountAsync()).Unwrap()|];
+                }
+            }
+            """ + Api);
+
         // ---- the observed fire-and-forget fix, offered when the helper library is referenced ----------------
 
         private static readonly MetadataReference Runtime = MetadataReference.CreateFromFile(typeof(global::AsyncGuard.FireAndForget).Assembly.Location);
