@@ -151,7 +151,93 @@ namespace AsyncGuard.Analyzers.Rules
                 return work is not null && DelegateCannotFault(work.Value, state);
             }
 
-            return IsTaskConsumer(dropped, state);
+            return IsTaskConsumer(dropped, state) || ReturnsATaskItKeeps(dropped) || IsDeferredOnAnExecutedField(dropped);
+        }
+
+        /// <summary>
+        /// <c>Start();</c> where <c>Start</c>, declared in this file and not overridable, returns a task it also keeps: every
+        /// <c>return</c> gives back a field or property of its object, or a local it has stored in one
+        /// (<c>var task = …; _current = task; return task;</c>). The task has an owner that can observe it; this copy of the
+        /// reference is not the only one.
+        /// </summary>
+        private static bool ReturnsATaskItKeeps(IInvocationOperation dropped)
+        {
+            var method = dropped.TargetMethod.OriginalDefinition;
+            if (method.IsAsync || method.IsAbstract || ((method.IsVirtual || method.IsOverride) && !method.IsSealed && method.ContainingType?.IsSealed != true) ||
+                method.DeclaringSyntaxReferences.Length != 1 || dropped.SemanticModel is not { } model ||
+                method.DeclaringSyntaxReferences[0].SyntaxTree != model.SyntaxTree ||
+                method.DeclaringSyntaxReferences[0].GetSyntax() is not MethodDeclarationSyntax declaration ||
+                ((SyntaxNode?)declaration.Body ?? declaration.ExpressionBody) is not { } bodySyntax ||
+                model.GetOperation(bodySyntax) is not { } body)
+            {
+                return false;
+            }
+
+            var returns = 0;
+            foreach (var operation in body.DescendantsAndSelf())
+            {
+                if (operation is not IReturnOperation returned || !Symbols.IsInSameFunction(operation, body))
+                {
+                    continue;
+                }
+
+                returns++;
+                var value = returned.ReturnedValue is null ? null : KnownConditions.SkipConversions(returned.ReturnedValue);
+                if (!(IsMemberOfThisObject(value, method.ContainingType) ||
+                      value is ILocalReferenceOperation local && IsStoredInAMember(local.Local, body, method.ContainingType)))
+                {
+                    return false;
+                }
+            }
+
+            return returns > 0;
+        }
+
+        /// <summary>A field or property of this object, or a static one of the method's own type.</summary>
+        private static bool IsMemberOfThisObject(IOperation? value, INamedTypeSymbol owner) => value switch
+        {
+            IMemberReferenceOperation { Instance: IInstanceReferenceOperation } and (IFieldReferenceOperation or IPropertyReferenceOperation) => true,
+            IMemberReferenceOperation { Instance: null, Member.ContainingType: var type } and (IFieldReferenceOperation or IPropertyReferenceOperation) =>
+                SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, owner.OriginalDefinition),
+            _ => false,
+        };
+
+        private static bool IsStoredInAMember(ILocalSymbol local, IOperation body, INamedTypeSymbol owner) =>
+            body.Descendants().Any(o => o is ISimpleAssignmentOperation assignment && IsMemberOfThisObject(assignment.Target, owner) &&
+                                        KnownConditions.SkipConversions(assignment.Value) is ILocalReferenceOperation stored &&
+                                        SymbolEqualityComparer.Default.Equals(stored.Local, local));
+
+        /// <summary>
+        /// <c>_deferred.Add(work);</c> on a readonly field of this object that the type later executes
+        /// (<c>_deferred.Execute(…)</c>/<c>ExecuteAsync(…)</c> somewhere in its declarations): like a batch local, the
+        /// queued work runs only then, and awaiting its task at the queueing point would wait for nothing or hang.
+        /// </summary>
+        private static bool IsDeferredOnAnExecutedField(IInvocationOperation dropped)
+        {
+            if (dropped.Instance is not IFieldReferenceOperation { Field: { IsReadOnly: true } field, Instance: null or IInstanceReferenceOperation } ||
+                field.ContainingType is not { } type)
+            {
+                return false;
+            }
+
+            foreach (var reference in type.DeclaringSyntaxReferences)
+            {
+                foreach (var access in reference.GetSyntax().DescendantNodes().OfType<MemberAccessExpressionSyntax>())
+                {
+                    if (access.Name.Identifier.ValueText is "Execute" or "ExecuteAsync" && access.Parent is InvocationExpressionSyntax &&
+                        access.Expression switch
+                        {
+                            IdentifierNameSyntax name => name.Identifier.ValueText == field.Name,
+                            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var name } => name.Identifier.ValueText == field.Name,
+                            _ => false,
+                        })
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
         }
 
         private static bool IsTaskRunOrStartNew(IMethodSymbol method, State state)

@@ -905,6 +905,107 @@ namespace AsyncGuard.Tests.Rules
             }
             """ + Api);
 
+        /// <summary>
+        /// A method that returns a task it keeps in a field or property of its object (stored there before returning): the
+        /// task has an owner, dropping this copy of the reference loses nothing. A fresh task, or one that is only kept on
+        /// some paths, is reported.
+        /// </summary>
+        [Fact]
+        public Task TaskTheCalleeKeepsInAField_IsNotFlagged_AFreshOneIs() => Verify.VerifyAnalyzerAsync("""
+            using System.Threading.Tasks;
+
+            class BatchWorker
+            {
+                private readonly object _lock = new object();
+                private Task _current = Task.CompletedTask;
+
+                public Task Completion { get; private set; } = Task.CompletedTask;
+
+                public void Notify(bool again)
+                {
+                    lock (_lock)
+                    {
+                        Start();
+                    }
+
+                    Stopped();
+                    [|Fresh()|];
+                    [|Mixed(again)|];
+                }
+
+                private Task Start()
+                {
+                    var task = Task.Run(() => Work());
+                    _current = task;
+                    return task;
+                }
+
+                private Task Stopped() => Completion;
+
+                private Task Fresh()
+                {
+                    var task = Api.SendAsync();
+                    return task;
+                }
+
+                private Task Mixed(bool again)
+                {
+                    if (again)
+                    {
+                        return Api.SendAsync();
+                    }
+
+                    return _current;
+                }
+
+                private Task Work() => Task.CompletedTask;
+            }
+            """ + Api);
+
+        /// <summary>
+        /// Work queued on a readonly field that the type executes later (the batch shape, on a field): awaiting the queued
+        /// task at the queueing point would wait for nothing. A field that is never executed is reported.
+        /// </summary>
+        [Fact]
+        public Task QueuedOnAFieldTheTypeExecutes_IsNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading.Tasks;
+
+            class DeferredMethods
+            {
+                private readonly List<Func<Task>> _pending = new List<Func<Task>>();
+
+                public Task Add(Func<Task> method)
+                {
+                    lock (_pending)
+                    {
+                        _pending.Add(method);
+                    }
+
+                    return _pending.Count > 100 ? method() : Task.CompletedTask;
+                }
+
+                public Task Execute() => Task.WhenAll(_pending.Select(m => m()));
+            }
+
+            class Outbox
+            {
+                private readonly DeferredMethods _cancellations = new DeferredMethods();
+                private readonly DeferredMethods _sends = new DeferredMethods();
+
+                void Cancel(Func<Task> cancel)
+                {
+                    _cancellations.Add(cancel);
+                    this._cancellations.Add(cancel);
+                    [|_sends.Add(cancel)|];
+                }
+
+                Task Flush() => this._cancellations.Execute();
+            }
+            """);
+
         // ---- the observed fire-and-forget fix, offered when the helper library is referenced ----------------
 
         private static readonly MetadataReference Runtime = MetadataReference.CreateFromFile(typeof(global::AsyncGuard.FireAndForget).Assembly.Location);
