@@ -66,7 +66,7 @@ namespace AsyncGuard.Analyzers.Rules
             var statement = (IExpressionStatementOperation)context.Operation;
             var dropped = DiscardedAwaitables.FindDroppedInvocation(statement, known, state.Awaitables, out var conditional);
             if (dropped is null || DiscardedAwaitables.CompilerReportsCS4014(statement, dropped, context.ContainingSymbol, known, context.CancellationToken) ||
-                IsUnderPragmaDisablingCS4014(statement.Syntax, context.CancellationToken) || NothingCanBeLost(dropped, state))
+                IsUnderPragmaDisablingCS4014(statement.Syntax, context.CancellationToken) || NothingCanBeLost(dropped, context.ContainingSymbol.ContainingType, state))
             {
                 return;
             }
@@ -142,7 +142,7 @@ namespace AsyncGuard.Analyzers.Rules
         /// continuation); or the task is handed to an extension method that takes it over with a failure handler
         /// (Akka's <c>PipeTo</c>).
         /// </summary>
-        private static bool NothingCanBeLost(IInvocationOperation dropped, State state)
+        private static bool NothingCanBeLost(IInvocationOperation dropped, INamedTypeSymbol? containingType, State state)
         {
             var method = dropped.TargetMethod;
             if (IsTaskRunOrStartNew(method, state))
@@ -151,19 +151,27 @@ namespace AsyncGuard.Analyzers.Rules
                 return work is not null && DelegateCannotFault(work.Value, state);
             }
 
-            return IsTaskConsumer(dropped, state) || ReturnsATaskItKeeps(dropped) || IsDeferredOnAnExecutedField(dropped);
+            return IsTaskConsumer(dropped, state) || ReturnsATaskItKeeps(dropped, containingType) || IsDeferredOnAnExecutedField(dropped);
         }
 
         /// <summary>
-        /// <c>Start();</c> where <c>Start</c>, declared in this file and not overridable, returns a task it also keeps: every
-        /// <c>return</c> gives back a field or property of its object, or a local it has stored in one
-        /// (<c>var task = …; _current = task; return task;</c>). The task has an owner that can observe it; this copy of the
-        /// reference is not the only one.
+        /// <c>Start();</c> where <c>Start</c>, declared in this file, returns a task it also keeps: every <c>return</c> gives
+        /// back a field or property of its object, or a local it has stored in one (<c>var task = …; _current = task; return
+        /// task;</c>). The task has an owner that can observe it; this copy of the reference is not the only one. A virtual
+        /// method counts only when called on <c>this</c>, judged by the override this object's own type declares or inherits.
         /// </summary>
-        private static bool ReturnsATaskItKeeps(IInvocationOperation dropped)
+        private static bool ReturnsATaskItKeeps(IInvocationOperation dropped, INamedTypeSymbol? containingType)
         {
             var method = dropped.TargetMethod.OriginalDefinition;
-            if (method.IsAsync || method.IsAbstract || ((method.IsVirtual || method.IsOverride) && !method.IsSealed && method.ContainingType?.IsSealed != true) ||
+            if ((method.IsVirtual || method.IsOverride || method.IsAbstract) && !method.IsSealed && method.ContainingType?.IsSealed != true)
+            {
+                method = dropped.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } &&
+                         ImplementationIn(containingType, method) is { } implementation
+                    ? implementation
+                    : null;
+            }
+
+            if (method is null || method.IsAsync || method.IsAbstract ||
                 method.DeclaringSyntaxReferences.Length != 1 || dropped.SemanticModel is not { } model ||
                 method.DeclaringSyntaxReferences[0].SyntaxTree != model.SyntaxTree ||
                 method.DeclaringSyntaxReferences[0].GetSyntax() is not MethodDeclarationSyntax declaration ||
@@ -191,6 +199,26 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             return returns > 0;
+        }
+
+        /// <summary>The most derived override of <paramref name="method"/> that <paramref name="type"/> declares or inherits.</summary>
+        private static IMethodSymbol? ImplementationIn(INamedTypeSymbol? type, IMethodSymbol method)
+        {
+            for (var current = type; current is not null; current = current.BaseType)
+            {
+                foreach (var member in current.GetMembers(method.Name))
+                {
+                    for (var candidate = member as IMethodSymbol; candidate is not null; candidate = candidate.OverriddenMethod)
+                    {
+                        if (SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, method))
+                        {
+                            return ((IMethodSymbol)member).OriginalDefinition;
+                        }
+                    }
+                }
+            }
+
+            return null;
         }
 
         /// <summary>A field or property of this object, or a static one of the method's own type.</summary>

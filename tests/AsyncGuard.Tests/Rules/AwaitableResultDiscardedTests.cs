@@ -960,6 +960,37 @@ namespace AsyncGuard.Tests.Rules
 
                 private Task Work() => Task.CompletedTask;
             }
+
+            abstract class ActorSystem
+            {
+                public abstract Task WhenTerminated { get; }
+
+                public abstract Task Terminate();
+
+                internal abstract Task FinalTerminate();
+            }
+
+            class ActorSystemImpl : ActorSystem
+            {
+                private readonly TaskCompletionSource<bool> _terminated = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+                public override Task WhenTerminated => _terminated.Task;
+
+                public override Task Terminate() => Api.SendAsync();
+
+                internal override Task FinalTerminate()
+                {
+                    _terminated.TrySetResult(true);
+                    return WhenTerminated;
+                }
+
+                public void Abort(ActorSystem other)
+                {
+                    FinalTerminate();
+                    [|Terminate()|];
+                    [|other.FinalTerminate()|];
+                }
+            }
             """ + Api);
 
         /// <summary>
