@@ -140,7 +140,7 @@ namespace AsyncGuard.Analyzers.Rules
         /// <c>Task.Run</c>/<c>StartNew</c> of a delegate that lets no exception escape (its whole body, or that of the method
         /// it calls, is a <c>try</c> whose catch-all does not rethrow; or it is <c>async void</c>; or it is an awaiter's
         /// continuation); or the task is handed to an extension method that takes it over with a failure handler
-        /// (Akka's <c>PipeTo</c>).
+        /// (Akka's <c>PipeTo</c>); or the callee keeps the task it returns; or the work is queued on a field the type executes.
         /// </summary>
         private static bool NothingCanBeLost(IInvocationOperation dropped, INamedTypeSymbol? containingType, State state)
         {
