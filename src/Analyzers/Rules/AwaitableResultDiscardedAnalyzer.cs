@@ -43,6 +43,7 @@ namespace AsyncGuard.Analyzers.Rules
                 TaskFactory = compilation.GetBestType("System.Threading.Tasks.TaskFactory");
                 TaskFactoryOfT = compilation.GetBestType("System.Threading.Tasks.TaskFactory`1");
                 Exception = compilation.GetBestType("System.Exception");
+                Environment = compilation.GetBestType("System.Environment");
                 _exceptionNameIsUnambiguous = new Lazy<bool>(() => !compilation.GetSymbolsWithName("Exception", SymbolFilter.Type).Any());
             }
 
@@ -55,6 +56,8 @@ namespace AsyncGuard.Analyzers.Rules
             internal INamedTypeSymbol? TaskFactoryOfT { get; }
 
             internal INamedTypeSymbol? Exception { get; }
+
+            internal INamedTypeSymbol? Environment { get; }
 
             /// <summary>No type of this compilation is named <c>Exception</c>: in a catch clause, the name is <c>System.Exception</c>.</summary>
             internal bool ExceptionNameIsUnambiguous => _exceptionNameIsUnambiguous.Value;
@@ -155,32 +158,43 @@ namespace AsyncGuard.Analyzers.Rules
         }
 
         /// <summary>
-        /// <c>Start();</c> where <c>Start</c>, declared in this file, returns a task it also keeps: every <c>return</c> gives
-        /// back a field or property of its object, or a local it has stored in one (<c>var task = …; _current = task; return
-        /// task;</c>). The task has an owner that can observe it; this copy of the reference is not the only one. A virtual
-        /// method counts only when called on <c>this</c>, judged by the override this object's own type declares or inherits.
+        /// <c>Start();</c> where <c>Start</c> returns a task it also keeps: every <c>return</c> gives back a field or property
+        /// of its object, or a local it has stored in one (<c>var task = …; _current = task; return task;</c>), or the result
+        /// of a call that itself returns a task it keeps (one more level: <c>return FinalTerminate();</c>). The task has an
+        /// owner that can observe it; this copy of the reference is not the only one. A virtual method counts only when called
+        /// on <c>this</c>, judged by the override this object's own type declares or inherits. A callee declared in this file
+        /// is read through its operations; one declared in another file only by the shape of its returns
+        /// (<c>return _field;</c>, <c>return _promise.Task;</c>), since analyzers do not bind other files.
         /// </summary>
-        private static bool ReturnsATaskItKeeps(IInvocationOperation dropped, INamedTypeSymbol? containingType)
+        private static bool ReturnsATaskItKeeps(IInvocationOperation dropped, INamedTypeSymbol? containingType, int depth = 0)
         {
             var method = dropped.TargetMethod.OriginalDefinition;
+            var onThis = dropped.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
             if ((method.IsVirtual || method.IsOverride || method.IsAbstract) && !method.IsSealed && method.ContainingType?.IsSealed != true)
             {
-                method = dropped.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } &&
-                         ImplementationIn(containingType, method) is { } implementation
-                    ? implementation
-                    : null;
+                method = onThis && ImplementationIn(containingType, method) is { } implementation ? implementation : null;
             }
 
-            if (method is null || method.IsAsync || method.IsAbstract ||
-                method.DeclaringSyntaxReferences.Length != 1 || dropped.SemanticModel is not { } model ||
-                method.DeclaringSyntaxReferences[0].SyntaxTree != model.SyntaxTree ||
+            if (method is null || method.IsAsync || method.IsAbstract || method.DeclaringSyntaxReferences.Length != 1 ||
+                dropped.SemanticModel is not { } model ||
                 method.DeclaringSyntaxReferences[0].GetSyntax() is not MethodDeclarationSyntax declaration ||
-                ((SyntaxNode?)declaration.Body ?? declaration.ExpressionBody) is not { } bodySyntax ||
-                model.GetOperation(bodySyntax) is not { } body)
+                ((SyntaxNode?)declaration.Body ?? declaration.ExpressionBody) is not { } bodySyntax)
             {
                 return false;
             }
 
+            if (declaration.SyntaxTree != model.SyntaxTree)
+            {
+                return ReturnsAMemberByItsShape(method, declaration);
+            }
+
+            if (model.GetOperation(bodySyntax) is not { } body)
+            {
+                return false;
+            }
+
+            // Inside the callee, `this` is the object the call was made on: the caller's own object when called on this.
+            var ownType = onThis ? containingType : method.ContainingType;
             var returns = 0;
             foreach (var operation in body.DescendantsAndSelf())
             {
@@ -192,13 +206,84 @@ namespace AsyncGuard.Analyzers.Rules
                 returns++;
                 var value = returned.ReturnedValue is null ? null : KnownConditions.SkipConversions(returned.ReturnedValue);
                 if (!(IsMemberOfThisObject(value, method.ContainingType) ||
-                      value is ILocalReferenceOperation local && IsStoredInAMember(local.Local, body, method.ContainingType)))
+                      value is ILocalReferenceOperation local && IsStoredInAMember(local.Local, body, method.ContainingType) ||
+                      depth == 0 && value is IInvocationOperation inner && ReturnsATaskItKeeps(inner, ownType, depth + 1)))
                 {
                     return false;
                 }
             }
 
             return returns > 0;
+        }
+
+        /// <summary>
+        /// A callee declared in another file, read by syntax only: every <c>return</c> of its own body (nested functions
+        /// aside) is <c>_member</c>, <c>this._member</c>, or <c>.Task</c> of one (a completion source), where <c>_member</c>
+        /// names a field or property of its type and no parameter or local of the method.
+        /// </summary>
+        private static bool ReturnsAMemberByItsShape(IMethodSymbol method, MethodDeclarationSyntax declaration)
+        {
+            if (declaration.ExpressionBody is { } arrow)
+            {
+                return IsMemberByItsShape(arrow.Expression, method, declaration);
+            }
+
+            var returns = 0;
+            foreach (var node in declaration.Body!.DescendantNodes(n => !MethodFacts.IsFunction(n)))
+            {
+                if (node is ReturnStatementSyntax returned)
+                {
+                    returns++;
+                    if (returned.Expression is null || !IsMemberByItsShape(returned.Expression, method, declaration))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return returns > 0;
+        }
+
+        private static bool IsMemberByItsShape(ExpressionSyntax expression, IMethodSymbol method, MethodDeclarationSyntax declaration)
+        {
+            var completionSource = false;
+            if (expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Task", Expression: var source })
+            {
+                completionSource = true;
+                expression = source;
+            }
+
+            var name = expression switch
+            {
+                IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+                MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax identifier } => identifier.Identifier.ValueText,
+                _ => null,
+            };
+            if (name is null || method.Parameters.Any(p => p.Name == name) ||
+                declaration.DescendantNodes().Any(n => n is VariableDeclaratorSyntax v && v.Identifier.ValueText == name ||
+                                                      n is SingleVariableDesignationSyntax d && d.Identifier.ValueText == name))
+            {
+                return false;
+            }
+
+            for (var type = method.ContainingType; type is not null; type = type.BaseType)
+            {
+                foreach (var member in type.GetMembers(name))
+                {
+                    var memberType = member switch
+                    {
+                        IFieldSymbol field => field.Type,
+                        IPropertySymbol property => property.Type,
+                        _ => null,
+                    };
+                    if (memberType is not null)
+                    {
+                        return !completionSource || memberType.GetMembers("Task").Any(t => t is IPropertySymbol);
+                    }
+                }
+            }
+
+            return false;
         }
 
         /// <summary>The most derived override of <paramref name="method"/> that <paramref name="type"/> declares or inherits.</summary>
@@ -306,7 +391,8 @@ namespace AsyncGuard.Analyzers.Rules
                     switch (lambda.Syntax)
                     {
                         case AnonymousFunctionExpressionSyntax { Block: { } block }:
-                            return (function.IsAsync || function.ReturnsVoid) && BodyCannotFault(block, state);
+                            return (function.IsAsync || function.ReturnsVoid) && BodyCannotFault(block, state) ||
+                                   !function.IsAsync && function.ReturnsVoid && IsExitWatchdog(lambda.Body, state);
                         case AnonymousFunctionExpressionSyntax { ExpressionBody: not null } when !function.IsAsync:
                             var only = lambda.Body.Operations.FirstOrDefault(o => o is IReturnOperation { ReturnedValue: not null } or IExpressionStatementOperation);
                             var called = only switch
@@ -322,6 +408,65 @@ namespace AsyncGuard.Analyzers.Rules
                 default:
                     return false;
             }
+        }
+
+        /// <summary>
+        /// A detached watchdog that ends the process if a stored task does not finish in time:
+        /// <c>if (!system.WhenTerminated.Wait(timeout) &amp;&amp; !_exiting) { Environment.Exit(0); }</c>. Its condition reads
+        /// only members of locals, parameters or this object, and blocks only with a timed <c>Wait</c> on a task held in a
+        /// field or property; its branch only calls <c>Environment.Exit</c>/<c>FailFast</c>. The one exception that can leave
+        /// it is the waited task's own failure, which stays on that task for its owner to see.
+        /// </summary>
+        private static bool IsExitWatchdog(IBlockOperation body, State state)
+        {
+            var watches = false;
+            foreach (var statement in body.Operations)
+            {
+                switch (statement)
+                {
+                    case IReturnOperation { ReturnedValue: null, IsImplicit: true }:
+                        continue;
+                    case IConditionalOperation { WhenFalse: null, WhenTrue: var whenTrue, Condition: var condition }
+                        when !watches && ConditionOnlyWaitsForAStoredTask(condition, state, ref watches) && OnlyExits(whenTrue, state):
+                        continue;
+                    default:
+                        return false;
+                }
+            }
+
+            return watches;
+        }
+
+        private static bool ConditionOnlyWaitsForAStoredTask(IOperation condition, State state, ref bool waits)
+        {
+            switch (condition)
+            {
+                case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, OperatorMethod: null } not:
+                    return ConditionOnlyWaitsForAStoredTask(not.Operand, state, ref waits);
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr, OperatorMethod: null } binary:
+                    return ConditionOnlyWaitsForAStoredTask(binary.LeftOperand, state, ref waits) &&
+                           ConditionOnlyWaitsForAStoredTask(binary.RightOperand, state, ref waits);
+                case IInvocationOperation { TargetMethod.Name: "Wait", Arguments.Length: > 0, Instance: { } task } wait
+                    when SymbolEqualityComparer.Default.Equals(wait.TargetMethod.ContainingType?.OriginalDefinition, state.Known.Task) &&
+                         IsStoredMember(task) && wait.Arguments.All(a => IsPlainValue(KnownConditions.SkipConversions(a.Value))):
+                    waits = true;
+                    return true;
+                default:
+                    return IsStoredMember(condition) || condition is ILocalReferenceOperation or IParameterReferenceOperation or ILiteralOperation;
+            }
+        }
+
+        /// <summary><c>system.WhenTerminated</c>, <c>_exiting</c>: a field or property of a local, a parameter, this object, or a static one.</summary>
+        private static bool IsStoredMember(IOperation value) =>
+            value is IFieldReferenceOperation or IPropertyReferenceOperation { Arguments.Length: 0 } &&
+            ((IMemberReferenceOperation)value).Instance is null or IInstanceReferenceOperation or ILocalReferenceOperation or IParameterReferenceOperation;
+
+        private static bool OnlyExits(IOperation branch, State state)
+        {
+            var statements = branch is IBlockOperation block ? block.Operations : ImmutableArray.Create(branch);
+            return statements.Length > 0 && statements.All(s =>
+                s is IExpressionStatementOperation { Operation: IInvocationOperation { TargetMethod.Name: "Exit" or "FailFast" } exit } &&
+                SymbolEqualityComparer.Default.Equals(exit.TargetMethod.ContainingType, state.Environment));
         }
 
         /// <summary>An <c>async void</c> function converted to <c>Action</c>: the task that runs it completes at its first await and never faults.</summary>

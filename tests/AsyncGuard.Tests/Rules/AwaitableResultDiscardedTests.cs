@@ -1037,6 +1037,162 @@ namespace AsyncGuard.Tests.Rules
             }
             """);
 
+        /// <summary>
+        /// A kept task reached one call deeper (<c>return StopNow();</c> where StopNow returns a property of this object), or
+        /// through a method of another file whose only return is a completion source held in one of its fields: the drop
+        /// loses nothing. A callee in another file that returns a fresh task, or a local that merely shares a field's name,
+        /// is reported.
+        /// </summary>
+        [Fact]
+        public Task TaskKeptOneCallDeeperOrInAnotherFile_IsNotFlagged_AFreshOneIs() => new Verify.Test
+        {
+            TestState =
+            {
+                Sources =
+                {
+                    ("Host.cs", """
+                        using System.Threading.Tasks;
+
+                        abstract class Host
+                        {
+                            public abstract Task Stopped { get; }
+
+                            public abstract Task Stop();
+
+                            internal abstract Task StopNow();
+                        }
+
+                        class HostImpl : Host
+                        {
+                            private readonly TaskCompletionSource<bool> _stopped = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+                            public bool Graceful { get; set; }
+
+                            public override Task Stopped => _stopped.Task;
+
+                            public override Task Stop()
+                            {
+                                if (Graceful)
+                                {
+                                    return Shutdown.For(this).Begin("stop");
+                                }
+
+                                return StopNow();
+                            }
+
+                            internal override Task StopNow()
+                            {
+                                _stopped.TrySetResult(true);
+                                return Stopped;
+                            }
+
+                            public Task Restart() => Shutdown.For(this).Fresh();
+
+                            public void Open(Shutdown shutdown)
+                            {
+                                Stop();
+                                shutdown.Begin("open failed");
+                                [|Restart()|];
+                                [|shutdown.Fresh()|];
+                                [|shutdown.Shadowed()|];
+                            }
+                        }
+                        """),
+                    ("Shutdown.cs", """
+                        using System.Threading;
+                        using System.Threading.Tasks;
+
+                        class Shutdown
+                        {
+                            private readonly TaskCompletionSource<bool> _done = new TaskCompletionSource<bool>();
+                            private int _started;
+
+                            public static Shutdown For(object owner) => new Shutdown();
+
+                            public Task Begin(string reason)
+                            {
+                                if (Interlocked.Exchange(ref _started, 1) == 0)
+                                {
+                                    Task<bool> RunPhases() => Task.FromResult(reason.Length > 0);
+                                    _ = RunPhases().ContinueWith(t => _done.TrySetResult(t.Result), TaskScheduler.Default);
+                                }
+
+                                return _done.Task;
+                            }
+
+                            public Task Fresh() => Task.Delay(1);
+
+                            public Task Shadowed()
+                            {
+                                var _done = new TaskCompletionSource<bool>();
+                                return _done.Task;
+                            }
+                        }
+                        """),
+                },
+            },
+        }.RunAsync();
+
+        /// <summary>
+        /// A detached watchdog that only waits, with a timeout, on a task another object holds and then ends the process: the
+        /// one failure it can have is that task's own, which stays on the task. A watchdog that does work after the wait, or
+        /// waits on a task a call has just created, is reported.
+        /// </summary>
+        [Fact]
+        public Task WatchdogThatWaitsOnAStoredTaskAndExits_IsNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Threading.Tasks;
+
+            class Node
+            {
+                public bool Exiting { get; set; }
+
+                public Task WhenStopped { get; } = Task.CompletedTask;
+
+                public Task Stop() => Task.CompletedTask;
+            }
+
+            class Watchdogs
+            {
+                public void Arm(Node node, TimeSpan timeout)
+                {
+                    // a separate task, so that waiting does not block the shutdown being watched
+                    Task.Run(() =>
+                    {
+                        if (!node.WhenStopped.Wait(timeout) && !node.Exiting)
+                        {
+                            Environment.Exit(1);
+                        }
+                    });
+
+                    [|Task.Run(() =>
+                    {
+                        if (!node.WhenStopped.Wait(timeout))
+                        {
+                            node.Stop().Wait();
+                            Environment.Exit(1);
+                        }
+                    })|];
+
+                    [|Task.Run(() =>
+                    {
+                        if (!node.Stop().Wait(timeout))
+                        {
+                            Environment.Exit(1);
+                        }
+                    })|];
+
+                    [|Task.Run(() =>
+                    {
+                        if (!node.WhenStopped.Wait(timeout))
+                        {
+                            Console.WriteLine("still running");
+                        }
+                    })|];
+                }
+            }
+            """);
+
         // ---- the observed fire-and-forget fix, offered when the helper library is referenced ----------------
 
         private static readonly MetadataReference Runtime = MetadataReference.CreateFromFile(typeof(global::AsyncGuard.FireAndForget).Assembly.Location);
