@@ -148,7 +148,7 @@ namespace AsyncGuard.Analyzers.Rules
         private static bool NothingCanBeLost(IInvocationOperation dropped, INamedTypeSymbol? containingType, State state)
         {
             var method = dropped.TargetMethod;
-            if (IsTaskRunOrStartNew(method, state))
+            if (IsTaskRunOrStartNew(method, state) || QueuesWork(method))
             {
                 var work = dropped.Arguments.FirstOrDefault(a => a.Parameter?.Type.TypeKind == TypeKind.Delegate);
                 return work is not null && DelegateCannotFault(work.Value, state);
@@ -353,6 +353,14 @@ namespace AsyncGuard.Analyzers.Rules
             return false;
         }
 
+        /// <summary>
+        /// <c>scheduler.QueueTask(ExecutePending)</c>: a method named <c>Queue…</c> that takes the work as a delegate and
+        /// returns a task, read as the task of that work, like <c>Task.Run</c> on a custom scheduler. It is silent only when
+        /// the work itself cannot fault.
+        /// </summary>
+        private static bool QueuesWork(IMethodSymbol method) =>
+            method.Name.StartsWith("Queue", StringComparison.Ordinal) && method.Parameters.Any(p => p.Type.TypeKind == TypeKind.Delegate);
+
         private static bool IsTaskRunOrStartNew(IMethodSymbol method, State state)
         {
             var owner = method.ContainingType?.OriginalDefinition;
@@ -518,12 +526,16 @@ namespace AsyncGuard.Analyzers.Rules
         /// <summary>
         /// The body is one <c>try</c> with a catch-all (<c>catch</c> or <c>catch (Exception)</c>, no filter) and no catch
         /// that throws, preceded at most by statements that cannot throw (plain declarations, assignments of plain values,
-        /// <c>if (flag) return;</c>) and followed at most by <c>return;</c>. Local functions are ignored.
+        /// <c>if (flag) return;</c>) and followed at most by <c>return;</c>. Local functions are ignored. In place of the
+        /// <c>try</c>: a worker loop whose work is such a <c>try</c> (see <see cref="IsWorkerLoop"/>), and either of them
+        /// inside <c>using (await _lock.LockAsync())</c>.
         /// </summary>
-        private static bool BodyCannotFault(BlockSyntax body, State state)
+        private static bool BodyCannotFault(BlockSyntax body, State state) => StatementsCannotFault(body.Statements, state);
+
+        private static bool StatementsCannotFault(SyntaxList<StatementSyntax> statements, State state)
         {
-            TryStatementSyntax? guarded = null;
-            foreach (var statement in body.Statements)
+            StatementSyntax? guarded = null;
+            foreach (var statement in statements)
             {
                 if (statement is LocalFunctionStatementSyntax)
                 {
@@ -532,9 +544,9 @@ namespace AsyncGuard.Analyzers.Rules
 
                 if (guarded is null)
                 {
-                    if (statement is TryStatementSyntax tryStatement)
+                    if (statement is TryStatementSyntax or WhileStatementSyntax or UsingStatementSyntax)
                     {
-                        guarded = tryStatement;
+                        guarded = statement;
                     }
                     else if (!IsHarmless(statement))
                     {
@@ -547,8 +559,115 @@ namespace AsyncGuard.Analyzers.Rules
                 }
             }
 
-            return guarded is not null && CatchesEverything(guarded, state);
+            return guarded is not null && GuardedCannotFault(guarded, state);
         }
+
+        private static bool GuardedCannotFault(StatementSyntax statement, State state) => statement switch
+        {
+            TryStatementSyntax tryStatement => CatchesEverything(tryStatement, state),
+            WhileStatementSyntax loop => IsWorkerLoop(loop, state),
+            UsingStatementSyntax { Declaration: null, Expression: AwaitExpressionSyntax { Expression: InvocationExpressionSyntax enter } } locked
+                when enter is { ArgumentList.Arguments.Count: 0, Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "LockAsync", Expression: var lockObject } } &&
+                     IsRead(lockObject) =>
+                locked.Statement is BlockSyntax block ? StatementsCannotFault(block.Statements, state) : GuardedCannotFault(locked.Statement, state),
+            _ => false,
+        };
+
+        /// <summary>
+        /// <c>while (!_stopped) { Operation op; lock (_pending) { if (_pending.Count == 0) break; op = _pending.Peek(); } try { … } catch (Exception) { … } }</c>:
+        /// a loop over queued work whose condition only reads, whose statements before the work are declarations and
+        /// bookkeeping under a lock (an exit test and a take from a queue whose emptiness was just tested), and whose last
+        /// statement is the work in a <c>try</c> with a catch-all: each item's failure is handled, and nothing else can throw.
+        /// </summary>
+        private static bool IsWorkerLoop(WhileStatementSyntax loop, State state)
+        {
+            if (!IsRead(loop.Condition) || loop.Statement is not BlockSyntax block)
+            {
+                return false;
+            }
+
+            TryStatementSyntax? work = null;
+            foreach (var statement in block.Statements)
+            {
+                if (work is not null)
+                {
+                    return false;
+                }
+
+                switch (statement)
+                {
+                    case TryStatementSyntax tryStatement:
+                        work = tryStatement;
+                        break;
+                    case LockStatementSyntax locked when IsRead(locked.Expression) && IsQueueBookkeeping(locked.Statement):
+                        break;
+                    default:
+                        if (!IsHarmless(statement))
+                        {
+                            return false;
+                        }
+
+                        break;
+                }
+            }
+
+            return work is not null && CatchesEverything(work, state);
+        }
+
+        /// <summary><c>if (_pending.Count == 0) break;</c> and then <c>op = _pending.Peek();</c> (or <c>Dequeue()</c>) of that same queue.</summary>
+        private static bool IsQueueBookkeeping(StatementSyntax statement)
+        {
+            if (statement is not BlockSyntax block)
+            {
+                return false;
+            }
+
+            ExpressionSyntax? testedEmpty = null;
+            foreach (var current in block.Statements)
+            {
+                switch (current)
+                {
+                    case IfStatementSyntax { Else: null } exit when IsRead(exit.Condition) && IsBareExit(exit.Statement):
+                        if (exit.Condition is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.EqualsExpression, Right: LiteralExpressionSyntax { Token.Value: 0 } } empty &&
+                            empty.Left is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Count" } count)
+                        {
+                            testedEmpty = count.Expression;
+                        }
+
+                        break;
+                    case ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Left: IdentifierNameSyntax } take }
+                        when testedEmpty is not null &&
+                             take.Right is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 0, Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Peek" or "Dequeue" } from } &&
+                             SyntaxFactory.AreEquivalent(from.Expression, testedEmpty):
+                        break;
+                    default:
+                        return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static bool IsBareExit(StatementSyntax statement) => statement switch
+        {
+            BreakStatementSyntax or ReturnStatementSyntax { Expression: null } => true,
+            BlockSyntax { Statements.Count: 1 } block => IsBareExit(block.Statements[0]),
+            _ => false,
+        };
+
+        /// <summary>Reads of locals, fields and properties (<c>!_directory.Stopping.IsCancellationRequested</c>), literals, and their comparisons.</summary>
+        private static bool IsRead(ExpressionSyntax expression) => expression switch
+        {
+            LiteralExpressionSyntax or IdentifierNameSyntax or ThisExpressionSyntax => true,
+            MemberAccessExpressionSyntax { RawKind: (int)SyntaxKind.SimpleMemberAccessExpression, Name: IdentifierNameSyntax } access => IsRead(access.Expression),
+            ParenthesizedExpressionSyntax parenthesized => IsRead(parenthesized.Expression),
+            PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression } not => IsRead(not.Operand),
+            BinaryExpressionSyntax binary => binary.Kind() is SyntaxKind.LogicalAndExpression or SyntaxKind.LogicalOrExpression or
+                                                 SyntaxKind.EqualsExpression or SyntaxKind.NotEqualsExpression or SyntaxKind.LessThanExpression or
+                                                 SyntaxKind.LessThanOrEqualExpression or SyntaxKind.GreaterThanExpression or SyntaxKind.GreaterThanOrEqualExpression &&
+                                             IsRead(binary.Left) && IsRead(binary.Right),
+            _ => false,
+        };
 
         private static bool CatchesEverything(TryStatementSyntax tryStatement, State state)
         {

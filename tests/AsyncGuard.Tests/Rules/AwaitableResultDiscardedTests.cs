@@ -1193,6 +1193,151 @@ namespace AsyncGuard.Tests.Rules
             }
             """);
 
+        /// <summary>
+        /// Work handed to a scheduler's Queue… method, which returns the task of that work, is judged like Task.Run: a worker
+        /// loop that takes each operation from a queue under a lock (after testing it is not empty), runs it in a try with a
+        /// catch-all, all behind an awaited async lock, cannot fault. A loop that does more outside its try, takes from a
+        /// queue it did not test, or queued work that calls into another object, is reported.
+        /// </summary>
+        [Fact]
+        public Task QueuedWorkerLoopThatHandlesEachFailure_IsNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+
+            class AsyncLock
+            {
+                public Task<IDisposable> LockAsync() => Task.FromResult<IDisposable>(null!);
+            }
+
+            class WorkGroup
+            {
+                public Task QueueTask(Func<Task> work) => work();
+
+                public Task QueueAction<TState>(Action<TState> work, TState state)
+                {
+                    work(state);
+                    return Task.CompletedTask;
+                }
+            }
+
+            class Directory
+            {
+                private readonly Queue<Func<Task>> _pending = new Queue<Func<Task>>();
+                private readonly AsyncLock _executor = new AsyncLock();
+                private readonly WorkGroup _group = new WorkGroup();
+
+                public bool Running { get; set; }
+
+                public void Enqueue(Func<Task> operation)
+                {
+                    lock (_pending)
+                    {
+                        _pending.Enqueue(operation);
+                        if (_pending.Count <= 2)
+                        {
+                            _group.QueueTask(ExecutePending);
+                            [|_group.QueueTask(ExecuteThenReport)|];
+                            [|_group.QueueTask(ExecuteUntested)|];
+                            [|_group.QueueAction(d => d.Cleanup(), this)|];
+                        }
+                    }
+                }
+
+                private async Task ExecutePending()
+                {
+                    using (await _executor.LockAsync())
+                    {
+                        while (Running)
+                        {
+                            Func<Task> operation;
+                            lock (_pending)
+                            {
+                                if (_pending.Count == 0)
+                                {
+                                    break;
+                                }
+
+                                operation = _pending.Peek();
+                            }
+
+                            try
+                            {
+                                await operation();
+                                lock (_pending)
+                                {
+                                    _pending.Dequeue();
+                                }
+                            }
+                            catch (Exception e)
+                            {
+                                if (!Running)
+                                {
+                                    return;
+                                }
+
+                                Console.WriteLine(e);
+                                await Task.Delay(100);
+                            }
+                        }
+                    }
+                }
+
+                private async Task ExecuteThenReport()
+                {
+                    while (Running)
+                    {
+                        Func<Task> operation;
+                        lock (_pending)
+                        {
+                            if (_pending.Count == 0)
+                            {
+                                break;
+                            }
+
+                            operation = _pending.Dequeue();
+                        }
+
+                        try
+                        {
+                            await operation();
+                        }
+                        catch (Exception e)
+                        {
+                            Console.WriteLine(e);
+                        }
+
+                        await Report();
+                    }
+                }
+
+                private async Task ExecuteUntested()
+                {
+                    while (Running)
+                    {
+                        Func<Task> operation;
+                        lock (_pending)
+                        {
+                            operation = _pending.Dequeue();
+                        }
+
+                        try
+                        {
+                            await operation();
+                        }
+                        catch (Exception e)
+                        {
+                            Console.WriteLine(e);
+                        }
+                    }
+                }
+
+                private void Cleanup() => _pending.Clear();
+
+                private Task Report() => Task.CompletedTask;
+            }
+            """);
+
         // ---- the observed fire-and-forget fix, offered when the helper library is referenced ----------------
 
         private static readonly MetadataReference Runtime = MetadataReference.CreateFromFile(typeof(global::AsyncGuard.FireAndForget).Assembly.Location);
