@@ -611,7 +611,7 @@ namespace AsyncGuard.Analyzers.Rules
                 }
             }
 
-            return work is not null && CatchesEverything(work, state);
+            return work is not null && CatchesEverything(work, state, loop.Condition);
         }
 
         /// <summary><c>if (_pending.Count == 0) break;</c> and then <c>op = _pending.Peek();</c> (or <c>Dequeue()</c>) of that same queue.</summary>
@@ -669,7 +669,13 @@ namespace AsyncGuard.Analyzers.Rules
             _ => false,
         };
 
-        private static bool CatchesEverything(TryStatementSyntax tryStatement, State state)
+        /// <summary>
+        /// A catch-all (<c>catch</c> or <c>catch (Exception)</c>) without a filter, and no catch that throws. Inside a worker
+        /// loop, a filter that repeats the loop's own condition (<c>while (!_stopping.IsCancellationRequested)</c> …
+        /// <c>catch (Exception) when (!_stopping.IsCancellationRequested)</c>) also counts: it is false only once the loop
+        /// would stop anyway, and the author chose to let a failure end the loop then.
+        /// </summary>
+        private static bool CatchesEverything(TryStatementSyntax tryStatement, State state, ExpressionSyntax? loopCondition = null)
         {
             var catchAll = false;
             foreach (var clause in tryStatement.Catches)
@@ -679,7 +685,8 @@ namespace AsyncGuard.Analyzers.Rules
                     return false;
                 }
 
-                catchAll |= clause.Filter is null && (clause.Declaration is null || IsSystemException(clause.Declaration.Type, state));
+                catchAll |= (clause.Filter is null || loopCondition is not null && SyntaxFactory.AreEquivalent(clause.Filter.FilterExpression, loopCondition)) &&
+                            (clause.Declaration is null || IsSystemException(clause.Declaration.Type, state));
             }
 
             return catchAll;

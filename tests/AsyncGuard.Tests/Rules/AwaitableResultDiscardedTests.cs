@@ -1338,6 +1338,96 @@ namespace AsyncGuard.Tests.Rules
             }
             """);
 
+        /// <summary>
+        /// A worker loop whose catch-all is filtered by the loop's own condition: the filter is false only once the loop stops
+        /// anyway. Any other filter (one that can be false while the loop runs) leaves the loop able to fault: reported.
+        /// </summary>
+        [Fact]
+        public Task QueuedWorkerLoopFilteredByItsOwnStopCondition_IsNotFlagged_OtherFiltersAre() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class WorkGroup
+            {
+                public Task QueueTask(Func<Task> work) => work();
+            }
+
+            class Directory
+            {
+                private readonly Queue<Func<Task>> _pending = new Queue<Func<Task>>();
+                private readonly CancellationTokenSource _stopped = new CancellationTokenSource();
+                private readonly WorkGroup _group = new WorkGroup();
+
+                public void Enqueue(Func<Task> operation)
+                {
+                    lock (_pending)
+                    {
+                        _pending.Enqueue(operation);
+                        _group.QueueTask(ExecuteUntilStopped);
+                        [|_group.QueueTask(ExecuteRetryingTimeouts)|];
+                    }
+                }
+
+                private async Task ExecuteUntilStopped()
+                {
+                    while (!_stopped.IsCancellationRequested)
+                    {
+                        Func<Task> operation;
+                        lock (_pending)
+                        {
+                            if (_pending.Count == 0)
+                            {
+                                break;
+                            }
+
+                            operation = _pending.Peek();
+                        }
+
+                        try
+                        {
+                            await operation();
+                            lock (_pending)
+                            {
+                                _pending.Dequeue();
+                            }
+                        }
+                        catch (Exception e) when (!_stopped.IsCancellationRequested)
+                        {
+                            Console.WriteLine(e);
+                        }
+                    }
+                }
+
+                private async Task ExecuteRetryingTimeouts()
+                {
+                    while (!_stopped.IsCancellationRequested)
+                    {
+                        Func<Task> operation;
+                        lock (_pending)
+                        {
+                            if (_pending.Count == 0)
+                            {
+                                break;
+                            }
+
+                            operation = _pending.Peek();
+                        }
+
+                        try
+                        {
+                            await operation();
+                        }
+                        catch (Exception e) when (e is TimeoutException)
+                        {
+                            Console.WriteLine(e);
+                        }
+                    }
+                }
+            }
+            """);
+
         // ---- the observed fire-and-forget fix, offered when the helper library is referenced ----------------
 
         private static readonly MetadataReference Runtime = MetadataReference.CreateFromFile(typeof(global::AsyncGuard.FireAndForget).Assembly.Location);
