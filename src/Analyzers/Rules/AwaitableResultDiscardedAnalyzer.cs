@@ -148,13 +148,12 @@ namespace AsyncGuard.Analyzers.Rules
         private static bool NothingCanBeLost(IInvocationOperation dropped, INamedTypeSymbol? containingType, State state)
         {
             var method = dropped.TargetMethod;
-            if (IsTaskRunOrStartNew(method, state) || QueuesWork(method))
+            if (IsTaskRunOrStartNew(method, state))
             {
-                var work = dropped.Arguments.FirstOrDefault(a => a.Parameter?.Type.TypeKind == TypeKind.Delegate);
-                return work is not null && DelegateCannotFault(work.Value, state);
+                return WorkCannotFault(dropped, state);
             }
 
-            return IsTaskConsumer(dropped, state) || ReturnsATaskItKeeps(dropped, containingType) || IsDeferredOnAnExecutedField(dropped);
+            return QueuesWork(method) && WorkCannotFault(dropped, state) || IsTaskConsumer(dropped, state) || ReturnsATaskItKeeps(dropped, containingType) || IsDeferredOnAnExecutedField(dropped);
         }
 
         /// <summary>
@@ -351,6 +350,12 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             return false;
+        }
+
+        private static bool WorkCannotFault(IInvocationOperation dropped, State state)
+        {
+            var work = dropped.Arguments.FirstOrDefault(a => a.Parameter?.Type.TypeKind == TypeKind.Delegate);
+            return work is not null && DelegateCannotFault(work.Value, state);
         }
 
         /// <summary>

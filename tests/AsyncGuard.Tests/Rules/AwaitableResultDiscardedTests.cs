@@ -1212,7 +1212,15 @@ namespace AsyncGuard.Tests.Rules
 
             class WorkGroup
             {
+                private Task _tail = Task.CompletedTask;
+
                 public Task QueueTask(Func<Task> work) => work();
+
+                public Task QueueAfterTail(Func<Task> work)
+                {
+                    _tail = work();
+                    return _tail;
+                }
 
                 public Task QueueAction<TState>(Action<TState> work, TState state)
                 {
@@ -1240,6 +1248,7 @@ namespace AsyncGuard.Tests.Rules
                             [|_group.QueueTask(ExecuteThenReport)|];
                             [|_group.QueueTask(ExecuteUntested)|];
                             [|_group.QueueAction(d => d.Cleanup(), this)|];
+                            _group.QueueAfterTail(ExecuteUntested);
                         }
                     }
                 }
