@@ -192,8 +192,9 @@ namespace AsyncGuard.Analyzers.Rules
                 return false;
             }
 
-            // Inside the callee, `this` is the object the call was made on: the caller's own object when called on this.
-            var ownType = onThis ? containingType : method.ContainingType;
+            // Inside the callee, `this` is the object the call was made on: the caller's own object when called on this;
+            // otherwise its exact type is known only when the callee's type is sealed.
+            var ownType = onThis ? containingType : method.ContainingType.IsSealed ? method.ContainingType : null;
             var returns = 0;
             foreach (var operation in body.DescendantsAndSelf())
             {

@@ -1088,14 +1088,32 @@ namespace AsyncGuard.Tests.Rules
 
                             public Task Restart() => Shutdown.For(this).Fresh();
 
-                            public void Open(Shutdown shutdown)
+                            public void Open(Shutdown shutdown, Peer peer, SealedPeer sealedPeer)
                             {
                                 Stop();
                                 shutdown.Begin("open failed");
+                                sealedPeer.Leave();
                                 [|Restart()|];
                                 [|shutdown.Fresh()|];
                                 [|shutdown.Shadowed()|];
+                                [|peer.Leave()|];
                             }
+                        }
+
+                        class Peer
+                        {
+                            public Task Closed { get; } = Task.CompletedTask;
+
+                            public Task Leave() => Close();
+
+                            protected virtual Task Close() => Closed;
+                        }
+
+                        sealed class SealedPeer : Peer
+                        {
+                            public new Task Leave() => Close();
+
+                            protected override Task Close() => Closed;
                         }
                         """),
                     ("Shutdown.cs", """
