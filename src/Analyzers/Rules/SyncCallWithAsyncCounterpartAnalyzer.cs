@@ -80,10 +80,16 @@ namespace AsyncGuard.Analyzers.Rules
                 Monitor = compilation.GetBestType("System.Threading.Monitor");
                 ReaderWriterLock = compilation.GetBestType("System.Threading.ReaderWriterLockSlim");
                 TransactionScope = compilation.GetBestType("System.Transactions.TransactionScope");
+                PipeReader = compilation.GetBestType("System.IO.Pipelines.PipeReader");
+                PipeWriter = compilation.GetBestType("System.IO.Pipelines.PipeWriter");
                 AsyncFlowOption = compilation.GetBestType("System.Transactions.TransactionScopeAsyncFlowOption");
             }
 
             internal INamedTypeSymbol? Monitor { get; }
+
+            internal INamedTypeSymbol? PipeReader { get; }
+
+            internal INamedTypeSymbol? PipeWriter { get; }
 
             internal INamedTypeSymbol? ReaderWriterLock { get; }
 
@@ -164,6 +170,7 @@ namespace AsyncGuard.Analyzers.Rules
             var body = Symbols.FunctionBody(invocation);
             if (counterpart is not { } found ||
                 IsTheCounterpartItself(context.ContainingSymbol, receiver, found.Method) ||
+                IsPartOfTheCounterpart(context.ContainingSymbol, method, found.Method) ||
                 (receiver is not null && state.Resources.IsInMemory(receiver, state.Console)) ||
                 DualMode.IsSynchronousBranch(invocation, body, state.Known.Index(invocation)) ||
                 IsTwinHook(invocation, syntax, found.Method) ||
@@ -424,6 +431,13 @@ namespace AsyncGuard.Analyzers.Rules
                 return true;
             }
 
+            // PipeReader/PipeWriter.Complete(): ending an in-process pipe marks its state and wakes the other side; the
+            // socket or stream behind it is driven by its own loop, so CompleteAsync gains nothing in the common case.
+            if (method.Name == "Complete" && (InheritsFrom(type, state.PipeReader) || InheritsFrom(type, state.PipeWriter)))
+            {
+                return true;
+            }
+
             // SemaphoreSlim.Wait(0) / Wait(TimeSpan.Zero) only tries to enter.
             if (SymbolEqualityComparer.Default.Equals(type, state.SemaphoreSlim) && invocation.Arguments.Any(a => ZeroTimeout.Is(a.Value)))
             {
@@ -432,6 +446,87 @@ namespace AsyncGuard.Analyzers.Rules
 
             return false;
         }
+
+        private static bool InheritsFrom(INamedTypeSymbol type, INamedTypeSymbol? baseType)
+        {
+            if (baseType is null)
+            {
+                return false;
+            }
+
+            for (var current = type; current is not null; current = current.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current, baseType))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// The sync call is part of how its counterpart works, so the fix would loop or break an ordering, when both are
+        /// declared in source in the same type and either
+        /// the counterpart calls the method the sync call sits in (<c>MAsync</c> → <c>MAsyncCore</c>, which calls <c>M</c>);
+        /// or the sync method only hands its counterpart to someone else to run later: its body calls <c>MAsync</c> inside a
+        /// lambda or local function (an enqueue wrapper) and blocks on nothing.
+        /// </summary>
+        private static bool IsPartOfTheCounterpart(ISymbol containingSymbol, IMethodSymbol method, IMethodSymbol counterpart)
+        {
+            var asyncMethod = (counterpart.ReducedFrom ?? counterpart).OriginalDefinition;
+            var syncMethod = (method.ReducedFrom ?? method).OriginalDefinition;
+            if (!SymbolEqualityComparer.Default.Equals(asyncMethod.ContainingType, syncMethod.ContainingType))
+            {
+                return false;
+            }
+
+            if (containingSymbol is IMethodSymbol enclosing &&
+                SymbolEqualityComparer.Default.Equals(enclosing.ContainingType?.OriginalDefinition, asyncMethod.ContainingType) &&
+                Declaration(asyncMethod) is { } asyncDeclaration &&
+                asyncDeclaration.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(c => CalleeName(c) == enclosing.Name))
+            {
+                return true;
+            }
+
+            if (Declaration(syncMethod) is not { } syncDeclaration)
+            {
+                return false;
+            }
+
+            var deferred = false;
+            foreach (var node in syncDeclaration.DescendantNodes())
+            {
+                switch (node)
+                {
+                    case MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Wait" or "Result" or "GetResult" or "WaitAll" }:
+                        return false;
+                    case InvocationExpressionSyntax call when CalleeName(call) == asyncMethod.Name &&
+                                                               call.Ancestors().TakeWhile(a => a != syncDeclaration)
+                                                                   .Any(a => a is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax):
+                        deferred = true;
+                        break;
+                }
+            }
+
+            return deferred;
+        }
+
+        /// <summary>The one declaration with a body of a method declared in source, or null.</summary>
+        private static SyntaxNode? Declaration(IMethodSymbol method) =>
+            method.DeclaringSyntaxReferences.Length == 1 &&
+            method.DeclaringSyntaxReferences[0].GetSyntax() is MethodDeclarationSyntax declaration &&
+            ((SyntaxNode?)declaration.Body ?? declaration.ExpressionBody) is not null
+                ? declaration
+                : null;
+
+        private static string? CalleeName(InvocationExpressionSyntax call) => call.Expression switch
+        {
+            SimpleNameSyntax name => name.Identifier.ValueText,
+            MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+            MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
+            _ => null,
+        };
 
         private static bool IsXmlReaderOrWriter(INamedTypeSymbol type)
         {

@@ -1,13 +1,20 @@
+using System;
 using System.Collections.Immutable;
 using System.Linq;
 using AsyncGuard.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace AsyncGuard.Analyzers.Rules
 {
-    /// <summary>AG0040: <c>new TaskCompletionSource(…)</c> whose options lack <c>RunContinuationsAsynchronously</c>.</summary>
+    /// <summary>
+    /// AG0040: <c>new TaskCompletionSource(…)</c> whose options lack <c>RunContinuationsAsynchronously</c>, unless the author
+    /// chose inline continuations on purpose (an explicit <c>TaskCreationOptions.None</c>, or a comment saying so), or the
+    /// source is completed before anyone can have attached a continuation.
+    /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class TaskCompletionSourceInlineContinuationsAnalyzer : DiagnosticAnalyzer
     {
@@ -42,6 +49,11 @@ namespace AsyncGuard.Analyzers.Rules
             });
         }
 
+        private static readonly string[] CompletionMethods =
+        {
+            "SetResult", "TrySetResult", "SetException", "TrySetException", "SetCanceled", "TrySetCanceled", "SetFromTask", "TrySetFromTask",
+        };
+
         private static void AnalyzeCreation(OperationAnalysisContext context, KnownSymbols known)
         {
             var creation = (IObjectCreationOperation)context.Operation;
@@ -49,6 +61,11 @@ namespace AsyncGuard.Analyzers.Rules
             if (creation.Constructor is null ||
                 !(SymbolEqualityComparer.Default.Equals(type, known.TaskCompletionSource) ||
                   SymbolEqualityComparer.Default.Equals(type, known.TaskCompletionSourceOfT)))
+            {
+                return;
+            }
+
+            if (CommentSaysContinuationsRunInline(creation.Syntax) || IsCompletedBeforeItIsShared(creation))
             {
                 return;
             }
@@ -65,7 +82,7 @@ namespace AsyncGuard.Analyzers.Rules
                 // Only a value we can read (a constant, or a local that only ever holds one) is judged; anything else
                 // may well carry the flag, and precision comes first.
                 var value = ConstantValues.Of(options.Value, context.CancellationToken);
-                if (value is not int flags || (flags & RunContinuationsAsynchronously) != 0)
+                if (value is not int flags || (flags & RunContinuationsAsynchronously) != 0 || IsExplicitNone(options.Value, known))
                 {
                     return;
                 }
@@ -76,6 +93,138 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.TaskCompletionSourceInlineContinuations, creation.Syntax.GetLocation(), properties));
+        }
+
+        /// <summary>
+        /// <c>new TaskCompletionSource&lt;T&gt;(TaskCreationOptions.None)</c>: writing the default out is a choice of
+        /// inline continuations (often next to a creation that does pass the flag).
+        /// </summary>
+        private static bool IsExplicitNone(IOperation value, KnownSymbols known) =>
+            KnownConditions.SkipConversions(value) is IFieldReferenceOperation { Field: { Name: "None" } field } &&
+            SymbolEqualityComparer.Default.Equals(field.ContainingType, known.TaskCreationOptions);
+
+        /// <summary>
+        /// A comment directly above the statement or declaration that creates the source, or at the end of its line, that
+        /// names <c>RunContinuationsAsynchronously</c> or says continuations run synchronously, inline or immediately:
+        /// the author weighed the flag and decided.
+        /// </summary>
+        private static bool CommentSaysContinuationsRunInline(SyntaxNode creation)
+        {
+            var holder = creation.FirstAncestorOrSelf<SyntaxNode>(n => n is StatementSyntax or MemberDeclarationSyntax);
+            if (holder is null)
+            {
+                return false;
+            }
+
+            var leading = holder.GetLeadingTrivia();
+            var newlines = 0;
+            for (var i = leading.Count - 1; i >= 0; i--)
+            {
+                var trivia = leading[i];
+                if (trivia.IsKind(SyntaxKind.WhitespaceTrivia))
+                {
+                    continue;
+                }
+
+                if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
+                {
+                    // A blank line ends the comment block that belongs to this statement.
+                    if (++newlines > 1)
+                    {
+                        break;
+                    }
+
+                    continue;
+                }
+
+                if (!IsComment(trivia))
+                {
+                    break;
+                }
+
+                newlines = 0;
+                if (SaysContinuationsRunInline(trivia.ToString()))
+                {
+                    return true;
+                }
+            }
+
+            foreach (var trivia in holder.GetLastToken().TrailingTrivia)
+            {
+                if (IsComment(trivia) && SaysContinuationsRunInline(trivia.ToString()))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsComment(SyntaxTrivia trivia) =>
+            trivia.IsKind(SyntaxKind.SingleLineCommentTrivia) || trivia.IsKind(SyntaxKind.MultiLineCommentTrivia);
+
+        internal static bool SaysContinuationsRunInline(string comment)
+        {
+            if (comment.IndexOf("RunContinuationsAsynchronously", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                return true;
+            }
+
+            var text = comment.ToLowerInvariant();
+            if (!text.Contains("continuation"))
+            {
+                return false;
+            }
+
+            if (text.Contains("inline") || text.Contains("immediately"))
+            {
+                return true;
+            }
+
+            // "synchronously" (also misspelt "synchrnously"), but not "asynchronously".
+            for (var at = text.IndexOf("synchr", StringComparison.Ordinal); at >= 0; at = text.IndexOf("synchr", at + 1, StringComparison.Ordinal))
+            {
+                if (at == 0 || text[at - 1] != 'a')
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// <c>var tcs = new TaskCompletionSource&lt;T&gt;(); tcs.TrySetException(e); return tcs.Task;</c>: the first use of the
+        /// local completes it, in the function that created it, so no continuation can be attached yet and none runs inline.
+        /// </summary>
+        private static bool IsCompletedBeforeItIsShared(IObjectCreationOperation creation)
+        {
+            var parent = creation.Parent;
+            while (parent is IConversionOperation)
+            {
+                parent = parent.Parent;
+            }
+
+            if (parent is not IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator })
+            {
+                return false;
+            }
+
+            var body = Symbols.FunctionBody(creation);
+            var local = declarator.Symbol;
+            ILocalReferenceOperation? first = null;
+            foreach (var operation in body.Descendants())
+            {
+                if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local) &&
+                    (first is null || reference.Syntax.SpanStart < first.Syntax.SpanStart))
+                {
+                    first = reference;
+                }
+            }
+
+            return first is { Parent: IInvocationOperation completion } && completion.Instance == first &&
+                   Array.IndexOf(CompletionMethods, completion.TargetMethod.Name) >= 0 &&
+                   first.Syntax.SpanStart > creation.Syntax.Span.End && Symbols.IsInSameFunction(first, body);
         }
     }
 }

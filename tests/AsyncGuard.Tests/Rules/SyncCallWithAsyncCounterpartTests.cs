@@ -497,6 +497,141 @@ namespace AsyncGuard.Tests.Rules
             }
             """);
 
+        /// <summary>
+        /// Completing either end of a pipe (however it was obtained) only marks the pipe's state: silent. A type of our own
+        /// with the same Complete/CompleteAsync pair is still reported.
+        /// </summary>
+        [Fact]
+        public Task PipeReaderAndWriterComplete_AreNotFlagged_OtherCompletesAre() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.IO.Pipelines;
+            using System.Threading.Tasks;
+
+            namespace System.IO.Pipelines
+            {
+                // The shape of the real types (they ship with ASP.NET Core, not in the .NET reference assemblies).
+                abstract class PipeReader
+                {
+                    public abstract void Complete(Exception exception = null);
+                    public virtual ValueTask CompleteAsync(Exception exception = null) => default;
+                }
+
+                abstract class PipeWriter
+                {
+                    public abstract void Complete(Exception exception = null);
+                    public virtual ValueTask CompleteAsync(Exception exception = null) => default;
+                }
+
+                interface IDuplexPipe
+                {
+                    PipeReader Input { get; }
+                    PipeWriter Output { get; }
+                }
+            }
+
+            class Batch
+            {
+                public void Complete(Exception exception = null) { }
+                public ValueTask CompleteAsync(Exception exception = null) => default;
+            }
+
+            class Connection
+            {
+                private readonly IDuplexPipe _transport;
+                public Connection(IDuplexPipe transport) => _transport = transport;
+
+                async Task Close(Exception error, Batch batch)
+                {
+                    await Task.Yield();
+                    _transport.Input.Complete();
+                    _transport.Output.Complete(error);
+                    [|batch.Complete(error)|];
+                }
+            }
+            """);
+
+        /// <summary>
+        /// <c>ReportErrorAsync</c> calls <c>ReportErrorAsyncCore</c>, which calls the sync <c>ReportError</c>: awaiting the
+        /// counterpart there would recurse. The same call in another async method is reported.
+        /// </summary>
+        [Fact]
+        public Task SyncCallInsideTheCounterpartsOwnCore_IsNotFlagged_ElsewhereItIs() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Threading.Tasks;
+
+            class Call
+            {
+                private readonly object _deadline;
+
+                public Call(object deadline) => _deadline = deadline;
+
+                internal Task ReportErrorAsync(Exception error)
+                {
+                    if (_deadline == null)
+                    {
+                        ReportError(error);
+                        return Task.CompletedTask;
+                    }
+
+                    return ReportErrorAsyncCore(error);
+                }
+
+                private async Task ReportErrorAsyncCore(Exception error)
+                {
+                    await Task.Yield();
+                    ReportError(error);
+                }
+
+                private async Task Cancel(Exception error)
+                {
+                    await Task.Yield();
+                    [|ReportError(error)|];
+                }
+
+                private void ReportError(Exception error) { }
+            }
+            """);
+
+        /// <summary>
+        /// A sync method that only enqueues its async twin (to keep operations in order) is not a blocking call. A sync
+        /// wrapper that blocks on its twin is, and so is one that defers it but then waits.
+        /// </summary>
+        [Fact]
+        public Task EnqueueWrapperOfTheCounterpart_IsNotFlagged_BlockingWrappersAre() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+
+            class Handoff
+            {
+                private readonly Queue<Func<Handoff, Task>> _operations = new Queue<Func<Handoff, Task>>();
+
+                public void DestroyDuplicates(List<int> ids)
+                {
+                    if (ids.Count == 0) return;
+                    _operations.Enqueue(h => h.DestroyDuplicatesAsync(ids));
+                }
+
+                public Task DestroyDuplicatesAsync(List<int> ids) => Task.CompletedTask;
+
+                public void Save(int id) => SaveAsync(id).GetAwaiter().GetResult();
+
+                public Task SaveAsync(int id) => Task.CompletedTask;
+
+                public void Load(int id) => Task.Run(() => LoadAsync(id)).Wait();
+
+                public Task LoadAsync(int id) => Task.CompletedTask;
+
+                async Task Run(List<int> ids)
+                {
+                    await Task.Yield();
+                    DestroyDuplicates(ids);
+                    [|Save(1)|];
+                    [|Load(1)|];
+                }
+            }
+            """);
+
         [Fact]
         public Task TestAssertions_AndEntityFrameworkShapes_AreNotFlagged() => Verify.VerifyAnalyzerAsync("""
             using System;

@@ -41,7 +41,7 @@ namespace AsyncGuard.Tests.Rules
             {
                 void M(bool b)
                 {
-                    var a = [|new TaskCompletionSource<int>(TaskCreationOptions.None)|];
+                    var a = [|new TaskCompletionSource<int>(TaskCreationOptions.DenyChildAttach)|];
                     var c = [|new TaskCompletionSource<int>(TaskCreationOptions.LongRunning | TaskCreationOptions.AttachedToParent)|];
                     var d = [|new TaskCompletionSource<int>("state", /* keep */ TaskCreationOptions.PreferFairness)|];
                 }
@@ -53,7 +53,7 @@ namespace AsyncGuard.Tests.Rules
             {
                 void M(bool b)
                 {
-                    var a = new TaskCompletionSource<int>(TaskCreationOptions.None | TaskCreationOptions.RunContinuationsAsynchronously);
+                    var a = new TaskCompletionSource<int>(TaskCreationOptions.DenyChildAttach | TaskCreationOptions.RunContinuationsAsynchronously);
                     var c = new TaskCompletionSource<int>(TaskCreationOptions.LongRunning | TaskCreationOptions.AttachedToParent | TaskCreationOptions.RunContinuationsAsynchronously);
                     var d = new TaskCompletionSource<int>("state", /* keep */ TaskCreationOptions.PreferFairness | TaskCreationOptions.RunContinuationsAsynchronously);
                 }
@@ -106,7 +106,7 @@ namespace AsyncGuard.Tests.Rules
 
             class C
             {
-                object a = [|new TaskCompletionSource<int>()|], b = [|new TaskCompletionSource<int>(TaskCreationOptions.None)|];
+                object a = [|new TaskCompletionSource<int>()|], b = [|new TaskCompletionSource<int>(TaskCreationOptions.DenyChildAttach)|];
                 object c = [|new TaskCompletionSource<int>()|];
             }
             """, """
@@ -114,7 +114,7 @@ namespace AsyncGuard.Tests.Rules
 
             class C
             {
-                object a = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously), b = new TaskCompletionSource<int>(TaskCreationOptions.None | TaskCreationOptions.RunContinuationsAsynchronously);
+                object a = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously), b = new TaskCompletionSource<int>(TaskCreationOptions.DenyChildAttach | TaskCreationOptions.RunContinuationsAsynchronously);
                 object c = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
             }
             """);
@@ -161,6 +161,105 @@ namespace AsyncGuard.Tests.Rules
                     if (b) options |= TaskCreationOptions.RunContinuationsAsynchronously;
                     var g = new TaskCompletionSource<int>(options);
                     var h = new TaskCompletionSource<int>(b ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
+                }
+            }
+            """);
+
+        /// <summary>Writing the default out (<c>TaskCreationOptions.None</c>) is a choice of inline continuations.</summary>
+        [Fact]
+        public Task ExplicitNone_IsNotFlagged_NoOptionsOrOtherOptionsAre() => Verify.VerifyAnalyzerAsync("""
+            using System.Threading.Tasks;
+
+            class C
+            {
+                TaskCompletionSource<bool> _insideLock = new TaskCompletionSource<bool>(TaskCreationOptions.None);
+                TaskCompletionSource<bool> _outsideLock = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                object _withState = new TaskCompletionSource<bool>("state", TaskCreationOptions.None);
+                TaskCompletionSource<bool> _plain = [|new TaskCompletionSource<bool>()|];
+                TaskCompletionSource<bool> _fair = [|new TaskCompletionSource<bool>(TaskCreationOptions.PreferFairness)|];
+            }
+            """);
+
+        /// <summary>
+        /// A comment right above the creation (or at the end of its line) that names the flag or says continuations run
+        /// synchronously, inline or immediately: the author decided. A comment asking for asynchronous continuations, one
+        /// about something else, or one separated by a blank line does not count.
+        /// </summary>
+        [Fact]
+        public Task CommentThatChoosesInlineContinuations_IsHonoured() => Verify.VerifyAnalyzerAsync("""
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private TaskCompletionSource<int> _response;
+                private TaskCompletionSource<int> _call;
+                private TaskCompletionSource<int> _done;
+
+                // fine to run continuations synchrnously: it is signalled as the very last step
+                private readonly TaskCompletionSource<int> _cycle = new TaskCompletionSource<int>();
+
+                void Start()
+                {
+                    // Not created with RunContinuationsAsynchronously: the completer returns right
+                    // after setting the result, so the extra thread-pool hop buys nothing.
+                    _response = new TaskCompletionSource<int>();
+                    /* the continuation runs immediately to keep the ambient context */
+                    _call = new TaskCompletionSource<int>();
+                    _done = new TaskCompletionSource<int>(); // continuations run inline on purpose
+                }
+
+                void Restart()
+                {
+                    // Continuations must run asynchronously: the completer holds a lock.
+                    _call = [|new TaskCompletionSource<int>()|];
+                    // Continuations run inline.
+
+                    _done = [|new TaskCompletionSource<int>()|];
+                    // create the response source
+                    _response = [|new TaskCompletionSource<int>()|];
+                }
+            }
+            """);
+
+        /// <summary>
+        /// A source completed by its first use, in the function that created it, has no awaiter when it completes. Handing
+        /// its task out first, or completing it later from a callback, leaves the usual risk.
+        /// </summary>
+        [Fact]
+        public Task CompletedBeforeItIsShared_IsNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+
+            static class C
+            {
+                static Task<int> Faulted(Exception error)
+                {
+                    var source = new TaskCompletionSource<int>();
+                    source.TrySetException(error);
+                    return source.Task;
+                }
+
+                static Task Cancelled()
+                {
+                    var source = new TaskCompletionSource<object>();
+                    source.SetCanceled();
+                    return source.Task;
+                }
+
+                static Task<int> FromCallback(Action<Action> register)
+                {
+                    var source = [|new TaskCompletionSource<int>()|];
+                    register(() => source.TrySetResult(1));
+                    return source.Task;
+                }
+
+                static Task<int> SharedFirst(List<Task<int>> pending)
+                {
+                    var source = [|new TaskCompletionSource<int>()|];
+                    pending.Add(source.Task);
+                    source.SetResult(1);
+                    return source.Task;
                 }
             }
             """);
