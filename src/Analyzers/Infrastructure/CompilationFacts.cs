@@ -19,11 +19,9 @@ namespace AsyncGuard.Analyzers.Infrastructure
     {
         private static readonly ConditionalWeakTable<Compilation, CompilationFacts> ByCompilation = new();
 
-        private CompilationFacts()
-        {
-        }
+        private CompilationFacts(Compilation compilation) => ImportScopes = new ImportScopes(compilation);
 
-        internal static CompilationFacts For(Compilation compilation) => ByCompilation.GetValue(compilation, _ => new CompilationFacts());
+        internal static CompilationFacts For(Compilation compilation) => ByCompilation.GetValue(compilation, c => new CompilationFacts(c));
 
         /// <summary><see cref="TypeLookup.GetBestType"/> by metadata name.</summary>
         internal ConcurrentDictionary<string, INamedTypeSymbol?> Types { get; } = new(StringComparer.Ordinal);
@@ -40,6 +38,6 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// <summary><see cref="Awaitables"/>: whether an extension <c>GetAwaiter()</c> for a type is in scope, per import scope.</summary>
         internal ConcurrentDictionary<(ITypeSymbol Type, ImportScope Scope), bool> ExtensionAwaitables { get; } = new();
 
-        internal ImportScopes ImportScopes { get; } = new();
+        internal ImportScopes ImportScopes { get; }
     }
 }

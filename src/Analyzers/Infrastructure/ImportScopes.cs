@@ -52,8 +52,11 @@ namespace AsyncGuard.Analyzers.Infrastructure
     /// <summary>Computes <see cref="ImportScope"/>s: once per namespace declaration or file, then a walk up from the position.</summary>
     internal sealed class ImportScopes
     {
+        private readonly Compilation _compilation;
         private readonly ConditionalWeakTable<SyntaxNode, ScopeImports> _byNode = new();
         private readonly ConcurrentDictionary<string, ImportText> _texts = new(StringComparer.Ordinal);
+
+        internal ImportScopes(Compilation compilation) => _compilation = compilation;
 
         internal ImportScope Of(SyntaxTree tree, int position)
         {
@@ -89,7 +92,13 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 switch (node)
                 {
                     case BaseNamespaceDeclarationSyntax ns:
-                        text.Append("namespace ").Append(ns.Name.ToString()).Append('\n');
+                        // The namespace matters when its usings are bound inside it or it (or one it nests in) declares a
+                        // static class, the only place extension methods live; `namespace Service1` alone does not.
+                        if (ns.Externs.Count > 0 || ns.Usings.Count > 0 || DeclaresStaticTypes(ns))
+                        {
+                            text.Append("namespace ").Append(string.Join(".", FullName(ns))).Append('\n');
+                        }
+
                         AppendImports(text, ns.Externs, ns.Usings);
                         break;
                     case CompilationUnitSyntax unit:
@@ -99,6 +108,46 @@ namespace AsyncGuard.Analyzers.Infrastructure
             }
 
             return new ScopeImports(_texts.GetOrAdd(text.ToString(), t => new ImportText(t)), declaresFileTypes);
+        }
+
+        /// <summary>Whether a namespace the declaration names (<c>A.B</c>: <c>A.B</c> and <c>A</c>) holds a static type, in source or in a reference.</summary>
+        private bool DeclaresStaticTypes(BaseNamespaceDeclarationSyntax declaration)
+        {
+            var names = FullName(declaration);
+            var current = _compilation.GlobalNamespace;
+            var own = names.Count - declaration.Name.ToString().Split('.').Length;
+            for (var i = 0; i < names.Count; i++)
+            {
+                var next = current.GetNamespaceMembers().FirstOrDefault(n => n.Name == names[i]);
+                if (next is null)
+                {
+                    // Not resolvable (broken code): keep the name in the key.
+                    return true;
+                }
+
+                current = next;
+                if (i >= own && current.GetTypeMembers().Any(t => t.IsStatic))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The parts of the namespace the declaration declares, outermost first (<c>namespace A { namespace B.C</c>: A, B, C).</summary>
+        private static System.Collections.Generic.List<string> FullName(BaseNamespaceDeclarationSyntax declaration)
+        {
+            var names = new System.Collections.Generic.List<string>();
+            for (SyntaxNode? node = declaration; node is not null; node = node.Parent)
+            {
+                if (node is BaseNamespaceDeclarationSyntax ns)
+                {
+                    names.InsertRange(0, ns.Name.ToString().Split('.').Select(n => n.Trim()));
+                }
+            }
+
+            return names;
         }
 
         private static void AppendImports(StringBuilder text, SyntaxList<ExternAliasDirectiveSyntax> externs, SyntaxList<UsingDirectiveSyntax> usings)
