@@ -134,8 +134,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
             foreach (var candidate in candidates)
             {
                 var constructed = Construct(candidate, method);
-                if (constructed is null || IsObsolete(candidate) || !IsAccessible(candidate, method, within, receiverType) ||
-                    !ReturnsAwaitableOf(constructed, method.ReturnType))
+                if (constructed is null || !ReturnsAwaitableOf(constructed, method.ReturnType))
                 {
                     continue;
                 }
@@ -144,18 +143,41 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 var hasToken = parameters.Length > 0 && _known.IsCancellationToken(parameters[parameters.Length - 1].Type);
                 var tokenRequired = hasToken && !parameters[parameters.Length - 1].IsOptional;
                 var leading = hasToken ? parameters.RemoveAt(parameters.Length - 1) : parameters;
-
+                CounterpartShape shape;
                 if (SameParameters(syncParameters, parameters))
                 {
-                    plain ??= new Counterpart(constructed, CounterpartShape.SameArguments, tokenRequired: false);
+                    shape = CounterpartShape.SameArguments;
                 }
                 else if (hasToken && SameParameters(syncParameters, leading))
                 {
-                    withToken ??= new Counterpart(constructed, CounterpartShape.WithToken, tokenRequired);
+                    shape = CounterpartShape.WithToken;
                 }
                 else if (IsMemoryFormOf(syncParameters, leading))
                 {
-                    memory ??= new Counterpart(constructed, CounterpartShape.Memory, tokenRequired);
+                    shape = CounterpartShape.Memory;
+                }
+                else
+                {
+                    continue;
+                }
+
+                // Attributes and accessibility last: they cost more than comparing parameters, which rules out most overloads.
+                if (IsObsolete(candidate) || !IsAccessible(candidate, method, within, receiverType))
+                {
+                    continue;
+                }
+
+                switch (shape)
+                {
+                    case CounterpartShape.SameArguments:
+                        plain ??= new Counterpart(constructed, shape, tokenRequired: false);
+                        break;
+                    case CounterpartShape.WithToken:
+                        withToken ??= new Counterpart(constructed, shape, tokenRequired);
+                        break;
+                    default:
+                        memory ??= new Counterpart(constructed, shape, tokenRequired);
+                        break;
                 }
             }
 

@@ -81,7 +81,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// (<c>SelectBoundedAsync</c>, <c>WithTimeout</c>, …): fixes use a helper only when the user can call it.
         /// </summary>
         internal bool HasHelper(string extensionMethod) =>
-            Compilation.GlobalNamespace.GetNamespaceMembers().Where(n => n.Name == "AsyncGuard")
+            Compilation.GlobalNamespace.GetMembers("AsyncGuard").OfType<INamespaceSymbol>()
                 .SelectMany(n => n.GetTypeMembers())
                 .SelectMany(t => t.GetMembers(extensionMethod))
                 .Any(m => m is IMethodSymbol { IsExtensionMethod: true, DeclaredAccessibility: Accessibility.Public });
@@ -91,7 +91,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// body for every rule (weakly keyed: the operation trees belong to the compiler's semantic models).
         /// </summary>
         internal IReadOnlyList<IVariableDeclaratorOperation> TokenSourceDeclarators(IOperation root) =>
-            _facts.TokenSourceDeclarators.GetValue(root, body => body.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>()
+            _facts.TokenSourceDeclarators.GetValue(root, body => Index(body).Declarators
                 .Where(d => SymbolEqualityComparer.Default.Equals(d.Symbol.Type, CancellationTokenSource) || SymbolEqualityComparer.Default.Equals(d.Symbol.Type, HttpContext) ||
                            IsCancellationToken(d.Symbol.Type))
                 .ToList());

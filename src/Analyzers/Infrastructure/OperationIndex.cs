@@ -34,6 +34,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
                         Awaits.Add(awaited);
                         break;
                     case IVariableDeclaratorOperation declarator:
+                        Declarators.Add(declarator);
                         if (!_declarators.ContainsKey(declarator.Symbol))
                         {
                             _declarators.Add(declarator.Symbol, declarator);
@@ -87,6 +88,9 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 }
             }
         }
+
+        /// <summary>Every variable declarator in the body, lambdas and local functions included, in tree order.</summary>
+        internal List<IVariableDeclaratorOperation> Declarators { get; } = new();
 
         /// <summary>Every await in the body, lambdas and local functions included, in tree order.</summary>
         internal List<IAwaitOperation> Awaits { get; } = new();
