@@ -128,6 +128,9 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// <summary><see cref="AwaitStyle.UsesConfigureAwaitFalse(IOperation, OperationIndex)"/> per function body, once.</summary>
         internal ConcurrentDictionary<IOperation, bool> ConfigureAwaitFalseByBody { get; } = new();
 
+        /// <summary><see cref="DualMode.IsDualModeFunction(IOperation)"/> per function body, once.</summary>
+        internal ConcurrentDictionary<IOperation, bool> DualModeByBody { get; } = new();
+
         /// <summary>The <c>foreach</c> loop that declares the local, if the body has one.</summary>
         internal IForEachLoopOperation? ForEachLoopOf(ISymbol local) => _forEachLoops.TryGetValue(local, out var loop) ? loop : null;
 
