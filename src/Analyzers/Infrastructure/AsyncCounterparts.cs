@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Linq;
-using System.Runtime.CompilerServices;
-using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -61,8 +59,8 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private readonly INamedTypeSymbol? _memory;
         private readonly INamedTypeSymbol? _readOnlyMemory;
         private readonly ConcurrentDictionary<(ITypeSymbol Type, string Name), ImmutableArray<IMethodSymbol>> _members = new();
-        private readonly ConcurrentDictionary<(IMethodSymbol Method, ITypeSymbol Receiver, string Imports, SyntaxTree? Tree, int Type), ImmutableArray<IMethodSymbol>> _extensions = new();
-        private readonly ConditionalWeakTable<SyntaxNode, ImportScopeKey> _importScopes = new();
+        private readonly ConcurrentDictionary<(string Name, ITypeSymbol Receiver, ImportScope Scope), ImmutableArray<IMethodSymbol>> _extensions = new();
+        private readonly ImportScopes _importScopes;
 
         internal AsyncCounterparts(KnownSymbols known)
         {
@@ -71,6 +69,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
             _experimental = known.Compilation.GetBestType("System.Diagnostics.CodeAnalysis.ExperimentalAttribute");
             _memory = known.Compilation.GetBestType("System.Memory`1");
             _readOnlyMemory = known.Compilation.GetBestType("System.ReadOnlyMemory`1");
+            _importScopes = CompilationFacts.For(known.Compilation).ImportScopes;
         }
 
         /// <summary>The best counterpart for calling <paramref name="method"/> on <paramref name="receiverType"/>, or null.</summary>
@@ -98,91 +97,15 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 return best;
             }
 
-            // Which extension methods a name finds depends only on the usings and namespaces around the call, which most
-            // files share: one lookup per such scope, not one per file.
-            var scope = ImportScope(model.SyntaxTree, position);
-            var extensions = _extensions.GetOrAdd((method.OriginalDefinition, receiverType, scope.Imports, scope.Tree, scope.Type), key =>
-                model.LookupSymbols(position, key.Receiver, asyncName, includeReducedExtensionMethods: true)
+            // Which extension methods a name finds depends only on the receiver and the usings and namespaces around the
+            // call, which most files share: one lookup per name, receiver and such scope, not one per file or per method.
+            var scope = _importScopes.Of(model.SyntaxTree, position);
+            var extensions = _extensions.GetOrAdd((asyncName, receiverType, scope), key =>
+                model.LookupSymbols(position, key.Receiver, key.Name, includeReducedExtensionMethods: true)
                     .OfType<IMethodSymbol>()
                     .Where(m => m.ReducedFrom is not null)
                     .ToImmutableArray());
             return Best(method, syncParameters, extensions, within, receiverType, tokenInScope);
-        }
-
-        /// <summary>
-        /// The text of the extern aliases, usings and namespace names that enclose <paramref name="position"/>, innermost
-        /// first, computed once per namespace declaration or file. Where more than those decide, the scope is the file
-        /// (and the type): a file that declares <c>file</c> types (their extension methods are seen only there), and code
-        /// inside a static class (which sees its own private extension methods).
-        /// </summary>
-        private (string Imports, SyntaxTree? Tree, int Type) ImportScope(SyntaxTree tree, int position)
-        {
-            var root = tree.GetRoot();
-            SyntaxNode scope = root;
-            TypeDeclarationSyntax? outermostType = null;
-            for (var node = root.FindToken(position).Parent; node is not null; node = node.Parent)
-            {
-                if (node is TypeDeclarationSyntax type)
-                {
-                    outermostType = type;
-                }
-                else if (node is BaseNamespaceDeclarationSyntax)
-                {
-                    scope = node;
-                    break;
-                }
-            }
-
-            var imports = _importScopes.GetValue(scope, s =>
-            {
-                var text = new StringBuilder();
-                var declaresFileTypes = s.SyntaxTree.GetRoot().DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax or TypeDeclarationSyntax)
-                    .OfType<BaseTypeDeclarationSyntax>().Any(t => t.Modifiers.Any(m => m.ValueText == "file"));
-
-                for (var node = s; node is not null; node = node.Parent)
-                {
-                    switch (node)
-                    {
-                        case BaseNamespaceDeclarationSyntax ns:
-                            text.Append("namespace ").Append(ns.Name.ToString()).Append('\n');
-                            AppendImports(text, ns.Externs, ns.Usings);
-                            break;
-                        case CompilationUnitSyntax unit:
-                            AppendImports(text, unit.Externs, unit.Usings);
-                            break;
-                    }
-                }
-
-                return new ImportScopeKey(text.ToString(), declaresFileTypes);
-            });
-            var inStaticType = outermostType is not null && outermostType.Modifiers.Any(m => m.ValueText == "static");
-            return (imports.Text, imports.DeclaresFileTypes || inStaticType ? tree : null, inStaticType ? outermostType!.SpanStart : -1);
-        }
-
-        private sealed class ImportScopeKey
-        {
-            internal ImportScopeKey(string text, bool declaresFileTypes)
-            {
-                Text = text;
-                DeclaresFileTypes = declaresFileTypes;
-            }
-
-            internal string Text { get; }
-
-            internal bool DeclaresFileTypes { get; }
-        }
-
-        private static void AppendImports(StringBuilder text, SyntaxList<ExternAliasDirectiveSyntax> externs, SyntaxList<UsingDirectiveSyntax> usings)
-        {
-            foreach (var external in externs)
-            {
-                text.Append(external.ToString()).Append('\n');
-            }
-
-            foreach (var directive in usings)
-            {
-                text.Append(directive.ToString()).Append('\n');
-            }
         }
 
         private ImmutableArray<IMethodSymbol> Members(ITypeSymbol type, string name) =>
@@ -211,8 +134,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
             foreach (var candidate in candidates)
             {
                 var constructed = Construct(candidate, method);
-                if (constructed is null || IsObsolete(candidate) || !IsAccessible(candidate, method, within, receiverType) ||
-                    !ReturnsAwaitableOf(constructed, method.ReturnType))
+                if (constructed is null || !ReturnsAwaitableOf(constructed, method.ReturnType))
                 {
                     continue;
                 }
@@ -221,18 +143,41 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 var hasToken = parameters.Length > 0 && _known.IsCancellationToken(parameters[parameters.Length - 1].Type);
                 var tokenRequired = hasToken && !parameters[parameters.Length - 1].IsOptional;
                 var leading = hasToken ? parameters.RemoveAt(parameters.Length - 1) : parameters;
-
+                CounterpartShape shape;
                 if (SameParameters(syncParameters, parameters))
                 {
-                    plain ??= new Counterpart(constructed, CounterpartShape.SameArguments, tokenRequired: false);
+                    shape = CounterpartShape.SameArguments;
                 }
                 else if (hasToken && SameParameters(syncParameters, leading))
                 {
-                    withToken ??= new Counterpart(constructed, CounterpartShape.WithToken, tokenRequired);
+                    shape = CounterpartShape.WithToken;
                 }
                 else if (IsMemoryFormOf(syncParameters, leading))
                 {
-                    memory ??= new Counterpart(constructed, CounterpartShape.Memory, tokenRequired);
+                    shape = CounterpartShape.Memory;
+                }
+                else
+                {
+                    continue;
+                }
+
+                // Attributes and accessibility last: they cost more than comparing parameters, which rules out most overloads.
+                if (IsObsolete(candidate) || !IsAccessible(candidate, method, within, receiverType))
+                {
+                    continue;
+                }
+
+                switch (shape)
+                {
+                    case CounterpartShape.SameArguments:
+                        plain ??= new Counterpart(constructed, shape, tokenRequired: false);
+                        break;
+                    case CounterpartShape.WithToken:
+                        withToken ??= new Counterpart(constructed, shape, tokenRequired);
+                        break;
+                    default:
+                        memory ??= new Counterpart(constructed, shape, tokenRequired);
+                        break;
                 }
             }
 

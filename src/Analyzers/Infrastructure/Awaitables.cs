@@ -12,14 +12,24 @@ namespace AsyncGuard.Analyzers.Infrastructure
     internal sealed class Awaitables
     {
         private readonly KnownSymbols _known;
-        private readonly ConcurrentDictionary<ITypeSymbol, bool> _instancePattern = new(SymbolEqualityComparer.Default);
 
-        // Extension GetAwaiter methods in scope, per type and per namespace declaration (or file): the extension methods
-        // in scope are decided by the usings and namespaces around the code, and asking the binder at every statement is
-        // the costliest part of the question.
-        private readonly ConcurrentDictionary<(ITypeSymbol Type, SyntaxTree Tree, int Scope), bool> _extensionPattern = new();
+        // Shared by every rule of the compilation (see CompilationFacts).
+        private readonly ConcurrentDictionary<ITypeSymbol, bool> _instancePattern;
 
-        internal Awaitables(KnownSymbols known) => _known = known;
+        // Extension GetAwaiter methods in scope, per type and per import scope (the usings and namespaces around the code,
+        // which most files share): asking the binder at every statement, or once per file, was the costliest part of the
+        // question.
+        private readonly ConcurrentDictionary<(ITypeSymbol Type, ImportScope Scope), bool> _extensionPattern;
+        private readonly ImportScopes _importScopes;
+
+        internal Awaitables(KnownSymbols known)
+        {
+            _known = known;
+            var facts = CompilationFacts.For(known.Compilation);
+            _instancePattern = facts.InstanceAwaitables;
+            _extensionPattern = facts.ExtensionAwaitables;
+            _importScopes = facts.ImportScopes;
+        }
 
         /// <summary>
         /// True when the type is awaitable. With a semantic model and position, extension <c>GetAwaiter</c>
@@ -42,18 +52,10 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 return true;
             }
 
-            return model is not null && _extensionPattern.GetOrAdd((type, model.SyntaxTree, ScopeStart(model.SyntaxTree, position)), key => model
+            return model is not null && _extensionPattern.GetOrAdd((type, _importScopes.Of(model.SyntaxTree, position)), key => model
                 .LookupSymbols(position, container: key.Type, name: "GetAwaiter", includeReducedExtensionMethods: true)
                 .OfType<IMethodSymbol>()
                 .Any(m => m.IsExtensionMethod && IsGetAwaiter(m)));
-        }
-
-        /// <summary>Where the innermost namespace declaration around the position starts; -1 outside any.</summary>
-        private static int ScopeStart(SyntaxTree tree, int position)
-        {
-            var token = tree.GetRoot().FindToken(position);
-            var scope = token.Parent?.AncestorsAndSelf().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.BaseNamespaceDeclarationSyntax>().FirstOrDefault();
-            return scope?.SpanStart ?? -1;
         }
 
         /// <summary>Exactly Task, Task&lt;T&gt;, ValueTask or ValueTask&lt;T&gt; (any construction; not a derived type).</summary>

@@ -62,6 +62,14 @@ namespace AsyncGuard.Analyzers.Infrastructure
         }
 
         /// <summary>
+        /// <see cref="IsDualModeFunction(IOperation)"/> once per function body (from the body's index): a method with many
+        /// findings asked it for each, and each answer walks the whole function.
+        /// </summary>
+        internal static bool IsDualModeFunction(IOperation functionBody, OperationIndex index) =>
+            // A flag can only come from a bool local or parameter that a condition tests, and most bodies test none.
+            index.HasFlagTests && index.DualModeByBody.GetOrAdd(functionBody, IsDualModeFunction);
+
+        /// <summary>
         /// True when the function serves both modes: some <c>bool</c> flag, never reassigned, guards an await where it is
         /// true and some other operation where it is false.
         /// </summary>

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Linq;
-using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis;
 
@@ -15,6 +14,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         internal KnownSymbols(Compilation compilation)
         {
             Compilation = compilation;
+            _facts = CompilationFacts.For(compilation);
             Task = compilation.GetBestType("System.Threading.Tasks.Task");
             TaskOfT = compilation.GetBestType("System.Threading.Tasks.Task`1");
             ValueTask = compilation.GetBestType("System.Threading.Tasks.ValueTask");
@@ -34,6 +34,8 @@ namespace AsyncGuard.Analyzers.Infrastructure
             ListOfT = compilation.GetBestType("System.Collections.Generic.List`1");
             FireAndForget = compilation.GetBestType("AsyncGuard.FireAndForget");
         }
+
+        private readonly CompilationFacts _facts;
 
         internal Compilation Compilation { get; }
 
@@ -79,30 +81,26 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// (<c>SelectBoundedAsync</c>, <c>WithTimeout</c>, …): fixes use a helper only when the user can call it.
         /// </summary>
         internal bool HasHelper(string extensionMethod) =>
-            Compilation.GlobalNamespace.GetNamespaceMembers().Where(n => n.Name == "AsyncGuard")
+            Compilation.GlobalNamespace.GetMembers("AsyncGuard").OfType<INamespaceSymbol>()
                 .SelectMany(n => n.GetTypeMembers())
                 .SelectMany(t => t.GetMembers(extensionMethod))
                 .Any(m => m is IMethodSymbol { IsExtensionMethod: true, DeclaredAccessibility: Accessibility.Public });
 
         /// <summary>
         /// The <c>CancellationTokenSource</c> and <c>HttpContext</c> locals declared in a member body, collected once per
-        /// body (weakly keyed: the operation trees belong to the compiler's semantic models).
+        /// body for every rule (weakly keyed: the operation trees belong to the compiler's semantic models).
         /// </summary>
         internal IReadOnlyList<IVariableDeclaratorOperation> TokenSourceDeclarators(IOperation root) =>
-            _tokenSourceDeclarators.GetValue(root, body => body.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>()
+            _facts.TokenSourceDeclarators.GetValue(root, body => Index(body).Declarators
                 .Where(d => SymbolEqualityComparer.Default.Equals(d.Symbol.Type, CancellationTokenSource) || SymbolEqualityComparer.Default.Equals(d.Symbol.Type, HttpContext) ||
                            IsCancellationToken(d.Symbol.Type))
                 .ToList());
 
-        private readonly ConditionalWeakTable<IOperation, List<IVariableDeclaratorOperation>> _tokenSourceDeclarators = new();
-
         /// <summary>
-        /// The index of the member body <paramref name="operation"/> belongs to, built on first use (weakly keyed by the
-        /// root, like <see cref="TokenSourceDeclarators"/>).
+        /// The index of the member body <paramref name="operation"/> belongs to, built on first use by any rule (weakly
+        /// keyed by the root, like <see cref="TokenSourceDeclarators"/>).
         /// </summary>
-        internal OperationIndex Index(IOperation operation) => _indexes.GetValue(Symbols.Root(operation), root => new OperationIndex(root));
-
-        private readonly ConditionalWeakTable<IOperation, OperationIndex> _indexes = new();
+        internal OperationIndex Index(IOperation operation) => _facts.Indexes.GetValue(Symbols.Root(operation), root => new OperationIndex(root));
 
         internal bool IsCancellationToken(ITypeSymbol? type) =>
             CancellationToken is not null && SymbolEqualityComparer.Default.Equals(type, CancellationToken);

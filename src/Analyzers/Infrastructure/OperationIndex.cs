@@ -34,6 +34,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
                         Awaits.Add(awaited);
                         break;
                     case IVariableDeclaratorOperation declarator:
+                        Declarators.Add(declarator);
                         if (!_declarators.ContainsKey(declarator.Symbol))
                         {
                             _declarators.Add(declarator.Symbol, declarator);
@@ -88,6 +89,9 @@ namespace AsyncGuard.Analyzers.Infrastructure
             }
         }
 
+        /// <summary>Every variable declarator in the body, lambdas and local functions included, in tree order.</summary>
+        internal List<IVariableDeclaratorOperation> Declarators { get; } = new();
+
         /// <summary>Every await in the body, lambdas and local functions included, in tree order.</summary>
         internal List<IAwaitOperation> Awaits { get; } = new();
 
@@ -123,6 +127,9 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
         /// <summary><see cref="AwaitStyle.UsesConfigureAwaitFalse(IOperation, OperationIndex)"/> per function body, once.</summary>
         internal ConcurrentDictionary<IOperation, bool> ConfigureAwaitFalseByBody { get; } = new();
+
+        /// <summary><see cref="DualMode.IsDualModeFunction(IOperation)"/> per function body, once.</summary>
+        internal ConcurrentDictionary<IOperation, bool> DualModeByBody { get; } = new();
 
         /// <summary>The <c>foreach</c> loop that declares the local, if the body has one.</summary>
         internal IForEachLoopOperation? ForEachLoopOf(ISymbol local) => _forEachLoops.TryGetValue(local, out var loop) ? loop : null;

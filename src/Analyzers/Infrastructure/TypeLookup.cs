@@ -8,8 +8,12 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// Like <c>Compilation.GetTypeByMetadataName</c>, but a type that is defined more than once (a polyfill
         /// copied into several referenced assemblies, say) still resolves: the compilation's own definition wins,
         /// then the only one visible from it, then the core library's. Returns null when the choice stays ambiguous.
+        /// Resolved once per compilation for all rules: a lookup asks every referenced assembly.
         /// </summary>
-        internal static INamedTypeSymbol? GetBestType(this Compilation compilation, string metadataName)
+        internal static INamedTypeSymbol? GetBestType(this Compilation compilation, string metadataName) =>
+            CompilationFacts.For(compilation).Types.GetOrAdd(metadataName, name => Resolve(compilation, name));
+
+        private static INamedTypeSymbol? Resolve(Compilation compilation, string metadataName)
         {
             var candidates = compilation.GetTypesByMetadataName(metadataName);
             if (candidates.Length == 0)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using AsyncGuard.Analyzers.Infrastructure;
@@ -109,6 +110,11 @@ namespace AsyncGuard.Analyzers.Rules
 
             internal INamedTypeSymbol? Console { get; }
 
+            private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IOperation, List<(int Start, ThreadAffineEvent Event)>> _threadAffineEvents = new();
+
+            internal List<(int Start, ThreadAffineEvent Event)> ThreadAffineEvents(IOperation body) =>
+                _threadAffineEvents.GetValue(body, b => CollectThreadAffineEvents(b, this));
+
             internal Exclusions ExclusionsFor(AnalyzerOptions options, SyntaxTree tree) =>
                 options.AnalyzerConfigOptionsProvider.GetOptions(tree).TryGetValue(ExcludedMethodsOption, out var value)
                     ? _exclusions.GetOrAdd(value, v => new Exclusions(v))
@@ -181,7 +187,7 @@ namespace AsyncGuard.Analyzers.Rules
 
             // Dual-mode code runs this line in both modes: cleanup in catch/finally is left to the mode's own calls,
             // and elsewhere `await x.MAsync()` would make the synchronous mode asynchronous: reported, not rewritten.
-            var dualMode = DualMode.IsDualModeFunction(body);
+            var dualMode = DualMode.IsDualModeFunction(body, state.Known.Index(invocation));
             if (dualMode && IsInCatchOrFinally(invocation))
             {
                 return;
@@ -267,7 +273,7 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             // In dual-mode code the using runs in both modes: `await using` would dispose asynchronously in the synchronous one.
-            var properties = DualMode.IsDualModeFunction(Symbols.FunctionBody(operation))
+            var properties = DualMode.IsDualModeFunction(Symbols.FunctionBody(operation), state.Known.Index(operation))
                 ? ImmutableDictionary<string, string?>.Empty
                 : ImmutableDictionary<string, string?>.Empty.Add(PropertyKeys.FixKind, AwaitUsingFix).Add(CounterpartKey, "DisposeAsync");
             var usingKeyword = operation.Syntax switch
@@ -360,9 +366,39 @@ namespace AsyncGuard.Analyzers.Rules
 
             var position = operation.Syntax.SpanStart;
             int lastEnter = -1, lastExit = -1;
+            foreach (var (start, region) in state.ThreadAffineEvents(body))
+            {
+                if (start >= position)
+                {
+                    break;
+                }
+
+                switch (region)
+                {
+                    case ThreadAffineEvent.Enter:
+                        lastEnter = Math.Max(lastEnter, start);
+                        break;
+                    case ThreadAffineEvent.Exit:
+                        lastExit = Math.Max(lastExit, start);
+                        break;
+                    default:
+                        return true;
+                }
+            }
+
+            return lastEnter > lastExit;
+        }
+
+        /// <summary>
+        /// The lock enters and exits and the <c>TransactionScope</c>s without async flow of one function (not of the lambdas
+        /// in it), by position: collected once per function body, since every call in a long method asked.
+        /// </summary>
+        private static List<(int Start, ThreadAffineEvent Event)> CollectThreadAffineEvents(IOperation body, State state)
+        {
+            var events = new List<(int Start, ThreadAffineEvent Event)>();
             foreach (var descendant in body.Descendants())
             {
-                if (descendant.Syntax.SpanStart >= position || !Symbols.IsInSameFunction(descendant, body))
+                if (!Symbols.IsInSameFunction(descendant, body))
                 {
                     continue;
                 }
@@ -372,11 +408,11 @@ namespace AsyncGuard.Analyzers.Rules
                     case IInvocationOperation { TargetMethod: var method } when IsLockType(method.ContainingType, state):
                         if (method.Name.StartsWith("Enter", StringComparison.Ordinal) || method.Name.StartsWith("TryEnter", StringComparison.Ordinal))
                         {
-                            lastEnter = Math.Max(lastEnter, descendant.Syntax.SpanStart);
+                            events.Add((descendant.Syntax.SpanStart, ThreadAffineEvent.Enter));
                         }
                         else if (method.Name.StartsWith("Exit", StringComparison.Ordinal))
                         {
-                            lastExit = Math.Max(lastExit, descendant.Syntax.SpanStart);
+                            events.Add((descendant.Syntax.SpanStart, ThreadAffineEvent.Exit));
                         }
 
                         break;
@@ -384,11 +420,20 @@ namespace AsyncGuard.Analyzers.Rules
                                                                  SymbolEqualityComparer.Default.Equals(creation.Type, state.TransactionScope) &&
                                                                  !creation.Arguments.Any(a => SymbolEqualityComparer.Default.Equals(a.Value.Type, state.AsyncFlowOption) &&
                                                                                               a.Value.ConstantValue is { HasValue: true, Value: 1 }):
-                        return true;
+                        events.Add((descendant.Syntax.SpanStart, ThreadAffineEvent.TransactionWithoutFlow));
+                        break;
                 }
             }
 
-            return lastEnter > lastExit;
+            events.Sort((a, b) => a.Start.CompareTo(b.Start));
+            return events;
+        }
+
+        private enum ThreadAffineEvent
+        {
+            Enter,
+            Exit,
+            TransactionWithoutFlow,
         }
 
         private static bool IsLockType(INamedTypeSymbol? type, State state) =>

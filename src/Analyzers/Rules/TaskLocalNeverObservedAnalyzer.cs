@@ -41,7 +41,7 @@ namespace AsyncGuard.Analyzers.Rules
         {
             var declarator = (IVariableDeclaratorOperation)context.Operation;
             var local = declarator.Symbol;
-            if (local.IsRef || local.IsConst || !awaitables.IsAwaitable(local.Type, declarator.SemanticModel, declarator.Syntax.SpanStart))
+            if (local.IsRef || local.IsConst)
             {
                 return;
             }
@@ -73,7 +73,10 @@ namespace AsyncGuard.Analyzers.Rules
                 }
             }
 
-            if (starts.Count == 0 || AsyncCode.IsInExpressionTree(declarator, known))
+            // Whether the type is awaitable may ask the binder for extension GetAwaiter methods: asked last, for the few
+            // locals that are started and never read.
+            if (starts.Count == 0 || !awaitables.IsAwaitable(local.Type, declarator.SemanticModel, declarator.Syntax.SpanStart) ||
+                AsyncCode.IsInExpressionTree(declarator, known))
             {
                 return;
             }

@@ -68,13 +68,6 @@ namespace AsyncGuard.Analyzers.Rules
                 return;
             }
 
-            // A synchronous method that merely accepts a token (to register cancellation for a longer operation) is
-            // often left without it on purpose: only calls that start asynchronous work count, unless asked.
-            if (!ReturnsAsyncWork(call, awaitables, asyncEnumerable) && !IsOptionTrue(context, call, IncludeSynchronousCallsOption))
-            {
-                return;
-            }
-
             var properties = ImmutableDictionary<string, string?>.Empty;
             var explicitNone = ExplicitNone(call, known);
             IParameterSymbol? parameter;
@@ -110,6 +103,14 @@ namespace AsyncGuard.Analyzers.Rules
                         properties = properties.Add(ParameterNameKey, parameter.Name);
                     }
                 }
+            }
+
+            // A synchronous method that merely accepts a token (to register cancellation for a longer operation) is
+            // often left without it on purpose: only calls that start asynchronous work count, unless asked. (Asked once
+            // the call could take a token: the answer may need the binder.)
+            if (!ReturnsAsyncWork(call, awaitables, asyncEnumerable) && !IsOptionTrue(context, call, IncludeSynchronousCallsOption))
+            {
+                return;
             }
 
             var token = TokenInScope.Find(call, context.ContainingSymbol, known, context.CancellationToken);

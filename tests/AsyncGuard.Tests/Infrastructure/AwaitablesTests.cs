@@ -87,5 +87,35 @@ namespace AsyncGuard.Tests.Infrastructure
             Assert.True(awaitables.IsAwaitable(thing, model, bodies[1]));
             Assert.False(awaitables.IsAwaitable(thing));
         }
+
+        [Fact]
+        public async Task ExtensionGetAwaiter_SharedAnswerPerImportScope_KeepsNamespacesThatDeclareStaticClassesApart()
+        {
+            // The answer is cached per import scope; a namespace that declares no static class leaves the key, one that
+            // does (or encloses the code) stays in it. Asked first where the extension is not in scope.
+            var compilation = await TestSupport.CreateCompilationAsync(new[]
+            {
+                ("Lib.cs", "namespace Lib { public class Thing { } public static class E { public static System.Runtime.CompilerServices.TaskAwaiter GetAwaiter(this Thing t) => default; } }"),
+                ("Other.cs", "using Lib; namespace Other { class C { void M() { } } }"),
+                ("Inner.cs", "namespace Lib.Inner { class C { void M() { } } }"),
+                ("Nested.cs", "namespace Outer { namespace Lib { class C { void M() { } } } }"),
+                ("Plain.cs", "namespace Plain { class C { void M() { } } }"),
+            });
+            var thing = compilation.GetTypeByMetadataName("Lib.Thing")!;
+            var awaitables = new Awaitables(new KnownSymbols(compilation));
+
+            bool InMethodOf(string path)
+            {
+                var tree = compilation.SyntaxTrees.Single(t => t.FilePath.EndsWith(path, System.StringComparison.Ordinal));
+                var body = tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().Single().Body!.SpanStart;
+                return awaitables.IsAwaitable(thing, compilation.GetSemanticModel(tree), body);
+            }
+
+            Assert.False(InMethodOf("Plain.cs"));
+            Assert.True(InMethodOf("Other.cs"));
+            Assert.True(InMethodOf("Inner.cs"));
+            Assert.False(InMethodOf("Nested.cs"));
+            Assert.False(InMethodOf("Plain.cs"));
+        }
     }
 }

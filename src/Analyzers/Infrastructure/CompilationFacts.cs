@@ -1,0 +1,43 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncGuard.Analyzers.Infrastructure
+{
+    /// <summary>
+    /// What every rule would otherwise work out again for the same compilation: the types resolved by metadata name, the
+    /// index of each member body, the awaitable-type answers and the import scopes of extension-method lookups. Each rule
+    /// is its own analyzer with its own compilation-start action (so each stays separately configurable); without this,
+    /// each of them resolved the same twenty types against every referenced assembly and indexed the same bodies.
+    /// One instance per compilation, weakly keyed by it: it goes when the compilation goes. Everything here is a pure
+    /// function of the compilation, so which rule fills an entry first does not change any answer.
+    /// </summary>
+    internal sealed class CompilationFacts
+    {
+        private static readonly ConditionalWeakTable<Compilation, CompilationFacts> ByCompilation = new();
+
+        private CompilationFacts(Compilation compilation) => ImportScopes = new ImportScopes(compilation);
+
+        internal static CompilationFacts For(Compilation compilation) => ByCompilation.GetValue(compilation, c => new CompilationFacts(c));
+
+        /// <summary><see cref="TypeLookup.GetBestType"/> by metadata name.</summary>
+        internal ConcurrentDictionary<string, INamedTypeSymbol?> Types { get; } = new(StringComparer.Ordinal);
+
+        /// <summary><see cref="KnownSymbols.Index"/> by the root of a member body.</summary>
+        internal ConditionalWeakTable<IOperation, OperationIndex> Indexes { get; } = new();
+
+        /// <summary><see cref="KnownSymbols.TokenSourceDeclarators"/> by the root of a member body.</summary>
+        internal ConditionalWeakTable<IOperation, List<IVariableDeclaratorOperation>> TokenSourceDeclarators { get; } = new();
+
+        /// <summary><see cref="Awaitables"/>: whether a type has an instance <c>GetAwaiter()</c>.</summary>
+        internal ConcurrentDictionary<ITypeSymbol, bool> InstanceAwaitables { get; } = new(SymbolEqualityComparer.Default);
+
+        /// <summary><see cref="Awaitables"/>: whether an extension <c>GetAwaiter()</c> for a type is in scope, per import scope.</summary>
+        internal ConcurrentDictionary<(ITypeSymbol Type, ImportScope Scope), bool> ExtensionAwaitables { get; } = new();
+
+        internal ImportScopes ImportScopes { get; }
+    }
+}

@@ -1,0 +1,179 @@
+using System;
+using System.Collections.Concurrent;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace AsyncGuard.Analyzers.Infrastructure
+{
+    /// <summary>
+    /// Which extension methods a lookup finds at a position depends only on the extern aliases, usings and namespace names
+    /// around it, which most files share; so an extension-method answer is cached per such scope, not per file or per call.
+    /// Where more than those decide, the scope is the file (and the type): a file that declares <c>file</c> types (their
+    /// extension methods are seen only there), and code inside a static class (which sees its own private extension
+    /// methods).
+    /// </summary>
+    internal readonly struct ImportScope : IEquatable<ImportScope>
+    {
+        internal ImportScope(ImportText imports, SyntaxTree? tree, int type)
+        {
+            Imports = imports;
+            Tree = tree;
+            Type = type;
+        }
+
+        /// <summary>The scope's imports; one instance per distinct text, so it compares by reference.</summary>
+        internal ImportText Imports { get; }
+
+        /// <summary>The file, when the file itself decides (file types, a static class); else null.</summary>
+        internal SyntaxTree? Tree { get; }
+
+        /// <summary>The start of the static class the position is in; -1 outside one.</summary>
+        internal int Type { get; }
+
+        public bool Equals(ImportScope other) => Imports == other.Imports && Tree == other.Tree && Type == other.Type;
+
+        public override bool Equals(object? obj) => obj is ImportScope other && Equals(other);
+
+        public override int GetHashCode() =>
+            (RuntimeHelpers.GetHashCode(Imports) * 31 + (Tree is null ? 0 : RuntimeHelpers.GetHashCode(Tree))) * 31 + Type;
+    }
+
+    /// <summary>The text of a scope's extern aliases, usings and namespace names, innermost first.</summary>
+    internal sealed class ImportText
+    {
+        internal ImportText(string text) => Text = text;
+
+        internal string Text { get; }
+    }
+
+    /// <summary>Computes <see cref="ImportScope"/>s: once per namespace declaration or file, then a walk up from the position.</summary>
+    internal sealed class ImportScopes
+    {
+        private readonly Compilation _compilation;
+        private readonly ConditionalWeakTable<SyntaxNode, ScopeImports> _byNode = new();
+        private readonly ConcurrentDictionary<string, ImportText> _texts = new(StringComparer.Ordinal);
+
+        internal ImportScopes(Compilation compilation) => _compilation = compilation;
+
+        internal ImportScope Of(SyntaxTree tree, int position)
+        {
+            var root = tree.GetRoot();
+            SyntaxNode scope = root;
+            TypeDeclarationSyntax? outermostType = null;
+            for (var node = root.FindToken(position).Parent; node is not null; node = node.Parent)
+            {
+                if (node is TypeDeclarationSyntax type)
+                {
+                    outermostType = type;
+                }
+                else if (node is BaseNamespaceDeclarationSyntax)
+                {
+                    scope = node;
+                    break;
+                }
+            }
+
+            var imports = _byNode.GetValue(scope, Compute);
+            var inStaticType = outermostType is not null && outermostType.Modifiers.Any(m => m.ValueText == "static");
+            return new ImportScope(imports.Text, imports.DeclaresFileTypes || inStaticType ? tree : null, inStaticType ? outermostType!.SpanStart : -1);
+        }
+
+        private ScopeImports Compute(SyntaxNode scope)
+        {
+            var text = new StringBuilder();
+            var declaresFileTypes = scope.SyntaxTree.GetRoot().DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax or TypeDeclarationSyntax)
+                .OfType<BaseTypeDeclarationSyntax>().Any(t => t.Modifiers.Any(m => m.ValueText == "file"));
+
+            for (var node = scope; node is not null; node = node.Parent)
+            {
+                switch (node)
+                {
+                    case BaseNamespaceDeclarationSyntax ns:
+                        // The namespace matters when its usings are bound inside it or it (or one it nests in) declares a
+                        // static class, the only place extension methods live; `namespace Service1` alone does not.
+                        if (ns.Externs.Count > 0 || ns.Usings.Count > 0 || DeclaresStaticTypes(ns))
+                        {
+                            text.Append("namespace ").Append(string.Join(".", FullName(ns))).Append('\n');
+                        }
+
+                        AppendImports(text, ns.Externs, ns.Usings);
+                        break;
+                    case CompilationUnitSyntax unit:
+                        AppendImports(text, unit.Externs, unit.Usings);
+                        break;
+                }
+            }
+
+            return new ScopeImports(_texts.GetOrAdd(text.ToString(), t => new ImportText(t)), declaresFileTypes);
+        }
+
+        /// <summary>Whether a namespace the declaration names (<c>A.B</c>: <c>A.B</c> and <c>A</c>) holds a static type, in source or in a reference.</summary>
+        private bool DeclaresStaticTypes(BaseNamespaceDeclarationSyntax declaration)
+        {
+            var names = FullName(declaration);
+            var current = _compilation.GlobalNamespace;
+            var own = names.Count - declaration.Name.ToString().Split('.').Length;
+            for (var i = 0; i < names.Count; i++)
+            {
+                var next = current.GetNamespaceMembers().FirstOrDefault(n => n.Name == names[i]);
+                if (next is null)
+                {
+                    // Not resolvable (broken code): keep the name in the key.
+                    return true;
+                }
+
+                current = next;
+                if (i >= own && current.GetTypeMembers().Any(t => t.IsStatic))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The parts of the namespace the declaration declares, outermost first (<c>namespace A { namespace B.C</c>: A, B, C).</summary>
+        private static System.Collections.Generic.List<string> FullName(BaseNamespaceDeclarationSyntax declaration)
+        {
+            var names = new System.Collections.Generic.List<string>();
+            for (SyntaxNode? node = declaration; node is not null; node = node.Parent)
+            {
+                if (node is BaseNamespaceDeclarationSyntax ns)
+                {
+                    names.InsertRange(0, ns.Name.ToString().Split('.').Select(n => n.Trim()));
+                }
+            }
+
+            return names;
+        }
+
+        private static void AppendImports(StringBuilder text, SyntaxList<ExternAliasDirectiveSyntax> externs, SyntaxList<UsingDirectiveSyntax> usings)
+        {
+            foreach (var external in externs)
+            {
+                text.Append(external.ToString()).Append('\n');
+            }
+
+            foreach (var directive in usings)
+            {
+                text.Append(directive.ToString()).Append('\n');
+            }
+        }
+
+        private sealed class ScopeImports
+        {
+            internal ScopeImports(ImportText text, bool declaresFileTypes)
+            {
+                Text = text;
+                DeclaresFileTypes = declaresFileTypes;
+            }
+
+            internal ImportText Text { get; }
+
+            internal bool DeclaresFileTypes { get; }
+        }
+    }
+}
