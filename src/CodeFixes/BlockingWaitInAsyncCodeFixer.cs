@@ -123,9 +123,10 @@ namespace AsyncGuard.CodeFixes
                 return null;
             }
 
+            var cancellationToken = model.Compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
             foreach (var argument in invocation.Arguments)
             {
-                if (argument.Parameter?.Type is { Name: "CancellationToken" } && argument.Syntax is ArgumentSyntax argumentSyntax)
+                if (SymbolEqualityComparer.Default.Equals(argument.Parameter?.Type, cancellationToken) && argument.Syntax is ArgumentSyntax argumentSyntax)
                 {
                     var index = syntax.ArgumentList.Arguments.IndexOf(argumentSyntax);
                     return index >= 0 ? index : null;

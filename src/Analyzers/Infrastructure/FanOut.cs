@@ -27,7 +27,11 @@ namespace AsyncGuard.Analyzers.Infrastructure
             _enumerable = known.Compilation.GetBestType("System.Linq.Enumerable");
             _semaphoreSlim = known.Compilation.GetBestType("System.Threading.SemaphoreSlim");
             _rateLimiter = known.Compilation.GetBestType("System.Threading.RateLimiting.RateLimiter");
+            Overloads = new TokenOverloads(known);
         }
+
+        /// <summary>Token overloads, answered the way AG0031 answers them.</summary>
+        internal TokenOverloads Overloads { get; }
 
         internal KnownSymbols Known => _known;
 

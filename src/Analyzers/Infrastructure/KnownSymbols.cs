@@ -32,6 +32,11 @@ namespace AsyncGuard.Analyzers.Infrastructure
             ExpressionOfT = compilation.GetBestType("System.Linq.Expressions.Expression`1");
             Parallel = compilation.GetBestType("System.Threading.Tasks.Parallel");
             ListOfT = compilation.GetBestType("System.Collections.Generic.List`1");
+            SemaphoreSlim = compilation.GetBestType("System.Threading.SemaphoreSlim");
+            TaskFactory = compilation.GetBestType("System.Threading.Tasks.TaskFactory");
+            TaskFactoryOfT = compilation.GetBestType("System.Threading.Tasks.TaskFactory`1");
+            XmlReader = compilation.GetBestType("System.Xml.XmlReader");
+            XmlWriter = compilation.GetBestType("System.Xml.XmlWriter");
             FireAndForget = compilation.GetBestType("AsyncGuard.FireAndForget");
         }
 
@@ -72,6 +77,16 @@ namespace AsyncGuard.Analyzers.Infrastructure
         internal INamedTypeSymbol? Parallel { get; }
 
         internal INamedTypeSymbol? ListOfT { get; }
+
+        internal INamedTypeSymbol? SemaphoreSlim { get; }
+
+        internal INamedTypeSymbol? TaskFactory { get; }
+
+        internal INamedTypeSymbol? TaskFactoryOfT { get; }
+
+        internal INamedTypeSymbol? XmlReader { get; }
+
+        internal INamedTypeSymbol? XmlWriter { get; }
 
         /// <summary>AsyncGuard's own helper library, when the compilation references it.</summary>
         internal INamedTypeSymbol? FireAndForget { get; }

@@ -47,6 +47,13 @@ namespace AsyncGuard.Analyzers.Infrastructure
             internal bool SameMethod { get; }
         }
 
+        /// <summary>
+        /// The overload of <paramref name="method"/> with the same parameters, the same return type and a trailing
+        /// <c>CancellationToken</c> (never an obsolete or experimental one); null when there is none.
+        /// </summary>
+        internal IMethodSymbol? OverloadWithToken(IMethodSymbol method) =>
+            _withToken.GetOrAdd(method.OriginalDefinition, m => FindOverload(m, anyTaskLike: false));
+
         /// <summary>The token slot the call leaves empty, or null when it passes a token already or cannot take one.</summary>
         internal Slot? Find(IInvocationOperation call, ISymbol within)
         {

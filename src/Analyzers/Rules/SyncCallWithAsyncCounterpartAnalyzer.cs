@@ -461,7 +461,7 @@ namespace AsyncGuard.Analyzers.Rules
             var known = state.Known;
             var type = method.ContainingType;
             // XmlReader/XmlWriter: their async methods throw unless the settings asked for async, which is not visible here.
-            if (Awaitables.IsTaskLike(type, known) || IsXmlReaderOrWriter(type) ||
+            if (Awaitables.IsTaskLike(type, known) || Symbols.IsOrDerivesFrom(type, known.XmlReader) || Symbols.IsOrDerivesFrom(type, known.XmlWriter) ||
                 SymbolEqualityComparer.Default.Equals(type, known.Thread) ||
                 SymbolEqualityComparer.Default.Equals(type, known.CancellationTokenSource) ||
                 IsTestAssertion(type))
@@ -572,19 +572,6 @@ namespace AsyncGuard.Analyzers.Rules
             MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
             _ => null,
         };
-
-        private static bool IsXmlReaderOrWriter(INamedTypeSymbol type)
-        {
-            for (var current = type; current is not null; current = current.BaseType)
-            {
-                if (current.Name is "XmlReader" or "XmlWriter" && Namespace(current) == "System.Xml")
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
 
         private static bool IsTestAssertion(INamedTypeSymbol type) =>
             type.Name is "Assert" or "CollectionAssert" or "StringAssert" &&

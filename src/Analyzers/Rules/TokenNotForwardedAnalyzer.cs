@@ -282,7 +282,8 @@ namespace AsyncGuard.Analyzers.Rules
                 return SymbolEqualityComparer.Default.Equals(owner, known.Task);
             }
 
-            return method.Name == "StartNew" && owner is { Name: "TaskFactory", ContainingNamespace: { Name: "Tasks", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } };
+            return method.Name == "StartNew" &&
+                   (SymbolEqualityComparer.Default.Equals(owner, known.TaskFactory) || SymbolEqualityComparer.Default.Equals(owner, known.TaskFactoryOfT));
         }
 
         /// <summary>

@@ -126,7 +126,7 @@ namespace AsyncGuard.Analyzers.Rules
             if (!asCompleted && direct && SelectorParameterCount(selector.Target) == 1 && combinator.TargetMethod.Name == "WhenAll" &&
                 combinator.Parent is IAwaitOperation or IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Parent: IAwaitOperation })
             {
-                properties = FixProperties(context, select, combinator, selector, known, hasParallelForEachAsync, hasBoundedHelper);
+                properties = FixProperties(context, select, combinator, selector, known, facts, hasParallelForEachAsync, hasBoundedHelper);
             }
             else if (!asCompleted && !direct && SelectorParameterCount(selector.Target) == 1 && select.Parent is not ITranslatedQueryOperation &&
                      waitingPoint is not null && AwaitedInTheSameBlock(select, waitingPoint))
@@ -178,7 +178,7 @@ namespace AsyncGuard.Analyzers.Rules
                 break;
             }
 
-            if (current.Parent is IArgumentOperation { Parent: IInvocationOperation combinator } && IsWhenAllOrAny(combinator))
+            if (current.Parent is IArgumentOperation { Parent: IInvocationOperation combinator } && IsWhenAllOrAny(combinator, facts.Known))
             {
                 // `await Task.WhenAny(source.Select(…))` is a race for the first answer: every request is meant to be in flight.
                 if (combinator.TargetMethod.Name == "WhenAny")
@@ -201,7 +201,7 @@ namespace AsyncGuard.Analyzers.Rules
             IInvocationOperation? asCompleted = null;
             foreach (var operation in facts.Known.Index(current).ConsumersOf(local))
             {
-                if (operation is IInvocationOperation when && IsWhenAllOrAny(when) && when.Arguments.Length == 1 &&
+                if (operation is IInvocationOperation when && IsWhenAllOrAny(when, facts.Known) && when.Arguments.Length == 1 &&
                     SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(when.Arguments[0].Value), local))
                 {
                     if (when.TargetMethod.Name == "WhenAny")
@@ -422,9 +422,9 @@ namespace AsyncGuard.Analyzers.Rules
             _ => null,
         };
 
-        private static bool IsWhenAllOrAny(IInvocationOperation call) =>
-            call.TargetMethod is { IsStatic: true, Name: "WhenAll" or "WhenAny" or "WhenEach" } method && method.ContainingType?.Name == "Task" &&
-            method.ContainingType.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks";
+        private static bool IsWhenAllOrAny(IInvocationOperation call, KnownSymbols known) =>
+            call.TargetMethod is { IsStatic: true, Name: "WhenAll" or "WhenAny" or "WhenEach" } method &&
+            SymbolEqualityComparer.Default.Equals(method.ContainingType, known.Task);
 
         /// <summary>
         /// <c>foreach (var x in source) { tasks.Add(FooAsync(x)); }</c> with <c>tasks</c> later awaited together, and no
@@ -478,7 +478,7 @@ namespace AsyncGuard.Analyzers.Rules
             var consumers = known.Index(add).ConsumersOf(collection).Where(o =>
                 OperationIndex.IsWithin(o, body) &&
                 o.Syntax.SpanStart > loop.Syntax.Span.End &&
-                (o is IInvocationOperation when && IsWhenAllOrAny(when) && when.Arguments.Length == 1 &&
+                (o is IInvocationOperation when && IsWhenAllOrAny(when, facts.Known) && when.Arguments.Length == 1 &&
                  SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(when.Arguments[0].Value), collection) ||
                  o is IForEachLoopOperation each && SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(each.Collection), collection) &&
                  each.Body.DescendantsAndSelf().OfType<IAwaitOperation>().Any())).ToList();
@@ -685,7 +685,7 @@ namespace AsyncGuard.Analyzers.Rules
 
         private static ImmutableDictionary<string, string?> FixProperties(
             OperationAnalysisContext context, IInvocationOperation select, IInvocationOperation whenAll, IDelegateCreationOperation selector,
-            KnownSymbols known, bool hasParallelForEachAsync, bool hasBoundedHelper)
+            KnownSymbols known, FanOut facts, bool hasParallelForEachAsync, bool hasBoundedHelper)
         {
             var properties = CommonProperties(context, select, selector, known, out var hasResult);
             var awaitOperation = whenAll.Parent as IAwaitOperation ?? (IAwaitOperation)whenAll.Parent!.Parent!;
@@ -694,7 +694,7 @@ namespace AsyncGuard.Analyzers.Rules
             // The fixes rewrite `x => FooAsync(x)`, method groups and async lambdas; other bodies get the diagnostic only.
             var perElementMethod = PerElementMethod(selector.Target);
             var simpleBody = perElementMethod is not null || selector.Target is IAnonymousFunctionOperation { Symbol.IsAsync: true };
-            if (perElementMethod is not null && TokenArgument(selector.Target, perElementMethod, known) is { } tokenArgument)
+            if (perElementMethod is not null && TokenArgument(selector.Target, perElementMethod, known, facts.Overloads) is { } tokenArgument)
             {
                 properties = properties.Add(ForwardTokenKey, tokenArgument);
             }
@@ -745,7 +745,7 @@ namespace AsyncGuard.Analyzers.Rules
         /// parameters of other types (a <c>bool</c>) are left at their defaults before it; null when neither is possible
         /// (an overload that would need them written, named arguments or a <c>params</c> array in the call).
         /// </summary>
-        private static string? TokenArgument(IOperation target, IMethodSymbol method, KnownSymbols known)
+        private static string? TokenArgument(IOperation target, IMethodSymbol method, KnownSymbols known, TokenOverloads overloads)
         {
             int written;
             switch (target)
@@ -780,15 +780,8 @@ namespace AsyncGuard.Analyzers.Rules
                 return written == parameters.Length - 1 ? "true" : last.Name;
             }
 
-            return written == parameters.Length && HasTokenOverload(method, known) ? "true" : null;
+            return written == parameters.Length && overloads.OverloadWithToken(method) is not null ? "true" : null;
         }
-
-        /// <summary>An overload with the same parameters plus a trailing <c>CancellationToken</c>.</summary>
-        private static bool HasTokenOverload(IMethodSymbol method, KnownSymbols known) =>
-            method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>().Any(m =>
-                m.Parameters.Length == method.Parameters.Length + 1 && m.IsStatic == method.IsStatic &&
-                known.IsCancellationToken(m.Parameters[m.Parameters.Length - 1].Type) &&
-                m.Parameters.Take(method.Parameters.Length).Zip(method.Parameters, (a, b) => SymbolEqualityComparer.Default.Equals(a.Type, b.Type)).All(same => same));
 
         private static IOperation? Statement(IOperation operation)
         {

@@ -144,7 +144,7 @@ namespace AsyncGuard.Analyzers.Rules
 
             if (TokenNotForwardedAnalyzer.IsCleanup(awaited, context.ContainingSymbol) ||
                 (call is not null && IsSemaphoreOwnedByTheCode(call, awaited, state)) ||
-                (call is not null && IsOwnThrottleWait(call)) ||
+                (call is not null && IsOwnThrottleWait(call, known)) ||
                 TokenInScope.Find(awaited, context.ContainingSymbol, known, context.CancellationToken) is not null)
             {
                 return;
@@ -622,7 +622,7 @@ namespace AsyncGuard.Analyzers.Rules
         /// </summary>
         private static bool IsSemaphoreOwnedByTheCode(IInvocationOperation call, IAwaitOperation awaited, State state)
         {
-            if (call.TargetMethod.Name != "WaitAsync" || call.TargetMethod.ContainingType is not { Name: "SemaphoreSlim" } || call.Instance is null)
+            if (call.TargetMethod.Name != "WaitAsync" || !SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, state.Known.SemaphoreSlim) || call.Instance is null)
             {
                 return false;
             }
@@ -714,9 +714,9 @@ namespace AsyncGuard.Analyzers.Rules
         /// fan-out): only this member's own work holds its slots, so the wait ends when that work does; a timeout belongs
         /// on that work, not on the slot.
         /// </summary>
-        private static bool IsOwnThrottleWait(IInvocationOperation call)
+        private static bool IsOwnThrottleWait(IInvocationOperation call, KnownSymbols known)
         {
-            if (call.TargetMethod.Name != "WaitAsync" || call.TargetMethod.ContainingType is not { Name: "SemaphoreSlim" } semaphore ||
+            if (call.TargetMethod.Name != "WaitAsync" || !SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, known.SemaphoreSlim) ||
                 call.Instance is null || KnownConditions.SkipConversions(call.Instance) is not ILocalReferenceOperation { Local: var local })
             {
                 return false;
@@ -724,7 +724,7 @@ namespace AsyncGuard.Analyzers.Rules
 
             return Symbols.InitializerOfUnwrittenLocal(local, Symbols.Root(call)) is { } initializer &&
                    KnownConditions.SkipConversions(initializer) is IObjectCreationOperation { Type: { } created } &&
-                   SymbolEqualityComparer.Default.Equals(created, semaphore);
+                   SymbolEqualityComparer.Default.Equals(created, known.SemaphoreSlim);
         }
 
         /// <summary>Inside a <c>while</c>/<c>do</c>/<c>for</c>/<c>foreach</c> body of the same function.</summary>
