@@ -123,10 +123,10 @@ namespace AsyncGuard.CodeFixes
                 return null;
             }
 
-            var cancellationToken = model.Compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+            var tokenType = model.Compilation.GetBestType("System.Threading.CancellationToken");
             foreach (var argument in invocation.Arguments)
             {
-                if (SymbolEqualityComparer.Default.Equals(argument.Parameter?.Type, cancellationToken) && argument.Syntax is ArgumentSyntax argumentSyntax)
+                if (SymbolEqualityComparer.Default.Equals(argument.Parameter?.Type, tokenType) && argument.Syntax is ArgumentSyntax argumentSyntax)
                 {
                     var index = syntax.ArgumentList.Arguments.IndexOf(argumentSyntax);
                     return index >= 0 ? index : null;

@@ -353,14 +353,23 @@ namespace AsyncGuard.Analyzers.Rules
                 return false;
             }
 
-            var parent = call.Parent;
-            while (parent is IConversionOperation or IArrayInitializerOperation or IArrayCreationOperation or IArgumentOperation)
+            // The nearest call the delay is an argument or array element of. Between the two lie conversions and a params
+            // array, or (C# 13, .NET 9+) a params ReadOnlySpan<Task> collection, whose operation kinds differ by compiler
+            // version, so any operation that is not a call, a function or a statement is passed through.
+            for (var parent = call.Parent; parent is not null; parent = parent.Parent)
             {
-                parent = parent.Parent;
+                switch (parent)
+                {
+                    case IInvocationOperation combinator:
+                        return combinator.TargetMethod is { Name: "WhenAll" or "WhenAny", IsStatic: true } &&
+                               SymbolEqualityComparer.Default.Equals(combinator.TargetMethod.ContainingType, known.Task);
+                    case IAnonymousFunctionOperation or ILocalFunctionOperation or IBlockOperation or IExpressionStatementOperation or
+                         IVariableDeclaratorOperation or IReturnOperation or IAwaitOperation or IObjectCreationOperation:
+                        return false;
+                }
             }
 
-            return parent is IInvocationOperation { TargetMethod: { Name: "WhenAll" or "WhenAny", IsStatic: true } combinator } &&
-                   SymbolEqualityComparer.Default.Equals(combinator.ContainingType, known.Task);
+            return false;
         }
 
         /// <summary>

@@ -144,7 +144,6 @@ namespace AsyncGuard.Analyzers.Rules
 
             if (TokenNotForwardedAnalyzer.IsCleanup(awaited, context.ContainingSymbol) ||
                 (call is not null && IsSemaphoreOwnedByTheCode(call, awaited, state)) ||
-                (call is not null && IsOwnThrottleWait(call, known)) ||
                 TokenInScope.Find(awaited, context.ContainingSymbol, known, context.CancellationToken) is not null)
             {
                 return;
@@ -707,24 +706,6 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             return false;
-        }
-
-        /// <summary>
-        /// <c>await throttle.WaitAsync()</c> on a <c>SemaphoreSlim</c> local this member creates (AG0020's fix, a bounded
-        /// fan-out): only this member's own work holds its slots, so the wait ends when that work does; a timeout belongs
-        /// on that work, not on the slot.
-        /// </summary>
-        private static bool IsOwnThrottleWait(IInvocationOperation call, KnownSymbols known)
-        {
-            if (call.TargetMethod.Name != "WaitAsync" || !SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, known.SemaphoreSlim) ||
-                call.Instance is null || KnownConditions.SkipConversions(call.Instance) is not ILocalReferenceOperation { Local: var local })
-            {
-                return false;
-            }
-
-            return Symbols.InitializerOfUnwrittenLocal(local, Symbols.Root(call)) is { } initializer &&
-                   KnownConditions.SkipConversions(initializer) is IObjectCreationOperation { Type: { } created } &&
-                   SymbolEqualityComparer.Default.Equals(created, known.SemaphoreSlim);
         }
 
         /// <summary>Inside a <c>while</c>/<c>do</c>/<c>for</c>/<c>foreach</c> body of the same function.</summary>

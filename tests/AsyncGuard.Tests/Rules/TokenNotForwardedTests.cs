@@ -644,7 +644,7 @@ namespace AsyncGuard.Tests.Rules
         /// <c>WhenAny(work, Task.Delay(limit))</c> in a stop path: the token would cut them short. A lone delay is flagged.
         /// </summary>
         [Fact]
-        public Task DelayCombinedWithAnotherTask_IsNotFlagged_ALoneDelayIs() => Verify.VerifyAnalyzerAsync(Usings + """
+        public Task DelayCombinedWithAnotherTask_IsNotFlagged_ALoneDelayIs() => Verify.VerifyAnalyzerOnAllReferencesAsync(Usings + """
             using System;
 
             class C

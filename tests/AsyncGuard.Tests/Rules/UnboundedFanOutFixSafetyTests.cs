@@ -456,10 +456,11 @@ namespace AsyncGuard.Tests.Rules
             }
             """ + Api;
 
-        // AG0030 and the fix's own semaphore: a SemaphoreSlim local the method creates is held only by the method's own
-        // work, so waiting for a slot is not an unbounded wait. A shared semaphore field still is.
+        // AG0030 and the fix's own semaphore: a SemaphoreSlim local released in a finally of the function that waits is held
+        // only by that work, so waiting for a slot is not an unbounded wait. A local semaphore that a background driver
+        // is to release still is: if the driver fails first, nothing releases it.
         [Fact]
-        public Task AG0030_OwnThrottleLocal_IsNotFlagged_SharedFieldStillIs() => Wait.VerifyAnalyzerAsync("""
+        public Task AG0030_OwnThrottleLocal_IsNotFlagged_ASignalFromABackgroundDriverIs() => Wait.VerifyAnalyzerAsync("""
             using System.Collections.Generic;
             using System.Linq;
             using System.Threading;
@@ -485,8 +486,24 @@ namespace AsyncGuard.Tests.Rules
                         }
                     }));
 
-                    await [|_shared.WaitAsync()|];
+                    // A field its own type releases is AG0030's "owned semaphore" (silent as well).
+                    await _shared.WaitAsync();
                     _shared.Release();
+                }
+
+                // Real code (a replication sync): a local semaphore handed to a background driver that releases it.
+                // If the driver fails first, nothing releases it: still flagged.
+                async Task Sync()
+                {
+                    using SemaphoreSlim done = new(0);
+                    _ = Task.Run(() => DriveAsync(done));
+                    await [|done.WaitAsync()|].ConfigureAwait(false);
+                }
+
+                static async Task DriveAsync(SemaphoreSlim done)
+                {
+                    await Task.Yield();
+                    done.Release();
                 }
             }
             """);
