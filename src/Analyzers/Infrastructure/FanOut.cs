@@ -99,7 +99,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
                        IsSmallConstant(chunk.Arguments[1].Value, maxKnownSize);
             }
 
-            var declarator = root.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>().FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local));
+            var declarator = Symbols.DeclaratorOf(local, root);
             var initializer = declarator?.GetVariableInitializer()?.Value;
             return initializer is not null && IsKnownSmall(initializer, maxKnownSize, depth + 1);
         }

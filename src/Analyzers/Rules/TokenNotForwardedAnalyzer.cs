@@ -179,8 +179,7 @@ namespace AsyncGuard.Analyzers.Rules
         private static bool ProducedWithToken(ILocalSymbol local, IOperation loop, KnownSymbols known)
         {
             var root = Symbols.Root(loop);
-            var declarator = root.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>()
-                .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local));
+            var declarator = Symbols.DeclaratorOf(local, root);
             if (declarator?.GetVariableInitializer()?.Value is not { } initializer ||
                 KnownConditions.SkipConversions(initializer) is not IInvocationOperation producer ||
                 Symbols.IsAssignedAfterDeclaration(local, root))

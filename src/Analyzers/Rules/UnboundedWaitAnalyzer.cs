@@ -649,7 +649,7 @@ namespace AsyncGuard.Analyzers.Rules
         private static IOperation? LocalCopyOfMember(ILocalSymbol local, IOperation use)
         {
             var root = Symbols.Root(use);
-            var declarator = root.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>().FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local));
+            var declarator = Symbols.DeclaratorOf(local, root);
             if (declarator?.GetVariableInitializer()?.Value is not { } value || Symbols.IsAssignedAfterDeclaration(local, root))
             {
                 return null;
