@@ -216,7 +216,7 @@ namespace AsyncGuard.Analyzers.Rules
 
                 if (materialized && operation is IForEachLoopOperation loop &&
                     SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(loop.Collection), local) &&
-                    loop.Body.DescendantsAndSelf().OfType<IAwaitOperation>().Any(a => loop.Locals.Any(l => SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(CompletedTasks.StripConfigureAwait(a.Operation)), l))))
+                    loop.Body.DescendantsAndSelf().OfType<IAwaitOperation>().Any(a => loop.Locals.Any(l => SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(Awaitables.StripConfigureAwait(a.Operation)), l))))
                 {
                     waitingPoint = loop;
                     return select;

@@ -205,7 +205,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         {
             foreach (var awaited in function.DescendantsAndSelf().OfType<IAwaitOperation>())
             {
-                if (CompletedTasks.StripConfigureAwait(awaited.Operation) is IInvocationOperation call && IsThrottle(call.TargetMethod, throttleMethods))
+                if (Awaitables.StripConfigureAwait(awaited.Operation) is IInvocationOperation call && IsThrottle(call.TargetMethod, throttleMethods))
                 {
                     return true;
                 }
