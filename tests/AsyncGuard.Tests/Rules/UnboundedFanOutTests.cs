@@ -1,5 +1,14 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
 using Microsoft.CodeAnalysis.Testing;
 using Xunit;
 using Verify = AsyncGuard.Tests.Verifiers.CSharpCodeFixVerifier<
@@ -1165,5 +1174,83 @@ namespace AsyncGuard.Tests.Rules
                 """ + Api,
             CompilerDiagnostics = CompilerDiagnostics.None,
         }.RunAsync();
+
+        // ---- analyzer -> fixer contract -------------------------------------------------------------------
+
+        private const string FanOutToBound = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task<int> Run(IEnumerable<string> urls)
+                {
+                    var pages = await Task.WhenAll(urls.Select(u => Api.FetchAsync(u)));
+                    return pages.Length;
+                }
+            }
+            """ + Api;
+
+        [Theory]
+        [InlineData(null, null, 16)]
+        [InlineData("", null, 16)]
+        [InlineData("many", null, 16)]
+        [InlineData("-3", null, 16)]
+        [InlineData("0", null, 16)]
+        [InlineData("99999999999", null, 16)]
+        [InlineData("many", "5", 5)]
+        [InlineData(null, "5", 5)]
+        [InlineData("7", "5", 7)]
+        public async Task MissingOrGarbledLimit_FallsBackToTheConfiguredDefault(string? limit, string? configured, int expected)
+        {
+            var (titles, fixedText) = await FixWithLimitAsync(limit, configured);
+
+            Assert.Contains($"Run at most {expected} at once with a 'SemaphoreSlim'", titles);
+            Assert.Contains($"new SemaphoreSlim({expected})", fixedText);
+        }
+
+        /// <summary>
+        /// Runs AG0020 on <see cref="FanOutToBound"/>, replaces the diagnostic's <c>Limit</c> property (removed when null) and
+        /// applies the semaphore fix: the offered titles and the fixed document's text.
+        /// </summary>
+        private static async Task<(IReadOnlyList<string> Titles, string FixedText)> FixWithLimitAsync(string? limit, string? configured)
+        {
+            using var workspace = new AdhocWorkspace();
+            var projectId = ProjectId.CreateNewId();
+            var solution = workspace.CurrentSolution.AddProject(ProjectInfo.Create(
+                    projectId, VersionStamp.Create(), "Test", "Test", LanguageNames.CSharp,
+                    compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary),
+                    parseOptions: new CSharpParseOptions(LanguageVersion.Latest),
+                    metadataReferences: await TestSupport.GetNet80ReferencesAsync()))
+                .AddDocument(DocumentId.CreateNewId(projectId), "C.cs", SourceText.From(FanOutToBound), filePath: "/0/C.cs");
+            if (configured is not null)
+            {
+                solution = solution.AddAnalyzerConfigDocument(
+                    DocumentId.CreateNewId(projectId), ".editorconfig",
+                    SourceText.From($"root = true\n\n[*.cs]\nasyncguard.default_max_concurrency = {configured}\n"), filePath: "/0/.editorconfig");
+            }
+
+            var document = solution.GetProject(projectId)!.Documents.Single();
+            var compilation = (await document.Project.GetCompilationAsync())!;
+            var options = new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, document.Project.AnalyzerOptions.AnalyzerConfigOptionsProvider);
+            var found = await compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new AsyncGuard.Analyzers.Rules.UnboundedFanOutAnalyzer()), options)
+                .GetAnalyzerDiagnosticsAsync();
+            var original = Assert.Single(found);
+            var properties = original.Properties.Remove(AsyncGuard.Analyzers.Rules.UnboundedFanOutAnalyzer.LimitKey);
+            if (limit is not null)
+            {
+                properties = properties.Add(AsyncGuard.Analyzers.Rules.UnboundedFanOutAnalyzer.LimitKey, limit);
+            }
+
+            var diagnostic = Diagnostic.Create(original.Descriptor, original.Location, properties);
+            var actions = new List<CodeAction>();
+            var fixer = new AsyncGuard.CodeFixes.UnboundedFanOutFixer();
+            await fixer.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None));
+            var semaphore = Assert.Single(actions, a => a.EquivalenceKey == AsyncGuard.CodeFixes.UnboundedFanOutFixer.SemaphoreKey);
+            var operations = await semaphore.GetOperationsAsync(CancellationToken.None);
+            var changed = Assert.Single(operations.OfType<ApplyChangesOperation>()).ChangedSolution.GetDocument(document.Id)!;
+            return (actions.Select(a => a.Title).ToList(), (await changed.GetTextAsync()).ToString());
+        }
     }
 }

@@ -810,5 +810,65 @@ namespace AsyncGuard.Tests.Rules
                 """,
             CompilerDiagnostics = CompilerDiagnostics.None,
         }.RunAsync();
+        // ---- analyzer -> fixer contract -------------------------------------------------------------------
+
+        /// <summary>
+        /// The fixer reads <c>Seconds</c> and <c>Wrap</c> with a safe fallback: a missing or garbled value offers no timeout fix
+        /// (never a made-up or unparsable timeout) and throws nothing; well-formed values still give the fix.
+        /// </summary>
+        [Theory]
+        [InlineData(null, "WaitAsync", false)]
+        [InlineData("30s", "WaitAsync", false)]
+        [InlineData("-1", "WaitAsync", false)]
+        [InlineData("", "WaitAsync", false)]
+        [InlineData("30", "Bogus", false)]
+        [InlineData("30", null, false)]
+        [InlineData("30", "WaitAsync", true)]
+        public async Task MissingOrGarbledTimeoutProperties_OfferNoTimeoutFix(string? seconds, string? wrap, bool offered)
+        {
+            using var workspace = new Microsoft.CodeAnalysis.AdhocWorkspace();
+            var projectId = Microsoft.CodeAnalysis.ProjectId.CreateNewId();
+            var solution = workspace.CurrentSolution.AddProject(Microsoft.CodeAnalysis.ProjectInfo.Create(
+                    projectId, Microsoft.CodeAnalysis.VersionStamp.Create(), "Test", "Test", Microsoft.CodeAnalysis.LanguageNames.CSharp,
+                    compilationOptions: new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(Microsoft.CodeAnalysis.OutputKind.DynamicallyLinkedLibrary),
+                    metadataReferences: await TestSupport.GetNet80ReferencesAsync()))
+                .AddDocument(Microsoft.CodeAnalysis.DocumentId.CreateNewId(projectId), "C.cs", Microsoft.CodeAnalysis.Text.SourceText.From(Usings + """
+                    class C
+                    {
+                        async Task<int> Run()
+                        {
+                            var reply = new TaskCompletionSource<int>();
+                            Hand(reply);
+                            return await reply.Task;
+                        }
+
+                        static void Hand(TaskCompletionSource<int> reply) { }
+                    }
+                    """));
+            var document = solution.GetProject(projectId)!.Documents.Single();
+            var compilation = (await document.Project.GetCompilationAsync())!;
+            var (found, exceptions) = await TestSupport.RunAnalyzersAsync(compilation, System.Collections.Immutable.ImmutableArray.Create<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer>(new AsyncGuard.Analyzers.Rules.UnboundedWaitAnalyzer()));
+            Assert.Empty(exceptions);
+            var original = Assert.Single(found);
+            var properties = original.Properties
+                .Remove(AsyncGuard.Analyzers.Rules.UnboundedWaitAnalyzer.SecondsKey)
+                .Remove(AsyncGuard.Analyzers.Rules.UnboundedWaitAnalyzer.WrapKey);
+            properties = seconds is null ? properties : properties.Add(AsyncGuard.Analyzers.Rules.UnboundedWaitAnalyzer.SecondsKey, seconds);
+            properties = wrap is null ? properties : properties.Add(AsyncGuard.Analyzers.Rules.UnboundedWaitAnalyzer.WrapKey, wrap);
+            var diagnostic = Microsoft.CodeAnalysis.Diagnostic.Create(original.Descriptor, original.Location, properties);
+
+            var actions = new System.Collections.Generic.List<Microsoft.CodeAnalysis.CodeActions.CodeAction>();
+            await new AsyncGuard.CodeFixes.UnboundedWaitFixer().RegisterCodeFixesAsync(
+                new Microsoft.CodeAnalysis.CodeFixes.CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), System.Threading.CancellationToken.None));
+
+            var wrapAction = actions.SingleOrDefault(a => a.EquivalenceKey == AsyncGuard.CodeFixes.UnboundedWaitFixer.WrapKey);
+            Assert.Equal(offered, wrapAction is not null);
+            if (wrapAction is not null)
+            {
+                var operations = await wrapAction.GetOperationsAsync(System.Threading.CancellationToken.None);
+                var changed = Assert.Single(operations.OfType<Microsoft.CodeAnalysis.CodeActions.ApplyChangesOperation>()).ChangedSolution.GetDocument(document.Id)!;
+                Assert.Contains("return await reply.Task.WaitAsync(TimeSpan.FromSeconds(30));", (await changed.GetTextAsync()).ToString());
+            }
+        }
     }
 }
