@@ -1252,5 +1252,258 @@ namespace AsyncGuard.Tests.Rules
             var changed = Assert.Single(operations.OfType<ApplyChangesOperation>()).ChangedSolution.GetDocument(document.Id)!;
             return (actions.Select(a => a.Title).ToList(), (await changed.GetTextAsync()).ToString());
         }
+
+        // ---- edge cases found in review ----------------------------------------------------------------
+
+        private const string EdgeCaseApi = """
+
+            static class Api
+            {
+                public static Task<string> FetchAsync(string url) => Task.FromResult(url);
+            }
+
+            class Loader
+            {
+                public Task<string> LoadAsync(string id) => Task.FromResult(id);
+            }
+            """;
+
+        // `async (string u) => …` must stay parenthesized: `async string u => …` is not C#.
+        [Fact]
+        public Task AG0020_Semaphore_TypedLambdaParameter_FixCompiles() => new Verify.Test
+        {
+            TestCode = """
+                using System.Collections.Generic;
+                using System.Linq;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task<int> Run(IEnumerable<string> urls)
+                    {
+                        var pages = await Task.WhenAll([|urls.Select(async (string u) => await Api.FetchAsync(u))|]);
+                        return pages.Length;
+                    }
+                }
+                """ + EdgeCaseApi,
+            FixedCode = """
+                using System.Collections.Generic;
+                using System.Linq;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task<int> Run(IEnumerable<string> urls)
+                    {
+                        using var throttle = new SemaphoreSlim(16);
+                        var pages = await Task.WhenAll(urls.Select(async (string u) =>
+                        {
+                            await throttle.WaitAsync();
+                            try
+                            {
+                                return await Api.FetchAsync(u);
+                            }
+                            finally
+                            {
+                                throttle.Release();
+                            }
+                        }));
+                        return pages.Length;
+                    }
+                }
+                """ + EdgeCaseApi,
+            CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedFanOutFixer.SemaphoreKey,
+        }.RunAsync();
+
+        // Fix All with two fan-outs in one method: two `using var throttle` in one scope is CS0128.
+        [Fact]
+        public Task AG0020_Semaphore_FixAllTwoFanOutsInOneMethod_DistinctNames() => new Verify.Test
+        {
+            TestCode = """
+                using System.Collections.Generic;
+                using System.Linq;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task<int> Run(IEnumerable<string> urls, IEnumerable<string> more)
+                    {
+                        var a = await Task.WhenAll([|urls.Select(u => Api.FetchAsync(u))|]);
+                        var b = await Task.WhenAll([|more.Select(u => Api.FetchAsync(u))|]);
+                        return a.Length + b.Length;
+                    }
+                }
+                """ + EdgeCaseApi,
+            FixedCode = FanOutFixedTwice,
+            BatchFixedCode = FanOutFixedTwice,
+            CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedFanOutFixer.SemaphoreKey,
+        }.RunAsync();
+
+        private const string FanOutFixedTwice = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task<int> Run(IEnumerable<string> urls, IEnumerable<string> more)
+                {
+                    using var throttle = new SemaphoreSlim(16);
+                    var a = await Task.WhenAll(urls.Select(async u =>
+                    {
+                        await throttle.WaitAsync();
+                        try
+                        {
+                            return await Api.FetchAsync(u);
+                        }
+                        finally
+                        {
+                            throttle.Release();
+                        }
+                    }));
+                    using var fanOutThrottle = new SemaphoreSlim(16);
+                    var b = await Task.WhenAll(more.Select(async u =>
+                    {
+                        await fanOutThrottle.WaitAsync();
+                        try
+                        {
+                            return await Api.FetchAsync(u);
+                        }
+                        finally
+                        {
+                            fanOutThrottle.Release();
+                        }
+                    }));
+                    return a.Length + b.Length;
+                }
+            }
+            """ + EdgeCaseApi;
+
+        // Method group on a receiver named `item`: the generated parameter `item` shadows it, `item.LoadAsync(item)` breaks.
+        [Fact]
+        public Task AG0020_MethodGroupOnReceiverNamedItem_FixKeepsReceiver() => new Verify.Test
+        {
+            TestCode = """
+                using System.Collections.Generic;
+                using System.Linq;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task<int> Run(Loader item, IEnumerable<string> ids)
+                    {
+                        var all = await Task.WhenAll([|ids.Select(item.LoadAsync)|]);
+                        return all.Length;
+                    }
+                }
+                """ + EdgeCaseApi,
+            FixedCode = """
+                using System.Collections.Generic;
+                using System.Linq;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task<int> Run(Loader item, IEnumerable<string> ids)
+                    {
+                        using var throttle = new SemaphoreSlim(16);
+                        var all = await Task.WhenAll(ids.Select(async element =>
+                        {
+                            await throttle.WaitAsync();
+                            try
+                            {
+                                return await item.LoadAsync(element);
+                            }
+                            finally
+                            {
+                                throttle.Release();
+                            }
+                        }));
+                        return all.Length;
+                    }
+                }
+                """ + EdgeCaseApi,
+            CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedFanOutFixer.SemaphoreKey,
+        }.RunAsync();
+
+        // Awaiting tasks that already exist (a consumer's Completion, a TaskCompletionSource's Task) starts nothing.
+        [Fact]
+        public Task AG0020_SelectOfExistingTasks_IsNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading.Channels;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task Drain(List<ChannelReader<int>> readers, List<TaskCompletionSource<int>> pending)
+                {
+                    await Task.WhenAll(readers.Select(r => r.Completion));
+                    var results = await Task.WhenAll(pending.Select(p => p.Task));
+                }
+            }
+            """);
+
+        // The loop stops after 10 tasks: the fan-out is bounded by the break.
+        [Fact]
+        public Task AG0020_LoopBoundedByBreakOnCount_IsNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task Run(IEnumerable<string> urls)
+                {
+                    var tasks = new List<Task<string>>();
+                    foreach (var url in urls)
+                    {
+                        tasks.Add(Api.FetchAsync(url));
+                        if (tasks.Count >= 10)
+                        {
+                            break;
+                        }
+                    }
+
+                    await Task.WhenAll(tasks);
+                }
+            }
+            """ + EdgeCaseApi);
+
+        // Results unused, block-bodied async lambda that returns a value: the Parallel.ForEachAsync body must return
+        // ValueTask, so `return await …;` inside it does not compile (CS8031): that fix is not offered.
+        [Fact]
+        public Task AG0020_ParallelForEach_BlockLambdaReturningValue_FixCompiles() => new Verify.Test
+        {
+            TestCode = """
+                using System.Collections.Generic;
+                using System.Linq;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task Run(IEnumerable<string> urls)
+                    {
+                        await Task.WhenAll([|urls.Select(async u => { return await Api.FetchAsync(u); })|]);
+                    }
+                }
+                """ + EdgeCaseApi,
+            FixedCode = """
+                using System.Collections.Generic;
+                using System.Linq;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task Run(IEnumerable<string> urls)
+                    {
+                        await Task.WhenAll([|urls.Select(async u => { return await Api.FetchAsync(u); })|]);
+                    }
+                }
+                """ + EdgeCaseApi,
+            CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedFanOutFixer.ParallelForEachKey,
+        }.RunAsync();
     }
 }

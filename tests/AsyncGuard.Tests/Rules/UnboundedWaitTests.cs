@@ -870,5 +870,184 @@ namespace AsyncGuard.Tests.Rules
                 Assert.Contains("return await reply.Task.WaitAsync(TimeSpan.FromSeconds(30));", (await changed.GetTextAsync()).ToString());
             }
         }
+
+        // ---- edge cases found in review ----------------------------------------------------------------
+
+        // An unbounded channel's writer never waits: WriteAsync completes at once.
+        [Fact]
+        public Task AG0030_UnboundedChannelWriter_IsNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System.Threading.Channels;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private readonly Channel<int> _channel = Channel.CreateUnbounded<int>();
+
+                async Task Post(int x)
+                {
+                    await _channel.Writer.WriteAsync(x);
+                    var local = Channel.CreateUnbounded<int>();
+                    await local.Writer.WriteAsync(x);
+                }
+            }
+            """);
+
+        // The new parameter would be named like a local of the method: CS0136. (The local is not itself a
+        // CancellationToken: such a local is a token in scope, and AG0031 reports the call instead.)
+        [Fact]
+        public Task AG0030_AddParameter_LocalNamedCancellationToken_FixCompiles() => new Verify.Test
+        {
+            TestCode = """
+                using System;
+                using System.Threading;
+                using System.Threading.Channels;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    public async Task<int> NextAsync(ChannelReader<int> reader, Func<CancellationToken> tokens)
+                    {
+                        var cancellationToken = tokens;
+                        Console.WriteLine(cancellationToken().IsCancellationRequested);
+                        return await [|reader.ReadAsync()|];
+                    }
+                }
+                """,
+            FixedCode = """
+                using System;
+                using System.Threading;
+                using System.Threading.Channels;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    public async Task<int> NextAsync(ChannelReader<int> reader, Func<CancellationToken> tokens, CancellationToken ct = default)
+                    {
+                        var cancellationToken = tokens;
+                        Console.WriteLine(cancellationToken().IsCancellationRequested);
+                        return await reader.ReadAsync(ct);
+                    }
+                }
+                """,
+            CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedWaitFixer.AddParameterKey,
+        }.RunAsync();
+
+        // Main(CancellationToken) is no longer an entry point.
+        [Fact]
+        public Task AG0030_AddParameter_NotOfferedOnMain() => new Verify.Test
+        {
+            TestState = { OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication },
+            TestCode = """
+                using System.Threading.Channels;
+                using System.Threading.Tasks;
+
+                class Program
+                {
+                    static async Task Main()
+                    {
+                        var channel = Channel.CreateBounded<int>(1);
+                        await [|channel.Reader.ReadAsync()|];
+                    }
+                }
+                """,
+            FixedCode = """
+                using System.Threading.Channels;
+                using System.Threading.Tasks;
+
+                class Program
+                {
+                    static async Task Main()
+                    {
+                        var channel = Channel.CreateBounded<int>(1);
+                        await [|channel.Reader.ReadAsync()|];
+                    }
+                }
+                """,
+            CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedWaitFixer.AddParameterKey,
+        }.RunAsync();
+
+        // The timeout source would be created when the lambda is created and disposed when Start returns: every later
+        // call of _next reads timeout.Token of a disposed source (ObjectDisposedException). Not offered in a lambda.
+        [Fact]
+        public Task AG0030_TimeoutToken_NotOfferedInsideLambda() => new Verify.Test
+        {
+            TestCode = """
+                using System;
+                using System.Threading.Channels;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    private Func<Task<int>> _next = () => Task.FromResult(0);
+
+                    void Start(ChannelReader<int> reader)
+                    {
+                        _next = async () => await [|reader.ReadAsync()|];
+                    }
+                }
+                """,
+            FixedCode = """
+                using System;
+                using System.Threading.Channels;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    private Func<Task<int>> _next = () => Task.FromResult(0);
+
+                    void Start(ChannelReader<int> reader)
+                    {
+                        _next = async () => await [|reader.ReadAsync()|];
+                    }
+                }
+                """,
+            CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedWaitFixer.TimeoutTokenKey,
+            // A configured timeout, so that only the lambda keeps the timeout token away.
+            TestState = { AnalyzerConfigFiles = { ("/.editorconfig", "root = true\n\n[*.cs]\nasyncguard.default_timeout_seconds = 30\n") } },
+        }.RunAsync();
+
+        // A wait in a loop condition: one timeout source before the loop bounds the whole loop, not each wait.
+        [Fact]
+        public Task AG0030_TimeoutToken_NotOfferedForLoopCondition() => new Verify.Test
+        {
+            TestCode = """
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                interface IPump { Task Pump(SemaphoreSlim items); }
+
+                class C : IPump
+                {
+                    public async Task Pump(SemaphoreSlim items)
+                    {
+                        while (await [|items.WaitAsync(Timeout.Infinite)|])
+                        {
+                            await Task.Yield();
+                        }
+                    }
+                }
+                """,
+            FixedCode = """
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                interface IPump { Task Pump(SemaphoreSlim items); }
+
+                class C : IPump
+                {
+                    public async Task Pump(SemaphoreSlim items)
+                    {
+                        while (await [|items.WaitAsync(Timeout.Infinite)|])
+                        {
+                            await Task.Yield();
+                        }
+                    }
+                }
+                """,
+            CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedWaitFixer.TimeoutTokenKey,
+            // A configured timeout, so that only the loop condition keeps the timeout token away. (A channel's
+            // `while (await reader.WaitToReadAsync())` consumer loop is no longer reported at all.)
+            TestState = { AnalyzerConfigFiles = { ("/.editorconfig", "root = true\n\n[*.cs]\nasyncguard.default_timeout_seconds = 30\n") } },
+        }.RunAsync();
     }
 }
