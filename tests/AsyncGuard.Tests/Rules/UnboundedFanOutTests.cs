@@ -1073,6 +1073,54 @@ namespace AsyncGuard.Tests.Rules
             CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedFanOutFixer.SemaphoreKey,
         }.RunAsync();
 
+        /// <summary>
+        /// A field the method writes through a tuple deconstruction or a <c>ref</c> argument would be read late by a deferred
+        /// start, like one it assigns: no fix (the body's operation index counts those writes).
+        /// </summary>
+        [Fact]
+        public Task LoopAdds_ReadingAFieldWrittenByTupleOrRef_GetNoFix()
+        {
+            const string code = """
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    private string _prefix = "p";
+                    private string _suffix = "s";
+
+                    async Task Run(string[] urls)
+                    {
+                        var tasks = new List<Task>();
+                        foreach (var url in urls)
+                        {
+                            [|tasks.Add(Api.SendAsync(_prefix + url))|];
+                        }
+
+                        (_prefix, var old) = ("q", _prefix);
+                        await Task.WhenAll(tasks);
+
+                        var more = new List<Task>();
+                        foreach (var url in urls)
+                        {
+                            [|more.Add(Api.SendAsync(url + _suffix))|];
+                        }
+
+                        Change(ref _suffix);
+                        await Task.WhenAll(more);
+                    }
+
+                    static void Change(ref string value) => value = value + "!";
+                }
+                """ + Api;
+            return new Verify.Test
+            {
+                TestCode = code,
+                FixedCode = code,
+                CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedFanOutFixer.SemaphoreKey,
+            }.RunAsync();
+        }
+
         [Fact]
         public Task LoopAdds_WhoseArgumentsWouldBeReadLate_GetNoFix()
         {
