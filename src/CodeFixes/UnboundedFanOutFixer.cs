@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
+using System.Globalization;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -11,6 +12,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace AsyncGuard.CodeFixes
 {
@@ -29,10 +31,16 @@ namespace AsyncGuard.CodeFixes
 
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.UnboundedFanOut);
 
-        protected override IEnumerable<FixAction> GetActions(Diagnostic diagnostic)
+        protected override IEnumerable<FixAction> GetActions(Diagnostic diagnostic) =>
+            Actions(diagnostic, ReadLimit(diagnostic, null, null));
+
+        /// <summary>The titles name the limit the fix writes: the diagnostic's, or the configured default when it is missing.</summary>
+        private protected override Task<IEnumerable<FixAction>> GetActionsAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken) =>
+            Task.FromResult(Actions(diagnostic, ReadLimit(diagnostic, document.Project.AnalyzerOptions, diagnostic.Location.SourceTree)));
+
+        private static IEnumerable<FixAction> Actions(Diagnostic diagnostic, int limit)
         {
             var properties = diagnostic.Properties;
-            properties.TryGetValue(UnboundedFanOutAnalyzer.LimitKey, out var limit);
             if (properties.ContainsKey(UnboundedFanOutAnalyzer.SelectBoundedKey))
             {
                 yield return new FixAction($"Run at most {limit} at once with 'SelectBoundedAsync'", SelectBoundedKey);
@@ -49,26 +57,125 @@ namespace AsyncGuard.CodeFixes
             }
         }
 
+        /// <summary>
+        /// The diagnostic's <c>Limit</c> when it is a positive whole number; else (missing or garbled) the configured
+        /// <c>asyncguard.default_max_concurrency</c>, else <see cref="UnboundedFanOutAnalyzer.DefaultMaxConcurrency"/>.
+        /// </summary>
+        internal static int ReadLimit(Diagnostic diagnostic, AnalyzerOptions? options, SyntaxTree? tree) =>
+            diagnostic.Properties.TryGetValue(UnboundedFanOutAnalyzer.LimitKey, out var text) &&
+            int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit > 0
+                ? limit
+                : options is not null && tree is not null
+                    ? RuleOptions.GetPositiveInt(options, tree, RuleOptions.DefaultMaxConcurrency, UnboundedFanOutAnalyzer.DefaultMaxConcurrency)
+                    : UnboundedFanOutAnalyzer.DefaultMaxConcurrency;
+
         private protected override Task ApplyAsync(DocumentFix fix, Diagnostic diagnostic, string equivalenceKey, CancellationToken cancellationToken)
         {
-            var root = fix.Editor.OriginalRoot;
-            if (diagnostic.Properties.ContainsKey(UnboundedFanOutAnalyzer.LoopKey))
+            // A loop's `tasks.Add(…)` has only the semaphore fix; the rest is for a `source.Select(…)` projection.
+            var loop = diagnostic.Properties.ContainsKey(UnboundedFanOutAnalyzer.LoopKey);
+            switch (equivalenceKey)
             {
-                if (equivalenceKey == SemaphoreKey)
-                {
-                    ThrottleLoop(fix, diagnostic, root);
-                }
-
-                return Task.CompletedTask;
+                case SemaphoreKey when loop:
+                    ThrottleLoop(fix, diagnostic, fix.Editor.OriginalRoot);
+                    break;
+                case SelectBoundedKey when !loop:
+                    ApplySelectBounded(fix, diagnostic);
+                    break;
+                case ParallelForEachKey when !loop:
+                    ApplyParallelForEach(fix, diagnostic);
+                    break;
+                case SemaphoreKey:
+                    ApplySemaphore(fix, diagnostic);
+                    break;
             }
 
-            if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax
+            return Task.CompletedTask;
+        }
+
+        /// <summary><c>await Task.WhenAll(source.Select(f))</c> → <c>await source.SelectBoundedAsync(n, (x, ct) =&gt; f(x), token)</c>.</summary>
+        private static void ApplySelectBounded(DocumentFix fix, Diagnostic diagnostic)
+        {
+            if (Projection(fix, diagnostic) is not { WhenAll: { } whenAll, Shape: var shape } || shape.Element() is not { } element)
+            {
+                return;
+            }
+
+            fix.Names.Import("AsyncGuard");
+            var arguments = new List<ArgumentSyntax>
+            {
+                SyntaxFactory.Argument(SyntaxFactory.ParseExpression(shape.Limit)),
+                SyntaxFactory.Argument(shape.TokenLambda(element.Parameter, element.Call, isAsync: false)),
+            };
+            if (shape.Token is not null)
+            {
+                arguments.Add(SyntaxFactory.Argument(SyntaxFactory.ParseExpression(shape.Token)));
+            }
+
+            var bounded = SyntaxFactory.InvocationExpression(
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, Rewrite.ParenthesizeForBinaryOperand(shape.Source), SyntaxFactory.IdentifierName("SelectBoundedAsync")),
+                SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(arguments)));
+            fix.Editor.ReplaceNode(whenAll, bounded.WithTriviaFrom(whenAll));
+        }
+
+        /// <summary><c>await Task.WhenAll(source.Select(f))</c> → <c>await Parallel.ForEachAsync(source, new ParallelOptions { … }, async (x, ct) =&gt; …)</c>.</summary>
+        private static void ApplyParallelForEach(DocumentFix fix, Diagnostic diagnostic)
+        {
+            if (Projection(fix, diagnostic) is not { WhenAll: { } whenAll, Select: var select, Shape: var shape } || shape.AsyncBody() is not { } body)
+            {
+                return;
+            }
+
+            var parallel = fix.Model.Compilation.GetBestType("System.Threading.Tasks.Parallel");
+            var options = fix.Model.Compilation.GetBestType("System.Threading.Tasks.ParallelOptions");
+            if (parallel is null || options is null)
+            {
+                return;
+            }
+
+            // Written out as text: the user's lambda body goes in as it was (its indentation, tabs, line endings
+            // and strings), which the formatter would lay out again with its default options.
+            var tokenOption = shape.Token is null ? string.Empty : $", CancellationToken = {shape.Token}";
+            var parameters = ((ParenthesizedLambdaExpressionSyntax)shape.TokenLambda(body.Parameter, SyntaxFactory.IdentifierName("_"), isAsync: false)).ParameterList.NormalizeWhitespace().ToFullString();
+            var bodyText = body.Body is BlockSyntax block ? block.WithoutTrailingTrivia().ToFullString() : body.Body.WithoutTrivia().ToFullString();
+            var text = $"{fix.Names.ExpressionAt(fix.Model, select.SpanStart, parallel)}.ForEachAsync({shape.Source.ToFullString()}, " +
+                       $"new {fix.Names.TypeAt(fix.Model, select.SpanStart, options)} {{ MaxDegreeOfParallelism = {shape.Limit}{tokenOption} }}, " +
+                       $"async {parameters} =>{shape.ArrowTrivia}{bodyText})";
+            if (SyntaxFactory.ParseExpression(text) is not InvocationExpressionSyntax { ContainsDiagnostics: false } forEach)
+            {
+                return;
+            }
+
+            fix.Editor.ReplaceNode(whenAll, forEach.WithTriviaFrom(whenAll));
+        }
+
+        /// <summary>A <c>SemaphoreSlim</c> declared before the statement and taken around each element's work (also for a stored projection).</summary>
+        private static void ApplySemaphore(DocumentFix fix, Diagnostic diagnostic)
+        {
+            if (Projection(fix, diagnostic) is not { Select: var select, SelectArguments: var selectArguments, Shape: var shape } ||
+                select.FirstAncestorOrSelf<StatementSyntax>() is not { Parent: BlockSyntax } statement || shape.ThrottledSelector() is not { } throttled)
+            {
+                return;
+            }
+
+            if (InsertThrottle(fix, statement, shape.ThrottleName, shape.Limit, Enumerable.Empty<StatementSyntax>()))
+            {
+                fix.Editor.ReplaceNode(selectArguments[0].Expression, Indented(throttled, statement).WithTriviaFrom(selectArguments[0].Expression));
+            }
+        }
+
+        /// <summary>
+        /// The <c>source.Select(selector)</c> the diagnostic is on, the awaited <c>Task.WhenAll</c> around it (null for a stored
+        /// projection) and what the fixes write; null when the code no longer has that shape.
+        /// </summary>
+        private static (InvocationExpressionSyntax Select, SeparatedSyntaxList<ArgumentSyntax> SelectArguments, InvocationExpressionSyntax? WhenAll, Shape Shape)? Projection(DocumentFix fix, Diagnostic diagnostic)
+        {
+            if (fix.Editor.OriginalRoot.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax
                 {
                     Expression: MemberAccessExpressionSyntax { Expression: var source },
                     ArgumentList.Arguments: { Count: 1 } selectArguments,
                 } select)
             {
-                return Task.CompletedTask;
+                return null;
             }
 
             // `await Task.WhenAll(source.Select(…))` for the first two fixes; the semaphore also bounds a stored projection.
@@ -82,68 +189,18 @@ namespace AsyncGuard.CodeFixes
                 fix,
                 source.WithoutTrivia(),
                 selectArguments[0].Expression,
-                properties[UnboundedFanOutAnalyzer.LimitKey] ?? "16",
+                Limit(fix, diagnostic),
                 properties.TryGetValue(PropertyKeys.CancellationToken, out var token) ? token : null,
                 properties.TryGetValue(UnboundedFanOutAnalyzer.ForwardTokenKey, out var forward) ? forward : null,
                 properties.ContainsKey(UnboundedFanOutAnalyzer.HasResultKey),
                 properties.ContainsKey(PropertyKeys.ConfigureAwaitFalse),
                 select.SpanStart);
-
-            switch (equivalenceKey)
-            {
-                case SelectBoundedKey when whenAll is not null && shape.Element() is { } element:
-                    fix.Names.Import("AsyncGuard");
-                    var arguments = new List<ArgumentSyntax>
-                    {
-                        SyntaxFactory.Argument(SyntaxFactory.ParseExpression(shape.Limit)),
-                        SyntaxFactory.Argument(shape.TokenLambda(element.Parameter, element.Call, isAsync: false)),
-                    };
-                    if (shape.Token is not null)
-                    {
-                        arguments.Add(SyntaxFactory.Argument(SyntaxFactory.ParseExpression(shape.Token)));
-                    }
-
-                    var bounded = SyntaxFactory.InvocationExpression(
-                        SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, Rewrite.ParenthesizeForBinaryOperand(shape.Source), SyntaxFactory.IdentifierName("SelectBoundedAsync")),
-                        SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(arguments)));
-                    fix.Editor.ReplaceNode(whenAll, bounded.WithTriviaFrom(whenAll));
-                    break;
-
-                case ParallelForEachKey when whenAll is not null && shape.AsyncBody() is { } body:
-                    var parallel = fix.Model.Compilation.GetBestType("System.Threading.Tasks.Parallel");
-                    var options = fix.Model.Compilation.GetBestType("System.Threading.Tasks.ParallelOptions");
-                    if (parallel is null || options is null)
-                    {
-                        break;
-                    }
-
-                    // Written out as text: the user's lambda body goes in as it was (its indentation, tabs, line endings
-                    // and strings), which the formatter would lay out again with its default options.
-                    var tokenOption = shape.Token is null ? string.Empty : $", CancellationToken = {shape.Token}";
-                    var parameters = ((ParenthesizedLambdaExpressionSyntax)shape.TokenLambda(body.Parameter, SyntaxFactory.IdentifierName("_"), isAsync: false)).ParameterList.NormalizeWhitespace().ToFullString();
-                    var bodyText = body.Body is BlockSyntax block ? block.WithoutTrailingTrivia().ToFullString() : body.Body.WithoutTrivia().ToFullString();
-                    var text = $"{fix.Names.ExpressionAt(fix.Model, select.SpanStart, parallel)}.ForEachAsync({shape.Source.ToFullString()}, " +
-                               $"new {fix.Names.TypeAt(fix.Model, select.SpanStart, options)} {{ MaxDegreeOfParallelism = {shape.Limit}{tokenOption} }}, " +
-                               $"async {parameters} =>{shape.ArrowTrivia}{bodyText})";
-                    if (SyntaxFactory.ParseExpression(text) is not InvocationExpressionSyntax { ContainsDiagnostics: false } forEach)
-                    {
-                        break;
-                    }
-
-                    fix.Editor.ReplaceNode(whenAll, forEach.WithTriviaFrom(whenAll));
-                    break;
-
-                case SemaphoreKey when select.FirstAncestorOrSelf<StatementSyntax>() is { Parent: BlockSyntax } statement && shape.ThrottledSelector() is { } throttled:
-                    if (InsertThrottle(fix, statement, shape.ThrottleName, shape.Limit, Enumerable.Empty<StatementSyntax>()))
-                    {
-                        fix.Editor.ReplaceNode(selectArguments[0].Expression, Indented(throttled, statement).WithTriviaFrom(selectArguments[0].Expression));
-                    }
-
-                    break;
-            }
-
-            return Task.CompletedTask;
+            return (select, selectArguments, whenAll, shape);
         }
+
+        /// <summary>The limit to write, as C# text (see <see cref="ReadLimit"/>).</summary>
+        private static string Limit(DocumentFix fix, Diagnostic diagnostic) =>
+            ReadLimit(diagnostic, fix.Editor.OriginalDocument.Project.AnalyzerOptions, fix.Editor.OriginalRoot.SyntaxTree).ToString(CultureInfo.InvariantCulture);
 
         /// <summary>
         /// <c>tasks.Add(FooAsync(x))</c> in a loop → <c>tasks.Add(throttledAsync(() =&gt; FooAsync(x)))</c>, with the semaphore
@@ -195,7 +252,7 @@ namespace AsyncGuard.CodeFixes
             };
             var localFunction = SyntaxFactory.ParseStatement(string.Concat(lines.Select(line => indentation + line + endOfLine)));
             if (localFunction is not LocalFunctionStatementSyntax || localFunction.ContainsDiagnostics ||
-                !InsertThrottle(fix, loop, throttle, properties[UnboundedFanOutAnalyzer.LimitKey] ?? "16", new[] { localFunction }))
+                !InsertThrottle(fix, loop, throttle, Limit(fix, diagnostic), new[] { localFunction }))
             {
                 return;
             }

@@ -1,7 +1,10 @@
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
+using System.Globalization;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using AsyncGuard.Analyzers;
@@ -27,6 +30,9 @@ namespace AsyncGuard.CodeFixes
         public const string TimeoutTokenKey = "AsyncGuard.AG0030.TimeoutToken";
         public const string WrapKey = "AsyncGuard.AG0030.WaitAsync";
 
+        /// <summary>Per solution snapshot, whether a method must keep its parameters (see <see cref="KeepsSignatureAsync"/>).</summary>
+        private readonly ConditionalWeakTable<Solution, ConcurrentDictionary<IMethodSymbol, bool>> _keepsSignature = new();
+
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.UnboundedWait);
 
         protected override IEnumerable<FixAction> GetActions(Diagnostic diagnostic)
@@ -38,7 +44,7 @@ namespace AsyncGuard.CodeFixes
             }
 
             // Timeouts only with the one the user configured: never a made-up default on a wait meant to be unbounded.
-            if (!properties.TryGetValue(UnboundedWaitAnalyzer.SecondsKey, out var seconds) || seconds is null)
+            if (Seconds(diagnostic) is not { } seconds)
             {
                 yield break;
             }
@@ -48,11 +54,22 @@ namespace AsyncGuard.CodeFixes
                 yield return new FixAction($"Cancel after {seconds} s", TimeoutTokenKey);
             }
 
-            if (properties.TryGetValue(UnboundedWaitAnalyzer.WrapKey, out var wrap) && wrap is not null)
+            if (Wrapper(diagnostic) is { } wrap)
             {
                 yield return new FixAction($"Give up after {seconds} s with '{wrap}'", WrapKey);
             }
         }
+
+        /// <summary>The configured timeout the analyzer passed on, when it is a positive whole number of seconds; else no timeout fix.</summary>
+        internal static int? Seconds(Diagnostic diagnostic) =>
+            diagnostic.Properties.TryGetValue(UnboundedWaitAnalyzer.SecondsKey, out var text) &&
+            int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+                ? seconds
+                : null;
+
+        /// <summary>The method that gives up on the wait, <c>WaitAsync</c> or the helper's <c>WithTimeout</c>; anything else, none.</summary>
+        private static string? Wrapper(Diagnostic diagnostic) =>
+            diagnostic.Properties.TryGetValue(UnboundedWaitAnalyzer.WrapKey, out var wrap) && wrap is "WaitAsync" or "WithTimeout" ? wrap : null;
 
         /// <summary>A new parameter breaks every place that uses the method as a delegate (<c>Func&lt;Task&gt; f = LoadAsync;</c>).</summary>
         private protected override async Task<IEnumerable<FixAction>> GetActionsAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
@@ -67,13 +84,31 @@ namespace AsyncGuard.CodeFixes
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
             var method = root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<MethodDeclarationSyntax>();
             if (method is null || model?.GetDeclaredSymbol(method, cancellationToken) is not { } symbol ||
-                await AsyncSignature.IsUsedAsDelegateAsync(document.Project.Solution, symbol, cancellationToken).ConfigureAwait(false) ||
-                await IsCalledWhereATokenIsInScopeAsync(document.Project.Solution, symbol, cancellationToken).ConfigureAwait(false))
+                await KeepsSignatureAsync(document.Project.Solution, symbol, cancellationToken).ConfigureAwait(false))
             {
                 actions.RemoveAll(a => a.EquivalenceKey == AddParameterKey);
             }
 
             return actions;
+        }
+
+        /// <summary>
+        /// Whether the method must keep its parameters (used as a delegate, or called where a token is in scope). Both
+        /// search the whole solution, so the answer is kept per solution snapshot: opening the lightbulb again, and
+        /// Fix All over many waits in one method, search once.
+        /// </summary>
+        private async Task<bool> KeepsSignatureAsync(Solution solution, IMethodSymbol method, CancellationToken cancellationToken)
+        {
+            var answers = _keepsSignature.GetValue(solution, _ => new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default));
+            if (answers.TryGetValue(method, out var keeps))
+            {
+                return keeps;
+            }
+
+            keeps = await AsyncSignature.IsUsedAsDelegateAsync(solution, method, cancellationToken).ConfigureAwait(false) ||
+                    await IsCalledWhereATokenIsInScopeAsync(solution, method, cancellationToken).ConfigureAwait(false);
+            answers.TryAdd(method, keeps);
+            return keeps;
         }
 
         /// <summary>
@@ -124,98 +159,129 @@ namespace AsyncGuard.CodeFixes
 
         private protected override Task ApplyAsync(DocumentFix fix, Diagnostic diagnostic, string equivalenceKey, CancellationToken cancellationToken)
         {
-            var properties = diagnostic.Properties;
-            var node = fix.Editor.OriginalRoot.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-            properties.TryGetValue(UnboundedWaitAnalyzer.SecondsKey, out var seconds);
-            var compilation = fix.Model.Compilation;
-            if (node is not ExpressionSyntax awaited || compilation.GetBestType("System.TimeSpan") is not { } timeSpan ||
-                (seconds is null && equivalenceKey != AddParameterKey))
+            if (fix.Editor.OriginalRoot.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not ExpressionSyntax awaited)
             {
                 return Task.CompletedTask;
             }
 
-            ExpressionSyntax Timeout() => SyntaxFactory.InvocationExpression(
-                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, fix.Names.ExpressionAt(fix.Model, awaited.SpanStart, timeSpan), SyntaxFactory.IdentifierName("FromSeconds")),
-                SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.ParseExpression(seconds!)))));
-
-            properties.TryGetValue(UnboundedWaitAnalyzer.TokenParameterKey, out var tokenParameter);
+            diagnostic.Properties.TryGetValue(UnboundedWaitAnalyzer.TokenParameterKey, out var tokenParameter);
             switch (equivalenceKey)
             {
-                case AddParameterKey when awaited is InvocationExpressionSyntax call &&
-                                          call.FirstAncestorOrSelf<MethodDeclarationSyntax>() is { } method &&
-                                          compilation.GetBestType("System.Threading.CancellationToken") is { } tokenType:
-                    if (fix.TokenParametersAdded.TryGetValue(method, out var added))
-                    {
-                        PassToken(fix, call, SyntaxFactory.IdentifierName(added), tokenParameter);
-                        break;
-                    }
-
-                    // A name nothing in the method uses yet (parameters, locals, lambda parameters).
-                    var used = new HashSet<string>(method.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText));
-                    var name = new[] { "cancellationToken", "ct", "token", "waitToken" }.FirstOrDefault(n => !used.Contains(n)) ?? "cancellationToken1";
-                    fix.TokenParametersAdded[method] = name;
-                    var parameter = SyntaxFactory.Parameter(SyntaxFactory.Identifier(name))
-                        .WithType(fix.Names.TypeAt(fix.Model, method.SpanStart, tokenType).WithTrailingTrivia(SyntaxFactory.Space))
-                        .WithDefault(SyntaxFactory.EqualsValueClause(SyntaxFactory.LiteralExpression(SyntaxKind.DefaultLiteralExpression)));
-                    if (((CSharpParseOptions)method.SyntaxTree.Options).LanguageVersion < LanguageVersion.CSharp7_1)
-                    {
-                        parameter = parameter.WithDefault(SyntaxFactory.EqualsValueClause(SyntaxFactory.DefaultExpression(fix.Names.TypeAt(fix.Model, method.SpanStart, tokenType))));
-                    }
-
-                    fix.Editor.ReplaceNode(method.ParameterList, (current, _) =>
-                    {
-                        var list = (ParameterListSyntax)current;
-                        return list.WithParameters(list.Parameters.Count == 0
-                            ? list.Parameters.Add(parameter)
-                            : SyntaxFactory.SeparatedList(list.Parameters.Append(parameter), list.Parameters.GetSeparators().Append(SyntaxFactory.Token(SyntaxKind.CommaToken).WithTrailingTrivia(SyntaxFactory.Space))));
-                    });
-                    PassToken(fix, call, SyntaxFactory.IdentifierName(name), tokenParameter);
+                case AddParameterKey:
+                    AddParameter(fix, awaited, tokenParameter);
                     break;
-
-                case TimeoutTokenKey when awaited is InvocationExpressionSyntax call &&
-                                          call.FirstAncestorOrSelf<StatementSyntax>() is { Parent: BlockSyntax } statement &&
-                                          compilation.GetBestType("System.Threading.CancellationTokenSource") is { } sourceType:
-                    var timeoutName = fix.Model.LookupSymbols(statement.SpanStart, name: "timeout").IsEmpty ? "timeout" : "waitTimeout";
-                    var declaration = SyntaxFactory.LocalDeclarationStatement(SyntaxFactory.VariableDeclaration(
-                            SyntaxFactory.IdentifierName("var"),
-                            SyntaxFactory.SingletonSeparatedList(SyntaxFactory.VariableDeclarator(timeoutName).WithInitializer(SyntaxFactory.EqualsValueClause(
-                                SyntaxFactory.ObjectCreationExpression(
-                                    fix.Names.TypeAt(fix.Model, statement.SpanStart, sourceType),
-                                    SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(Timeout()))),
-                                    null))))))
-                        .WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword))
-                        .WithLeadingTrivia(statement.GetLeadingTrivia().Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia)))
-                        .WithAdditionalAnnotations(Formatter.Annotation);
-                    fix.Editor.InsertBefore(statement, declaration);
-                    PassToken(fix, call, SyntaxFactory.ParseExpression(timeoutName + ".Token"), tokenParameter);
+                case TimeoutTokenKey:
+                    AddTimeoutToken(fix, diagnostic, awaited, tokenParameter);
                     break;
-
                 case WrapKey:
-                    var helper = properties[UnboundedWaitAnalyzer.WrapKey] == "WithTimeout";
-                    if (helper)
-                    {
-                        fix.Names.Import("AsyncGuard");
-                    }
-
-                    var valueTask = properties.ContainsKey(UnboundedWaitAnalyzer.ValueTaskKey);
-                    fix.Editor.ReplaceNode(awaited, (current, _) =>
-                    {
-                        var target = Rewrite.ParenthesizeForBinaryOperand(((ExpressionSyntax)current).WithoutTrivia());
-                        if (valueTask)
-                        {
-                            target = SyntaxFactory.InvocationExpression(SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, target, SyntaxFactory.IdentifierName("AsTask")));
-                        }
-
-                        return SyntaxFactory.InvocationExpression(
-                                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, target, SyntaxFactory.IdentifierName(helper ? "WithTimeout" : "WaitAsync")),
-                                SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(Timeout()))))
-                            .WithTriviaFrom(current);
-                    });
+                    Wrap(fix, diagnostic, awaited);
                     break;
             }
 
             return Task.CompletedTask;
         }
+
+        /// <summary>A new <c>CancellationToken … = default</c> parameter (once per method under Fix All), passed to the call.</summary>
+        private static void AddParameter(DocumentFix fix, ExpressionSyntax awaited, string? tokenParameter)
+        {
+            var compilation = fix.Model.Compilation;
+            if (awaited is not InvocationExpressionSyntax call || call.FirstAncestorOrSelf<MethodDeclarationSyntax>() is not { } method ||
+                compilation.GetBestType("System.TimeSpan") is null ||
+                compilation.GetBestType("System.Threading.CancellationToken") is not { } tokenType)
+            {
+                return;
+            }
+
+            if (fix.TokenParametersAdded.TryGetValue(method, out var added))
+            {
+                PassToken(fix, call, SyntaxFactory.IdentifierName(added), tokenParameter);
+                return;
+            }
+
+            // A name nothing in the method uses yet (parameters, locals, lambda parameters).
+            var used = new HashSet<string>(method.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText));
+            var name = new[] { "cancellationToken", "ct", "token", "waitToken" }.FirstOrDefault(n => !used.Contains(n)) ?? "cancellationToken1";
+            fix.TokenParametersAdded[method] = name;
+            var parameter = SyntaxFactory.Parameter(SyntaxFactory.Identifier(name))
+                .WithType(fix.Names.TypeAt(fix.Model, method.SpanStart, tokenType).WithTrailingTrivia(SyntaxFactory.Space))
+                .WithDefault(SyntaxFactory.EqualsValueClause(SyntaxFactory.LiteralExpression(SyntaxKind.DefaultLiteralExpression)));
+            if (((CSharpParseOptions)method.SyntaxTree.Options).LanguageVersion < LanguageVersion.CSharp7_1)
+            {
+                parameter = parameter.WithDefault(SyntaxFactory.EqualsValueClause(SyntaxFactory.DefaultExpression(fix.Names.TypeAt(fix.Model, method.SpanStart, tokenType))));
+            }
+
+            fix.Editor.ReplaceNode(method.ParameterList, (current, _) =>
+            {
+                var list = (ParameterListSyntax)current;
+                return list.WithParameters(list.Parameters.Count == 0
+                    ? list.Parameters.Add(parameter)
+                    : SyntaxFactory.SeparatedList(list.Parameters.Append(parameter), list.Parameters.GetSeparators().Append(SyntaxFactory.Token(SyntaxKind.CommaToken).WithTrailingTrivia(SyntaxFactory.Space))));
+            });
+            PassToken(fix, call, SyntaxFactory.IdentifierName(name), tokenParameter);
+        }
+
+        /// <summary><c>using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(n));</c> before the statement, its token passed to the call.</summary>
+        private static void AddTimeoutToken(DocumentFix fix, Diagnostic diagnostic, ExpressionSyntax awaited, string? tokenParameter)
+        {
+            var compilation = fix.Model.Compilation;
+            if (Seconds(diagnostic) is not { } seconds || compilation.GetBestType("System.TimeSpan") is not { } timeSpan ||
+                awaited is not InvocationExpressionSyntax call || call.FirstAncestorOrSelf<StatementSyntax>() is not { Parent: BlockSyntax } statement ||
+                compilation.GetBestType("System.Threading.CancellationTokenSource") is not { } sourceType)
+            {
+                return;
+            }
+
+            var timeoutName = fix.Model.LookupSymbols(statement.SpanStart, name: "timeout").IsEmpty ? "timeout" : "waitTimeout";
+            var declaration = SyntaxFactory.LocalDeclarationStatement(SyntaxFactory.VariableDeclaration(
+                    SyntaxFactory.IdentifierName("var"),
+                    SyntaxFactory.SingletonSeparatedList(SyntaxFactory.VariableDeclarator(timeoutName).WithInitializer(SyntaxFactory.EqualsValueClause(
+                        SyntaxFactory.ObjectCreationExpression(
+                            fix.Names.TypeAt(fix.Model, statement.SpanStart, sourceType),
+                            SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(Timeout(fix, awaited, timeSpan, seconds)))),
+                            null))))))
+                .WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword))
+                .WithLeadingTrivia(statement.GetLeadingTrivia().Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia)))
+                .WithAdditionalAnnotations(Formatter.Annotation);
+            fix.Editor.InsertBefore(statement, declaration);
+            PassToken(fix, call, SyntaxFactory.ParseExpression(timeoutName + ".Token"), tokenParameter);
+        }
+
+        /// <summary><c>await op</c> → <c>await op.WaitAsync(TimeSpan.FromSeconds(n))</c> (or the helper's <c>WithTimeout</c>).</summary>
+        private static void Wrap(DocumentFix fix, Diagnostic diagnostic, ExpressionSyntax awaited)
+        {
+            if (Seconds(diagnostic) is not { } seconds || Wrapper(diagnostic) is not { } wrap ||
+                fix.Model.Compilation.GetBestType("System.TimeSpan") is not { } timeSpan)
+            {
+                return;
+            }
+
+            var helper = wrap == "WithTimeout";
+            if (helper)
+            {
+                fix.Names.Import("AsyncGuard");
+            }
+
+            var valueTask = diagnostic.Properties.ContainsKey(UnboundedWaitAnalyzer.ValueTaskKey);
+            fix.Editor.ReplaceNode(awaited, (current, _) =>
+            {
+                var target = Rewrite.ParenthesizeForBinaryOperand(((ExpressionSyntax)current).WithoutTrivia());
+                if (valueTask)
+                {
+                    target = SyntaxFactory.InvocationExpression(SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, target, SyntaxFactory.IdentifierName("AsTask")));
+                }
+
+                return SyntaxFactory.InvocationExpression(
+                        SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, target, SyntaxFactory.IdentifierName(helper ? "WithTimeout" : "WaitAsync")),
+                        SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(Timeout(fix, awaited, timeSpan, seconds)))))
+                    .WithTriviaFrom(current);
+            });
+        }
+
+        /// <summary><c>TimeSpan.FromSeconds(n)</c>.</summary>
+        private static ExpressionSyntax Timeout(DocumentFix fix, ExpressionSyntax awaited, INamedTypeSymbol timeSpan, int seconds) => SyntaxFactory.InvocationExpression(
+            SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, fix.Names.ExpressionAt(fix.Model, awaited.SpanStart, timeSpan), SyntaxFactory.IdentifierName("FromSeconds")),
+            SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(
+                SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(seconds))))));
 
         private static void PassToken(DocumentFix fix, InvocationExpressionSyntax call, ExpressionSyntax token, string? parameterName)
         {

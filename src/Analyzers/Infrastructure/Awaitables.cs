@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace AsyncGuard.Analyzers.Infrastructure
 {
@@ -118,6 +119,13 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 .OfType<IMethodSymbol>()
                 .Any(m => m.Parameters.Length == 0 && m.TypeParameters.Length == 0 && !m.IsStatic);
             return hasIsCompleted && hasGetResult;
+        }
+
+        /// <summary><c>x.ConfigureAwait(…)</c> → <c>x</c>.</summary>
+        internal static IOperation StripConfigureAwait(IOperation operation)
+        {
+            operation = KnownConditions.SkipConversions(operation);
+            return operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } instance } ? KnownConditions.SkipConversions(instance) : operation;
         }
 
         private static bool Is(ITypeSymbol type, INamedTypeSymbol? known) =>

@@ -114,7 +114,7 @@ namespace AsyncGuard.Analyzers.Rules
                 return null;
             }
 
-            var task = CompletedTasks.StripConfigureAwait(awaitable);
+            var task = Awaitables.StripConfigureAwait(awaitable);
             return task.Type is INamedTypeSymbol type && Awaitables.IsTaskLike(type, known) ? task : null;
         }
 

@@ -62,7 +62,7 @@ namespace AsyncGuard.Analyzers.Rules
         private static void AnalyzeInvocation(OperationAnalysisContext context, KnownSymbols known, TokenOverloads overloads, Awaitables awaitables, INamedTypeSymbol? asyncEnumerable)
         {
             var call = (IInvocationOperation)context.Operation;
-            if (call.Syntax is not InvocationExpressionSyntax syntax || IsCleanup(call, context.ContainingSymbol) || IsInRegisterCallback(call, known) ||
+            if (call.Syntax is not InvocationExpressionSyntax syntax || CleanupCode.IsCleanup(call, context.ContainingSymbol) || IsInRegisterCallback(call, known) ||
                 SchedulesADelegate(call, known))
             {
                 return;
@@ -128,7 +128,7 @@ namespace AsyncGuard.Analyzers.Rules
         {
             if (context.Operation is not IForEachLoopOperation { IsAsynchronous: true } loop ||
                 loop.Syntax is not ForEachStatementSyntax statement ||
-                IsCleanup(loop, context.ContainingSymbol))
+                CleanupCode.IsCleanup(loop, context.ContainingSymbol))
             {
                 return;
             }
@@ -179,8 +179,7 @@ namespace AsyncGuard.Analyzers.Rules
         private static bool ProducedWithToken(ILocalSymbol local, IOperation loop, KnownSymbols known)
         {
             var root = Symbols.Root(loop);
-            var declarator = root.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>()
-                .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local));
+            var declarator = Symbols.DeclaratorOf(local, root);
             if (declarator?.GetVariableInitializer()?.Value is not { } initializer ||
                 KnownConditions.SkipConversions(initializer) is not IInvocationOperation producer ||
                 Symbols.IsAssignedAfterDeclaration(local, root))
@@ -189,30 +188,6 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             return producer.Arguments.Any(a => a.ArgumentKind != ArgumentKind.DefaultValue && a.Parameter is { } p && known.IsCancellationToken(p.Type));
-        }
-
-        /// <summary>Cleanup must run to completion: <c>finally</c>, <c>catch</c>, and <c>Dispose</c>/<c>DisposeAsync</c>.</summary>
-        internal static bool IsCleanup(IOperation operation, ISymbol containingSymbol)
-        {
-            if (containingSymbol is IMethodSymbol { Name: "Dispose" or "DisposeAsync" or "DisposeAsyncCore" })
-            {
-                return true;
-            }
-
-            for (var current = operation.Parent; current is not null; current = current.Parent)
-            {
-                if (current is ICatchClauseOperation)
-                {
-                    return true;
-                }
-
-                if (current.Parent is ITryOperation tryOperation && tryOperation.Finally == current)
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
 
         /// <summary>Inside a callback given to <c>token.Register(…)</c>: the token is cancelled by the time it runs.</summary>

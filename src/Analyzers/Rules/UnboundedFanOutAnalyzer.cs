@@ -216,7 +216,7 @@ namespace AsyncGuard.Analyzers.Rules
 
                 if (materialized && operation is IForEachLoopOperation loop &&
                     SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(loop.Collection), local) &&
-                    loop.Body.DescendantsAndSelf().OfType<IAwaitOperation>().Any(a => loop.Locals.Any(l => SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(CompletedTasks.StripConfigureAwait(a.Operation)), l))))
+                    loop.Body.DescendantsAndSelf().OfType<IAwaitOperation>().Any(a => loop.Locals.Any(l => SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(Awaitables.StripConfigureAwait(a.Operation)), l))))
                 {
                     waitingPoint = loop;
                     return select;
@@ -564,10 +564,11 @@ namespace AsyncGuard.Analyzers.Rules
                 return false;
             }
 
-            return (call.Instance is null || IsStable(call.Instance, loop)) && call.Arguments.All(a => IsStable(a.Value, loop));
+            var index = known.Index(loop);
+            return (call.Instance is null || IsStable(call.Instance, loop, index)) && call.Arguments.All(a => IsStable(a.Value, loop, index));
         }
 
-        private static bool IsStable(IOperation operation, ILoopOperation loop)
+        private static bool IsStable(IOperation operation, ILoopOperation loop, OperationIndex index)
         {
             if (operation.ConstantValue.HasValue)
             {
@@ -577,34 +578,26 @@ namespace AsyncGuard.Analyzers.Rules
             switch (operation)
             {
                 case IConversionOperation conversion:
-                    return IsStable(conversion.Operand, loop);
+                    return IsStable(conversion.Operand, loop, index);
                 case IInstanceReferenceOperation or IDelegateCreationOperation or IDefaultValueOperation or ITypeOfOperation:
                     return true;
                 case IBinaryOperation { OperatorMethod: null } binary:
-                    return IsStable(binary.LeftOperand, loop) && IsStable(binary.RightOperand, loop);
+                    return IsStable(binary.LeftOperand, loop, index) && IsStable(binary.RightOperand, loop, index);
                 case IUnaryOperation { OperatorMethod: null } unary:
-                    return IsStable(unary.Operand, loop);
+                    return IsStable(unary.Operand, loop, index);
                 case ILocalReferenceOperation or IParameterReferenceOperation:
                     // A local of the loop is fresh per iteration; anything else must keep its value until the tasks ran.
                     var symbol = Symbols.LocalOrParameter(operation)!;
                     var declaredInLoop = symbol is ILocalSymbol && symbol.DeclaringSyntaxReferences.Any(r => loop.Syntax.Span.Contains(r.Span));
-                    return !Symbols.IsAssignedAfterDeclaration(symbol, declaredInLoop ? loop : Symbols.Root(loop));
+                    return !Symbols.IsAssignedAfterDeclaration(symbol, declaredInLoop ? loop : Symbols.Root(loop), index);
                 case IFieldReferenceOperation field:
-                    return (field.Instance is null || IsStable(field.Instance, loop)) && !WritesMember(field.Field, Symbols.Root(loop));
+                    return (field.Instance is null || IsStable(field.Instance, loop, index)) && index.MemberWritesOf(field.Field).Count == 0;
                 case IPropertyReferenceOperation { Arguments.Length: 0 } property:
-                    return (property.Instance is null || IsStable(property.Instance, loop)) && !WritesMember(property.Property, Symbols.Root(loop));
+                    return (property.Instance is null || IsStable(property.Instance, loop, index)) && index.MemberWritesOf(property.Property).Count == 0;
                 default:
                     return false;
             }
         }
-
-        private static bool WritesMember(ISymbol member, IOperation root) =>
-            root.DescendantsAndSelf().Any(o => o switch
-            {
-                IAssignmentOperation { Target: IMemberReferenceOperation target } => SymbolEqualityComparer.Default.Equals(target.Member, member),
-                IIncrementOrDecrementOperation { Target: IMemberReferenceOperation target } => SymbolEqualityComparer.Default.Equals(target.Member, member),
-                _ => false,
-            });
 
         private static bool IsNameable(ITypeSymbol type) => type switch
         {

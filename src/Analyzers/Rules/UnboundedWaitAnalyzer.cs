@@ -119,7 +119,7 @@ namespace AsyncGuard.Analyzers.Rules
         private static void Analyze(OperationAnalysisContext context, State state)
         {
             var awaited = (IAwaitOperation)context.Operation;
-            var operand = CompletedTasks.StripConfigureAwait(awaited.Operation);
+            var operand = Awaitables.StripConfigureAwait(awaited.Operation);
             var throughAsTask = false;
             if (operand is IInvocationOperation { TargetMethod.Name: "AsTask", Instance: { } inner })
             {
@@ -142,7 +142,7 @@ namespace AsyncGuard.Analyzers.Rules
                     return;
             }
 
-            if (TokenNotForwardedAnalyzer.IsCleanup(awaited, context.ContainingSymbol) ||
+            if (CleanupCode.IsCleanup(awaited, context.ContainingSymbol) ||
                 (call is not null && IsSemaphoreOwnedByTheCode(call, awaited, state)) ||
                 TokenInScope.Find(awaited, context.ContainingSymbol, known, context.CancellationToken) is not null)
             {
@@ -649,7 +649,7 @@ namespace AsyncGuard.Analyzers.Rules
         private static IOperation? LocalCopyOfMember(ILocalSymbol local, IOperation use)
         {
             var root = Symbols.Root(use);
-            var declarator = root.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>().FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local));
+            var declarator = Symbols.DeclaratorOf(local, root);
             if (declarator?.GetVariableInitializer()?.Value is not { } value || Symbols.IsAssignedAfterDeclaration(local, root))
             {
                 return null;

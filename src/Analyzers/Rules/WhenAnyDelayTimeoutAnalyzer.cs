@@ -180,7 +180,7 @@ namespace AsyncGuard.Analyzers.Rules
 
             var root = Symbols.Root(task);
 
-            var declarator = root.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>().FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local));
+            var declarator = Symbols.DeclaratorOf(local, root);
             return declarator?.GetVariableInitializer()?.Value is { } value && IsDelay(KnownConditions.SkipConversions(value), known);
         }
 
@@ -194,14 +194,9 @@ namespace AsyncGuard.Analyzers.Rules
             var call = delay as IInvocationOperation;
             if (call is null && delay is ILocalReferenceOperation { Local: var local })
             {
-                foreach (var candidate in Symbols.Root(delay).DescendantsAndSelf())
-                {
-                    if (candidate is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
-                    {
-                        call = declarator.GetVariableInitializer()?.Value is { } value ? KnownConditions.SkipConversions(value) as IInvocationOperation : null;
-                        break;
-                    }
-                }
+                call = Symbols.DeclaratorOf(local, Symbols.Root(delay))?.GetVariableInitializer()?.Value is { } value
+                    ? KnownConditions.SkipConversions(value) as IInvocationOperation
+                    : null;
             }
 
             ISymbol? source = null;

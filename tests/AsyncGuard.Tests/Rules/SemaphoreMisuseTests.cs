@@ -278,5 +278,111 @@ namespace AsyncGuard.Tests.Rules
                 """,
             CompilerDiagnostics = CompilerDiagnostics.None,
         }.RunAsync();
+
+        // ---- edge cases found in review ----------------------------------------------------------------
+
+        // The "taken" flag is the correct way to wait inside the try: the finally releases only what was acquired.
+        [Fact]
+        public Task AG0021_WaitInsideTry_WithTakenFlag_IsNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private readonly SemaphoreSlim _gate = new SemaphoreSlim(1);
+
+                async Task Run(CancellationToken ct)
+                {
+                    var taken = false;
+                    try
+                    {
+                        await _gate.WaitAsync(ct);
+                        taken = true;
+                        await Task.Delay(1, ct);
+                    }
+                    finally
+                    {
+                        if (taken)
+                        {
+                            _gate.Release();
+                        }
+                    }
+                }
+            }
+            """);
+
+        // The try is the embedded statement of an `if`: the fix cannot insert a statement before it; it is not offered.
+        [Fact]
+        public Task AG0021_MoveAcquire_TryAsEmbeddedStatement_FixKeepsCodeValid() => Verify.VerifyCodeFixAsync("""
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private readonly SemaphoreSlim _gate = new SemaphoreSlim(1);
+
+                async Task Run(bool enabled)
+                {
+                    if (enabled)
+                        try { await [|_gate.WaitAsync()|]; await Task.Delay(1); } finally { _gate.Release(); }
+                }
+            }
+            """, """
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private readonly SemaphoreSlim _gate = new SemaphoreSlim(1);
+
+                async Task Run(bool enabled)
+                {
+                    if (enabled)
+                        try { await [|_gate.WaitAsync()|]; await Task.Delay(1); } finally { _gate.Release(); }
+                }
+            }
+            """);
+
+        // A local function declared between wait and release is used after the release: moving it into the try hides it.
+        [Fact]
+        public Task AG0021_ReleaseInFinally_LocalFunctionUsedAfter_FixNotOffered() => new Verify.Test
+        {
+            TestCode = """
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    private readonly SemaphoreSlim _gate = new SemaphoreSlim(1);
+
+                    async Task<int> Run()
+                    {
+                        await _gate.WaitAsync();
+                        int Twice(int x) => x * 2;
+                        await Task.Delay(Twice(1));
+                        [|_gate.Release()|];
+                        return Twice(2);
+                    }
+                }
+                """,
+            FixedCode = """
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    private readonly SemaphoreSlim _gate = new SemaphoreSlim(1);
+
+                    async Task<int> Run()
+                    {
+                        await _gate.WaitAsync();
+                        int Twice(int x) => x * 2;
+                        await Task.Delay(Twice(1));
+                        [|_gate.Release()|];
+                        return Twice(2);
+                    }
+                }
+                """,
+        }.RunAsync();
     }
 }

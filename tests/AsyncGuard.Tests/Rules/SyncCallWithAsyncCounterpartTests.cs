@@ -1387,5 +1387,274 @@ namespace AsyncGuard.Tests.Rules
                 """,
             CompilerDiagnostics = CompilerDiagnostics.None,
         }.RunAsync();
+
+        // ---- edge cases found in review ----------------------------------------------------------------
+
+        // R10: r?.Save() → the fix replaces the `.Save()` binding with `await .SaveAsync()`.
+        [Fact]
+        public Task AG0012_ConditionalAccessCall_FixMustNotBreakCode()
+        {
+            const string Source = """
+                using System.Threading.Tasks;
+
+                class Repo
+                {
+                    public void Save() { }
+                    public Task SaveAsync() => Task.CompletedTask;
+                }
+
+                class C
+                {
+                    async Task Run(Repo r)
+                    {
+                        await Task.Yield();
+                        r?[|.Save()|];
+                    }
+                }
+                """;
+            return Verify.VerifyCodeFixAsync(Source, Source);
+        }
+
+        // R11: optional parameter before the token: JsonSerializer.Deserialize<T>(stream) with a token in scope.
+        [Fact]
+        public Task AG0012_TokenAfterOptionalParameter_MustBeNamed() => Verify.VerifyCodeFixAsync("""
+            #nullable enable
+            using System.IO;
+            using System.Text.Json;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class Foo { }
+
+            class C
+            {
+                async Task<Foo?> Run(Stream s, CancellationToken ct)
+                {
+                    await Task.Yield();
+                    return [|JsonSerializer.Deserialize<Foo>(s)|];
+                }
+            }
+            """, """
+            #nullable enable
+            using System.IO;
+            using System.Text.Json;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class Foo { }
+
+            class C
+            {
+                async Task<Foo?> Run(Stream s, CancellationToken ct)
+                {
+                    await Task.Yield();
+                    return await JsonSerializer.DeserializeAsync<Foo>(s, cancellationToken: ct);
+                }
+            }
+            """);
+
+        // R12: EF-style Find(params object[]) / FindAsync(params object[]) / FindAsync(object[], CancellationToken).
+        // The fix `FindAsync(1, ct)` compiles but binds to the params overload: the token becomes a key value.
+        [Fact]
+        public Task AG0012_ParamsSyncMethod_TokenMustNotJoinTheParamsArray() => Verify.VerifyCodeFixAsync("""
+            #nullable enable
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class Set
+            {
+                public object? Find(params object?[]? keyValues) => null;
+                public ValueTask<object?> FindAsync(params object?[]? keyValues) => default;
+                public ValueTask<object?> FindAsync(object?[]? keyValues, CancellationToken cancellationToken) => default;
+            }
+
+            class C
+            {
+                async Task<object?> Run(Set set, CancellationToken ct)
+                {
+                    await Task.Yield();
+                    return [|set.Find(1)|];
+                }
+            }
+            """, """
+            #nullable enable
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class Set
+            {
+                public object? Find(params object?[]? keyValues) => null;
+                public ValueTask<object?> FindAsync(params object?[]? keyValues) => default;
+                public ValueTask<object?> FindAsync(object?[]? keyValues, CancellationToken cancellationToken) => default;
+            }
+
+            class C
+            {
+                async Task<object?> Run(Set set, CancellationToken ct)
+                {
+                    await Task.Yield();
+                    return await set.FindAsync(1);
+                }
+            }
+            """);
+
+        // R13: sync has params, async does not: `LogAsync("a", "b")` is CS1501.
+        [Fact]
+        public Task AG0012_ParamsOnlyOnSyncSide_IsNotFlaggedOrFixCompiles() => Verify.VerifyAnalyzerAsync("""
+            using System.Threading.Tasks;
+
+            class Logger
+            {
+                public void Log(params string[] lines) { }
+                public Task LogAsync(string[] lines) => Task.CompletedTask;
+            }
+
+            class C
+            {
+                async Task Run(Logger l)
+                {
+                    await Task.Yield();
+                    l.Log("a", "b");
+                }
+            }
+            """);
+
+        // R14: counterpart with a stricter generic constraint: GetAsync<int>() is CS0452.
+        [Fact]
+        public Task AG0012_CounterpartConstraintViolated_IsNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System.Threading.Tasks;
+
+            class Cache
+            {
+                public T Get<T>() => default!;
+                public Task<T> GetAsync<T>() where T : class => Task.FromResult(default(T)!);
+            }
+
+            class C
+            {
+                async Task<int> Run(Cache c)
+                {
+                    await Task.Yield();
+                    return c.Get<int>();
+                }
+            }
+            """);
+
+        // R15: XmlReader created without XmlReaderSettings.Async = true: ReadAsync throws InvalidOperationException.
+        [Fact]
+        public Task AG0012_XmlReaderWithoutAsyncSetting_IsNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System.IO;
+            using System.Threading.Tasks;
+            using System.Xml;
+
+            class C
+            {
+                async Task Run(Stream s)
+                {
+                    await Task.Yield();
+                    using var reader = XmlReader.Create(s);
+                    while (reader.Read()) { }
+                }
+            }
+            """);
+
+        // R16: Memory fix takes arguments by position, ignoring names.
+        [Fact]
+        public Task AG0012_MemoryFix_NamedArgumentsOutOfOrder() => Verify.VerifyCodeFixAsync("""
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class Device
+            {
+                public int Read(byte[] buffer, int offset, int count) => 0;
+                public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => default;
+            }
+
+            class C
+            {
+                async Task<int> Run(Device device, byte[] b, int n)
+                {
+                    await Task.Yield();
+                    return [|device.Read(count: n, offset: 0, buffer: b)|];
+                }
+            }
+            """, """
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class Device
+            {
+                public int Read(byte[] buffer, int offset, int count) => 0;
+                public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => default;
+            }
+
+            class C
+            {
+                async Task<int> Run(Device device, byte[] b, int n)
+                {
+                    await Task.Yield();
+                    return await device.ReadAsync(b.AsMemory(0, n));
+                }
+            }
+            """);
+
+        // R17: custom stream: ReadAsync(byte[]…) forwards to ReadAsync(Memory…); calling Read on this inside the Memory
+        // override and fixing it to ReadAsync(byte[]…, ct) makes the two overrides call each other forever.
+        [Fact]
+        public Task AG0012_SiblingOverloadRecursion_IsNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.IO;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class Sock : Stream
+            {
+                public override bool CanRead => true;
+                public override bool CanSeek => false;
+                public override bool CanWrite => false;
+                public override long Length => 0;
+                public override long Position { get; set; }
+                public override void Flush() { }
+                public override int Read(byte[] buffer, int offset, int count) => 0;
+                public override long Seek(long offset, SeekOrigin origin) => 0;
+                public override void SetLength(long value) { }
+                public override void Write(byte[] buffer, int offset, int count) { }
+
+                public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+                    ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+                public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+                {
+                    await Task.Yield();
+                    var tmp = new byte[buffer.Length];
+                    var n = Read(tmp, 0, tmp.Length);
+                    tmp.AsSpan(0, n).CopyTo(buffer.Span);
+                    return n;
+                }
+            }
+            """);
+
+        [Fact]
+        public Task AG0012_GenericSyncMethod_ExtensionGenericCounterpart_NoCrash() => Verify.VerifyAnalyzerAsync("""
+            using System.Threading.Tasks;
+
+            class Box<T> { public T Get<U>() => default!; }
+
+            static class Ext
+            {
+                public static Task<T> GetAsync<T, U>(this Box<T> box) => Task.FromResult(default(T)!);
+            }
+
+            class C
+            {
+                async Task<int> Run(Box<int> b)
+                {
+                    await Task.Yield();
+                    return b.Get<string>();
+                }
+            }
+            """);
     }
 }

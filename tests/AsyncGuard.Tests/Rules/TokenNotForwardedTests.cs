@@ -715,5 +715,104 @@ namespace AsyncGuard.Tests.Rules
                 """ + Api,
             CompilerDiagnostics = CompilerDiagnostics.None,
         }.RunAsync();
+
+        // ---- edge cases found in review ----------------------------------------------------------------
+
+        // A static lambda cannot capture the CancellationTokenSource local: passing cts.Token does not compile (CS8820).
+        [Fact]
+        public Task AG0031_StaticLambdaAndStaticLocalFunction_DoNotGetOuterSourceToken() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task Run()
+                {
+                    using var cts = new CancellationTokenSource();
+                    Func<Task> f = static () => Task.Delay(100);
+                    await f();
+                    await Local();
+                    await Task.Delay(1, cts.Token);
+
+                    static Task Local() => Task.Delay(100);
+                }
+            }
+            """);
+
+        // The callback runs when the token is cancelled: passing that token to it cancels the work at once.
+        [Fact]
+        public Task AG0031_CallInsideRegisterCallbackOfTheSameToken_IsNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                Task SendGoodbyeAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+                async Task Run(CancellationToken ct)
+                {
+                    using var registration = ct.Register(() => { _ = SendGoodbyeAsync(); });
+                    await Task.Delay(1, ct);
+                }
+            }
+            """);
+
+        // An invocation in an assembly attribute (an error, but code being typed): no AD0001.
+        [Fact]
+        public Task AG0031_InvocationInAssemblyAttribute_DoesNotCrash() => new Verify.Test
+        {
+            TestCode = """
+                using System;
+                using System.Threading;
+
+                [assembly: My(C.Name())]
+
+                [AttributeUsage(AttributeTargets.All)]
+                class MyAttribute : Attribute { public MyAttribute(string s) { } }
+
+                static class C
+                {
+                    public static string Name() => "";
+                    public static string Name(CancellationToken ct) => "";
+                }
+                """,
+            CompilerDiagnostics = CompilerDiagnostics.None,
+        }.RunAsync();
+
+        // One problem, one diagnostic: the optional [EnumeratorCancellation] token left at default and the missing
+        // WithCancellation are the same omission.
+        [Fact]
+        public Task AG0031_AwaitForeachOverIteratorWithOptionalToken_ReportedOnce() => Verify.VerifyAnalyzerAsync("""
+            using System.Threading;
+            using System.Threading.Channels;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task Run(ChannelReader<int> reader, CancellationToken ct)
+                {
+                    await foreach (var x in [|reader.ReadAllAsync()|])
+                    {
+                    }
+                }
+            }
+            """);
+
+        // Large method: one TokenInScope walk of the whole member per call made AG0031 quadratic (8,000 calls: 14.5 s).
+        // Not a timed test: it checks the (absent) findings; a return of the old cost shows as a slow test run.
+        [Theory]
+        [InlineData(8000, "Task.Delay(1)")]
+        public async Task AG0031_LargeMethod_IsAnalyzed(int count, string call)
+        {
+            var body = new System.Text.StringBuilder();
+            for (var i = 0; i < count; i++)
+            {
+                body.Append("        await " + call + ";\n");
+            }
+
+            var source = "using System.Threading.Tasks;\nclass C\n{\n    async Task Run()\n    {\n" + body + "    }\n}\n";
+            await Verify.VerifyAnalyzerAsync(source);
+        }
     }
 }

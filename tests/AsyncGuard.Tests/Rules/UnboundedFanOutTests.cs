@@ -1,5 +1,14 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
 using Microsoft.CodeAnalysis.Testing;
 using Xunit;
 using Verify = AsyncGuard.Tests.Verifiers.CSharpCodeFixVerifier<
@@ -1064,6 +1073,54 @@ namespace AsyncGuard.Tests.Rules
             CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedFanOutFixer.SemaphoreKey,
         }.RunAsync();
 
+        /// <summary>
+        /// A field the method writes through a tuple deconstruction or a <c>ref</c> argument would be read late by a deferred
+        /// start, like one it assigns: no fix (the body's operation index counts those writes).
+        /// </summary>
+        [Fact]
+        public Task LoopAdds_ReadingAFieldWrittenByTupleOrRef_GetNoFix()
+        {
+            const string code = """
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    private string _prefix = "p";
+                    private string _suffix = "s";
+
+                    async Task Run(string[] urls)
+                    {
+                        var tasks = new List<Task>();
+                        foreach (var url in urls)
+                        {
+                            [|tasks.Add(Api.SendAsync(_prefix + url))|];
+                        }
+
+                        (_prefix, var old) = ("q", _prefix);
+                        await Task.WhenAll(tasks);
+
+                        var more = new List<Task>();
+                        foreach (var url in urls)
+                        {
+                            [|more.Add(Api.SendAsync(url + _suffix))|];
+                        }
+
+                        Change(ref _suffix);
+                        await Task.WhenAll(more);
+                    }
+
+                    static void Change(ref string value) => value = value + "!";
+                }
+                """ + Api;
+            return new Verify.Test
+            {
+                TestCode = code,
+                FixedCode = code,
+                CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedFanOutFixer.SemaphoreKey,
+            }.RunAsync();
+        }
+
         [Fact]
         public Task LoopAdds_WhoseArgumentsWouldBeReadLate_GetNoFix()
         {
@@ -1164,6 +1221,337 @@ namespace AsyncGuard.Tests.Rules
                 }
                 """ + Api,
             CompilerDiagnostics = CompilerDiagnostics.None,
+        }.RunAsync();
+
+        // ---- analyzer -> fixer contract -------------------------------------------------------------------
+
+        private const string FanOutToBound = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task<int> Run(IEnumerable<string> urls)
+                {
+                    var pages = await Task.WhenAll(urls.Select(u => Api.FetchAsync(u)));
+                    return pages.Length;
+                }
+            }
+            """ + Api;
+
+        [Theory]
+        [InlineData(null, null, 16)]
+        [InlineData("", null, 16)]
+        [InlineData("many", null, 16)]
+        [InlineData("-3", null, 16)]
+        [InlineData("0", null, 16)]
+        [InlineData("99999999999", null, 16)]
+        [InlineData("many", "5", 5)]
+        [InlineData(null, "5", 5)]
+        [InlineData("7", "5", 7)]
+        public async Task MissingOrGarbledLimit_FallsBackToTheConfiguredDefault(string? limit, string? configured, int expected)
+        {
+            var (titles, fixedText) = await FixWithLimitAsync(limit, configured);
+
+            Assert.Contains($"Run at most {expected} at once with a 'SemaphoreSlim'", titles);
+            Assert.Contains($"new SemaphoreSlim({expected})", fixedText);
+        }
+
+        /// <summary>
+        /// Runs AG0020 on <see cref="FanOutToBound"/>, replaces the diagnostic's <c>Limit</c> property (removed when null) and
+        /// applies the semaphore fix: the offered titles and the fixed document's text.
+        /// </summary>
+        private static async Task<(IReadOnlyList<string> Titles, string FixedText)> FixWithLimitAsync(string? limit, string? configured)
+        {
+            using var workspace = new AdhocWorkspace();
+            var projectId = ProjectId.CreateNewId();
+            var solution = workspace.CurrentSolution.AddProject(ProjectInfo.Create(
+                    projectId, VersionStamp.Create(), "Test", "Test", LanguageNames.CSharp,
+                    compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary),
+                    parseOptions: new CSharpParseOptions(LanguageVersion.Latest),
+                    metadataReferences: await TestSupport.GetNet80ReferencesAsync()))
+                .AddDocument(DocumentId.CreateNewId(projectId), "C.cs", SourceText.From(FanOutToBound), filePath: "/0/C.cs");
+            if (configured is not null)
+            {
+                solution = solution.AddAnalyzerConfigDocument(
+                    DocumentId.CreateNewId(projectId), ".editorconfig",
+                    SourceText.From($"root = true\n\n[*.cs]\nasyncguard.default_max_concurrency = {configured}\n"), filePath: "/0/.editorconfig");
+            }
+
+            var document = solution.GetProject(projectId)!.Documents.Single();
+            var compilation = (await document.Project.GetCompilationAsync())!;
+            var options = new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, document.Project.AnalyzerOptions.AnalyzerConfigOptionsProvider);
+            var found = await compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new AsyncGuard.Analyzers.Rules.UnboundedFanOutAnalyzer()), options)
+                .GetAnalyzerDiagnosticsAsync();
+            var original = Assert.Single(found);
+            var properties = original.Properties.Remove(AsyncGuard.Analyzers.Rules.UnboundedFanOutAnalyzer.LimitKey);
+            if (limit is not null)
+            {
+                properties = properties.Add(AsyncGuard.Analyzers.Rules.UnboundedFanOutAnalyzer.LimitKey, limit);
+            }
+
+            var diagnostic = Diagnostic.Create(original.Descriptor, original.Location, properties);
+            var actions = new List<CodeAction>();
+            var fixer = new AsyncGuard.CodeFixes.UnboundedFanOutFixer();
+            await fixer.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None));
+            var semaphore = Assert.Single(actions, a => a.EquivalenceKey == AsyncGuard.CodeFixes.UnboundedFanOutFixer.SemaphoreKey);
+            var operations = await semaphore.GetOperationsAsync(CancellationToken.None);
+            var changed = Assert.Single(operations.OfType<ApplyChangesOperation>()).ChangedSolution.GetDocument(document.Id)!;
+            return (actions.Select(a => a.Title).ToList(), (await changed.GetTextAsync()).ToString());
+        }
+
+        // ---- edge cases found in review ----------------------------------------------------------------
+
+        private const string EdgeCaseApi = """
+
+            static class Api
+            {
+                public static Task<string> FetchAsync(string url) => Task.FromResult(url);
+            }
+
+            class Loader
+            {
+                public Task<string> LoadAsync(string id) => Task.FromResult(id);
+            }
+            """;
+
+        // `async (string u) => …` must stay parenthesized: `async string u => …` is not C#.
+        [Fact]
+        public Task AG0020_Semaphore_TypedLambdaParameter_FixCompiles() => new Verify.Test
+        {
+            TestCode = """
+                using System.Collections.Generic;
+                using System.Linq;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task<int> Run(IEnumerable<string> urls)
+                    {
+                        var pages = await Task.WhenAll([|urls.Select(async (string u) => await Api.FetchAsync(u))|]);
+                        return pages.Length;
+                    }
+                }
+                """ + EdgeCaseApi,
+            FixedCode = """
+                using System.Collections.Generic;
+                using System.Linq;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task<int> Run(IEnumerable<string> urls)
+                    {
+                        using var throttle = new SemaphoreSlim(16);
+                        var pages = await Task.WhenAll(urls.Select(async (string u) =>
+                        {
+                            await throttle.WaitAsync();
+                            try
+                            {
+                                return await Api.FetchAsync(u);
+                            }
+                            finally
+                            {
+                                throttle.Release();
+                            }
+                        }));
+                        return pages.Length;
+                    }
+                }
+                """ + EdgeCaseApi,
+            CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedFanOutFixer.SemaphoreKey,
+        }.RunAsync();
+
+        // Fix All with two fan-outs in one method: two `using var throttle` in one scope is CS0128.
+        [Fact]
+        public Task AG0020_Semaphore_FixAllTwoFanOutsInOneMethod_DistinctNames() => new Verify.Test
+        {
+            TestCode = """
+                using System.Collections.Generic;
+                using System.Linq;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task<int> Run(IEnumerable<string> urls, IEnumerable<string> more)
+                    {
+                        var a = await Task.WhenAll([|urls.Select(u => Api.FetchAsync(u))|]);
+                        var b = await Task.WhenAll([|more.Select(u => Api.FetchAsync(u))|]);
+                        return a.Length + b.Length;
+                    }
+                }
+                """ + EdgeCaseApi,
+            FixedCode = FanOutFixedTwice,
+            BatchFixedCode = FanOutFixedTwice,
+            CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedFanOutFixer.SemaphoreKey,
+        }.RunAsync();
+
+        private const string FanOutFixedTwice = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task<int> Run(IEnumerable<string> urls, IEnumerable<string> more)
+                {
+                    using var throttle = new SemaphoreSlim(16);
+                    var a = await Task.WhenAll(urls.Select(async u =>
+                    {
+                        await throttle.WaitAsync();
+                        try
+                        {
+                            return await Api.FetchAsync(u);
+                        }
+                        finally
+                        {
+                            throttle.Release();
+                        }
+                    }));
+                    using var fanOutThrottle = new SemaphoreSlim(16);
+                    var b = await Task.WhenAll(more.Select(async u =>
+                    {
+                        await fanOutThrottle.WaitAsync();
+                        try
+                        {
+                            return await Api.FetchAsync(u);
+                        }
+                        finally
+                        {
+                            fanOutThrottle.Release();
+                        }
+                    }));
+                    return a.Length + b.Length;
+                }
+            }
+            """ + EdgeCaseApi;
+
+        // Method group on a receiver named `item`: the generated parameter `item` shadows it, `item.LoadAsync(item)` breaks.
+        [Fact]
+        public Task AG0020_MethodGroupOnReceiverNamedItem_FixKeepsReceiver() => new Verify.Test
+        {
+            TestCode = """
+                using System.Collections.Generic;
+                using System.Linq;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task<int> Run(Loader item, IEnumerable<string> ids)
+                    {
+                        var all = await Task.WhenAll([|ids.Select(item.LoadAsync)|]);
+                        return all.Length;
+                    }
+                }
+                """ + EdgeCaseApi,
+            FixedCode = """
+                using System.Collections.Generic;
+                using System.Linq;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task<int> Run(Loader item, IEnumerable<string> ids)
+                    {
+                        using var throttle = new SemaphoreSlim(16);
+                        var all = await Task.WhenAll(ids.Select(async element =>
+                        {
+                            await throttle.WaitAsync();
+                            try
+                            {
+                                return await item.LoadAsync(element);
+                            }
+                            finally
+                            {
+                                throttle.Release();
+                            }
+                        }));
+                        return all.Length;
+                    }
+                }
+                """ + EdgeCaseApi,
+            CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedFanOutFixer.SemaphoreKey,
+        }.RunAsync();
+
+        // Awaiting tasks that already exist (a consumer's Completion, a TaskCompletionSource's Task) starts nothing.
+        [Fact]
+        public Task AG0020_SelectOfExistingTasks_IsNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading.Channels;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task Drain(List<ChannelReader<int>> readers, List<TaskCompletionSource<int>> pending)
+                {
+                    await Task.WhenAll(readers.Select(r => r.Completion));
+                    var results = await Task.WhenAll(pending.Select(p => p.Task));
+                }
+            }
+            """);
+
+        // The loop stops after 10 tasks: the fan-out is bounded by the break.
+        [Fact]
+        public Task AG0020_LoopBoundedByBreakOnCount_IsNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task Run(IEnumerable<string> urls)
+                {
+                    var tasks = new List<Task<string>>();
+                    foreach (var url in urls)
+                    {
+                        tasks.Add(Api.FetchAsync(url));
+                        if (tasks.Count >= 10)
+                        {
+                            break;
+                        }
+                    }
+
+                    await Task.WhenAll(tasks);
+                }
+            }
+            """ + EdgeCaseApi);
+
+        // Results unused, block-bodied async lambda that returns a value: the Parallel.ForEachAsync body must return
+        // ValueTask, so `return await …;` inside it does not compile (CS8031): that fix is not offered.
+        [Fact]
+        public Task AG0020_ParallelForEach_BlockLambdaReturningValue_FixCompiles() => new Verify.Test
+        {
+            TestCode = """
+                using System.Collections.Generic;
+                using System.Linq;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task Run(IEnumerable<string> urls)
+                    {
+                        await Task.WhenAll([|urls.Select(async u => { return await Api.FetchAsync(u); })|]);
+                    }
+                }
+                """ + EdgeCaseApi,
+            FixedCode = """
+                using System.Collections.Generic;
+                using System.Linq;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task Run(IEnumerable<string> urls)
+                    {
+                        await Task.WhenAll([|urls.Select(async u => { return await Api.FetchAsync(u); })|]);
+                    }
+                }
+                """ + EdgeCaseApi,
+            CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedFanOutFixer.ParallelForEachKey,
         }.RunAsync();
     }
 }

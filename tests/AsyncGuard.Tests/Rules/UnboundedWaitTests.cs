@@ -810,5 +810,244 @@ namespace AsyncGuard.Tests.Rules
                 """,
             CompilerDiagnostics = CompilerDiagnostics.None,
         }.RunAsync();
+        // ---- analyzer -> fixer contract -------------------------------------------------------------------
+
+        /// <summary>
+        /// The fixer reads <c>Seconds</c> and <c>Wrap</c> with a safe fallback: a missing or garbled value offers no timeout fix
+        /// (never a made-up or unparsable timeout) and throws nothing; well-formed values still give the fix.
+        /// </summary>
+        [Theory]
+        [InlineData(null, "WaitAsync", false)]
+        [InlineData("30s", "WaitAsync", false)]
+        [InlineData("-1", "WaitAsync", false)]
+        [InlineData("", "WaitAsync", false)]
+        [InlineData("30", "Bogus", false)]
+        [InlineData("30", null, false)]
+        [InlineData("30", "WaitAsync", true)]
+        public async Task MissingOrGarbledTimeoutProperties_OfferNoTimeoutFix(string? seconds, string? wrap, bool offered)
+        {
+            using var workspace = new Microsoft.CodeAnalysis.AdhocWorkspace();
+            var projectId = Microsoft.CodeAnalysis.ProjectId.CreateNewId();
+            var solution = workspace.CurrentSolution.AddProject(Microsoft.CodeAnalysis.ProjectInfo.Create(
+                    projectId, Microsoft.CodeAnalysis.VersionStamp.Create(), "Test", "Test", Microsoft.CodeAnalysis.LanguageNames.CSharp,
+                    compilationOptions: new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(Microsoft.CodeAnalysis.OutputKind.DynamicallyLinkedLibrary),
+                    metadataReferences: await TestSupport.GetNet80ReferencesAsync()))
+                .AddDocument(Microsoft.CodeAnalysis.DocumentId.CreateNewId(projectId), "C.cs", Microsoft.CodeAnalysis.Text.SourceText.From(Usings + """
+                    class C
+                    {
+                        async Task<int> Run()
+                        {
+                            var reply = new TaskCompletionSource<int>();
+                            Hand(reply);
+                            return await reply.Task;
+                        }
+
+                        static void Hand(TaskCompletionSource<int> reply) { }
+                    }
+                    """));
+            var document = solution.GetProject(projectId)!.Documents.Single();
+            var compilation = (await document.Project.GetCompilationAsync())!;
+            var (found, exceptions) = await TestSupport.RunAnalyzersAsync(compilation, System.Collections.Immutable.ImmutableArray.Create<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer>(new AsyncGuard.Analyzers.Rules.UnboundedWaitAnalyzer()));
+            Assert.Empty(exceptions);
+            var original = Assert.Single(found);
+            var properties = original.Properties
+                .Remove(AsyncGuard.Analyzers.Rules.UnboundedWaitAnalyzer.SecondsKey)
+                .Remove(AsyncGuard.Analyzers.Rules.UnboundedWaitAnalyzer.WrapKey);
+            properties = seconds is null ? properties : properties.Add(AsyncGuard.Analyzers.Rules.UnboundedWaitAnalyzer.SecondsKey, seconds);
+            properties = wrap is null ? properties : properties.Add(AsyncGuard.Analyzers.Rules.UnboundedWaitAnalyzer.WrapKey, wrap);
+            var diagnostic = Microsoft.CodeAnalysis.Diagnostic.Create(original.Descriptor, original.Location, properties);
+
+            var actions = new System.Collections.Generic.List<Microsoft.CodeAnalysis.CodeActions.CodeAction>();
+            await new AsyncGuard.CodeFixes.UnboundedWaitFixer().RegisterCodeFixesAsync(
+                new Microsoft.CodeAnalysis.CodeFixes.CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), System.Threading.CancellationToken.None));
+
+            var wrapAction = actions.SingleOrDefault(a => a.EquivalenceKey == AsyncGuard.CodeFixes.UnboundedWaitFixer.WrapKey);
+            Assert.Equal(offered, wrapAction is not null);
+            if (wrapAction is not null)
+            {
+                var operations = await wrapAction.GetOperationsAsync(System.Threading.CancellationToken.None);
+                var changed = Assert.Single(operations.OfType<Microsoft.CodeAnalysis.CodeActions.ApplyChangesOperation>()).ChangedSolution.GetDocument(document.Id)!;
+                Assert.Contains("return await reply.Task.WaitAsync(TimeSpan.FromSeconds(30));", (await changed.GetTextAsync()).ToString());
+            }
+        }
+
+        // ---- edge cases found in review ----------------------------------------------------------------
+
+        // An unbounded channel's writer never waits: WriteAsync completes at once.
+        [Fact]
+        public Task AG0030_UnboundedChannelWriter_IsNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System.Threading.Channels;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private readonly Channel<int> _channel = Channel.CreateUnbounded<int>();
+
+                async Task Post(int x)
+                {
+                    await _channel.Writer.WriteAsync(x);
+                    var local = Channel.CreateUnbounded<int>();
+                    await local.Writer.WriteAsync(x);
+                }
+            }
+            """);
+
+        // The new parameter would be named like a local of the method: CS0136. (The local is not itself a
+        // CancellationToken: such a local is a token in scope, and AG0031 reports the call instead.)
+        [Fact]
+        public Task AG0030_AddParameter_LocalNamedCancellationToken_FixCompiles() => new Verify.Test
+        {
+            TestCode = """
+                using System;
+                using System.Threading;
+                using System.Threading.Channels;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    public async Task<int> NextAsync(ChannelReader<int> reader, Func<CancellationToken> tokens)
+                    {
+                        var cancellationToken = tokens;
+                        Console.WriteLine(cancellationToken().IsCancellationRequested);
+                        return await [|reader.ReadAsync()|];
+                    }
+                }
+                """,
+            FixedCode = """
+                using System;
+                using System.Threading;
+                using System.Threading.Channels;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    public async Task<int> NextAsync(ChannelReader<int> reader, Func<CancellationToken> tokens, CancellationToken ct = default)
+                    {
+                        var cancellationToken = tokens;
+                        Console.WriteLine(cancellationToken().IsCancellationRequested);
+                        return await reader.ReadAsync(ct);
+                    }
+                }
+                """,
+            CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedWaitFixer.AddParameterKey,
+        }.RunAsync();
+
+        // Main(CancellationToken) is no longer an entry point.
+        [Fact]
+        public Task AG0030_AddParameter_NotOfferedOnMain() => new Verify.Test
+        {
+            TestState = { OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication },
+            TestCode = """
+                using System.Threading.Channels;
+                using System.Threading.Tasks;
+
+                class Program
+                {
+                    static async Task Main()
+                    {
+                        var channel = Channel.CreateBounded<int>(1);
+                        await [|channel.Reader.ReadAsync()|];
+                    }
+                }
+                """,
+            FixedCode = """
+                using System.Threading.Channels;
+                using System.Threading.Tasks;
+
+                class Program
+                {
+                    static async Task Main()
+                    {
+                        var channel = Channel.CreateBounded<int>(1);
+                        await [|channel.Reader.ReadAsync()|];
+                    }
+                }
+                """,
+            CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedWaitFixer.AddParameterKey,
+        }.RunAsync();
+
+        // The timeout source would be created when the lambda is created and disposed when Start returns: every later
+        // call of _next reads timeout.Token of a disposed source (ObjectDisposedException). Not offered in a lambda.
+        [Fact]
+        public Task AG0030_TimeoutToken_NotOfferedInsideLambda() => new Verify.Test
+        {
+            TestCode = """
+                using System;
+                using System.Threading.Channels;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    private Func<Task<int>> _next = () => Task.FromResult(0);
+
+                    void Start(ChannelReader<int> reader)
+                    {
+                        _next = async () => await [|reader.ReadAsync()|];
+                    }
+                }
+                """,
+            FixedCode = """
+                using System;
+                using System.Threading.Channels;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    private Func<Task<int>> _next = () => Task.FromResult(0);
+
+                    void Start(ChannelReader<int> reader)
+                    {
+                        _next = async () => await [|reader.ReadAsync()|];
+                    }
+                }
+                """,
+            CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedWaitFixer.TimeoutTokenKey,
+            // A configured timeout, so that only the lambda keeps the timeout token away.
+            TestState = { AnalyzerConfigFiles = { ("/.editorconfig", "root = true\n\n[*.cs]\nasyncguard.default_timeout_seconds = 30\n") } },
+        }.RunAsync();
+
+        // A wait in a loop condition: one timeout source before the loop bounds the whole loop, not each wait.
+        [Fact]
+        public Task AG0030_TimeoutToken_NotOfferedForLoopCondition() => new Verify.Test
+        {
+            TestCode = """
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                interface IPump { Task Pump(SemaphoreSlim items); }
+
+                class C : IPump
+                {
+                    public async Task Pump(SemaphoreSlim items)
+                    {
+                        while (await [|items.WaitAsync(Timeout.Infinite)|])
+                        {
+                            await Task.Yield();
+                        }
+                    }
+                }
+                """,
+            FixedCode = """
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                interface IPump { Task Pump(SemaphoreSlim items); }
+
+                class C : IPump
+                {
+                    public async Task Pump(SemaphoreSlim items)
+                    {
+                        while (await [|items.WaitAsync(Timeout.Infinite)|])
+                        {
+                            await Task.Yield();
+                        }
+                    }
+                }
+                """,
+            CodeActionEquivalenceKey = AsyncGuard.CodeFixes.UnboundedWaitFixer.TimeoutTokenKey,
+            // A configured timeout, so that only the loop condition keeps the timeout token away. (A channel's
+            // `while (await reader.WaitToReadAsync())` consumer loop is no longer reported at all.)
+            TestState = { AnalyzerConfigFiles = { ("/.editorconfig", "root = true\n\n[*.cs]\nasyncguard.default_timeout_seconds = 30\n") } },
+        }.RunAsync();
     }
 }

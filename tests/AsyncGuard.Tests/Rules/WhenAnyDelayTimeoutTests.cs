@@ -324,5 +324,67 @@ namespace AsyncGuard.Tests.Rules
                 """,
             CompilerDiagnostics = CompilerDiagnostics.None,
         }.RunAsync();
+
+        // ---- edge cases found in review ----------------------------------------------------------------
+
+        // A progress loop: the operation is awaited after it, nothing is abandoned; not a timeout.
+        [Fact]
+        public Task AG0032_ProgressLoopInWhileCondition_IsNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task<int> Run(Task<int> op)
+                {
+                    while (await Task.WhenAny(op, Task.Delay(1000)) != op)
+                    {
+                        Console.Write(".");
+                    }
+
+                    return await op;
+                }
+            }
+            """);
+
+        // `new Task[] { op, delay }`: the analyzer offers the fix, the fixer only understands `new[] { … }`.
+        [Fact]
+        public Task AG0032_ExplicitlyTypedArray_FixApplies() => Verify.VerifyCodeFixAsync("""
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task<int> Run(Task<int> op)
+                {
+                    if (await [|Task.WhenAny(new Task[] { op, Task.Delay(1000) })|] == op)
+                    {
+                        return await op;
+                    }
+                    else
+                    {
+                        return 0;
+                    }
+                }
+            }
+            """, """
+            using System;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task<int> Run(Task<int> op)
+                {
+                    try
+                    {
+                        await op.WaitAsync(TimeSpan.FromMilliseconds(1000));
+                        return await op;
+                    }
+                    catch (TimeoutException)
+                    {
+                        return 0;
+                    }
+                }
+            }
+            """);
     }
 }

@@ -345,7 +345,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
             }
 
             return winner is IAwaitOperation awaited &&
-                   StripConfigureAwait(awaited.Operation) is IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } } whenAny
+                   Awaitables.StripConfigureAwait(awaited.Operation) is IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } } whenAny
                 ? whenAny
                 : null;
         }
@@ -416,7 +416,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
         private static bool IsAwaitedWhenAny(IOperation value) =>
             KnownConditions.SkipConversions(value) is IAwaitOperation awaited &&
-            StripConfigureAwait(awaited.Operation) is IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } };
+            Awaitables.StripConfigureAwait(awaited.Operation) is IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } };
 
         /// <summary><c>foreach (var t in tasks)</c> after <c>await Task.WhenAll(tasks)</c>.</summary>
         private static bool IsIterationOfAwaitedCollection(ISymbol symbol, IOperation body, OperationIndex index, KnownSymbols known)
@@ -500,7 +500,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// <summary>Whether the awaited operand is the task itself, or a WhenAll over it or over a collection holding it.</summary>
         private static bool Holds(IOperation awaitedOperand, int awaitPosition, Elements elements, KnownSymbols known)
         {
-            awaitedOperand = StripConfigureAwait(awaitedOperand);
+            awaitedOperand = Awaitables.StripConfigureAwait(awaitedOperand);
             if (SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(awaitedOperand), elements.Task))
             {
                 return true;
@@ -605,7 +605,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         }
 
         private static bool IsWhenAllOver(IOperation awaitedOperand, ISymbol collection, KnownSymbols known) =>
-            StripConfigureAwait(awaitedOperand) is IInvocationOperation { TargetMethod: { Name: "WhenAll", IsStatic: true } whenAll } invocation &&
+            Awaitables.StripConfigureAwait(awaitedOperand) is IInvocationOperation { TargetMethod: { Name: "WhenAll", IsStatic: true } whenAll } invocation &&
             Awaitables.IsTaskOrValueTask(whenAll.ContainingType, known) &&
             invocation.Arguments.Length == 1 &&
             SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(invocation.Arguments[0].Value), collection);
@@ -627,12 +627,5 @@ namespace AsyncGuard.Analyzers.Infrastructure
             IPropertyReferenceOperation indexer => indexer.Instance,
             _ => null,
         };
-
-        /// <summary><c>x.ConfigureAwait(…)</c> → <c>x</c>.</summary>
-        internal static IOperation StripConfigureAwait(IOperation operation)
-        {
-            operation = KnownConditions.SkipConversions(operation);
-            return operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } instance } ? KnownConditions.SkipConversions(instance) : operation;
-        }
     }
 }

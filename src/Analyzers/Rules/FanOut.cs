@@ -99,7 +99,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
                        IsSmallConstant(chunk.Arguments[1].Value, maxKnownSize);
             }
 
-            var declarator = root.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>().FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local));
+            var declarator = Symbols.DeclaratorOf(local, root);
             var initializer = declarator?.GetVariableInitializer()?.Value;
             return initializer is not null && IsKnownSmall(initializer, maxKnownSize, depth + 1);
         }
@@ -205,7 +205,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         {
             foreach (var awaited in function.DescendantsAndSelf().OfType<IAwaitOperation>())
             {
-                if (CompletedTasks.StripConfigureAwait(awaited.Operation) is IInvocationOperation call && IsThrottle(call.TargetMethod, throttleMethods))
+                if (Awaitables.StripConfigureAwait(awaited.Operation) is IInvocationOperation call && IsThrottle(call.TargetMethod, throttleMethods))
                 {
                     return true;
                 }
