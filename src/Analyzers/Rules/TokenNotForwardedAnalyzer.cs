@@ -199,20 +199,7 @@ namespace AsyncGuard.Analyzers.Rules
                 return true;
             }
 
-            for (var current = operation.Parent; current is not null; current = current.Parent)
-            {
-                if (current is ICatchClauseOperation)
-                {
-                    return true;
-                }
-
-                if (current.Parent is ITryOperation tryOperation && tryOperation.Finally == current)
-                {
-                    return true;
-                }
-            }
-
-            return false;
+            return AncestorFacts.Of(operation).InCleanup;
         }
 
         /// <summary>Inside a callback given to <c>token.Register(…)</c>: the token is cancelled by the time it runs.</summary>
