@@ -33,22 +33,44 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// <summary>True inside a lambda that is converted to an expression tree: it is data, never run as written.</summary>
         internal static bool IsInExpressionTree(IOperation operation, KnownSymbols known)
         {
-            if (known.ExpressionOfT is null || operation.SemanticModel is null)
+            if (known.ExpressionOfT is null || operation.SemanticModel is not { } model)
             {
                 return false;
             }
 
-            for (var current = operation.Parent; current is not null; current = current.Parent)
+            // The enclosing functions, innermost first, up to one whose answer is known (kept per function: "it or one
+            // around it is an expression lambda"), so nested lambdas ask the semantic model once each, not once per site.
+            var cache = CompilationFacts.For(model.Compilation).ExpressionTreeFunctions;
+            List<IOperation>? unknown = null;
+            var answer = false;
+            for (var function = AncestorFacts.Of(operation).Function; function is not null; function = AncestorFacts.Of(function).Function)
             {
-                if (current is IAnonymousFunctionOperation lambda &&
-                    operation.SemanticModel.GetTypeInfo(lambda.Syntax).ConvertedType?.OriginalDefinition is { } target &&
-                    SymbolEqualityComparer.Default.Equals(target, known.ExpressionOfT))
+                if (cache.TryGetValue(function, out var cached))
                 {
-                    return true;
+                    answer = cached.Value;
+                    break;
+                }
+
+                (unknown ??= new List<IOperation>()).Add(function);
+            }
+
+            for (var i = (unknown?.Count ?? 0) - 1; i >= 0; i--)
+            {
+                var function = unknown![i];
+                answer = answer ||
+                         (function is IAnonymousFunctionOperation lambda &&
+                          model.GetTypeInfo(lambda.Syntax).ConvertedType?.OriginalDefinition is { } target &&
+                          SymbolEqualityComparer.Default.Equals(target, known.ExpressionOfT));
+                lock (cache)
+                {
+                    if (!cache.TryGetValue(function, out _))
+                    {
+                        cache.Add(function, new StrongBox<bool>(answer));
+                    }
                 }
             }
 
-            return false;
+            return answer;
         }
 
         /// <summary>

@@ -121,7 +121,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private static List<IMethodSymbol> EnclosingFunctions(IOperation operation, ISymbol containingSymbol)
         {
             var functions = new List<IMethodSymbol>();
-            for (var current = operation.Parent; current is not null; current = current.Parent)
+            for (var current = AncestorFacts.Of(operation).Function; current is not null; current = AncestorFacts.Of(current).Function)
             {
                 var function = current switch
                 {
