@@ -20,14 +20,18 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// <summary>Sites no deeper than this are answered by walking their parents; deeper ones use the cache.</summary>
         internal const int ShallowDepth = 32;
 
-        private AncestorFacts(IOperation root, IOperation? function, IOperation functionBody, bool inNameOf, bool inCleanup)
+        private AncestorFacts(IOperation root, IOperation? function, IOperation functionBody, bool inNameOf, bool inCleanup, AncestorFacts? functionFacts = null)
         {
+            _functionFacts = functionFacts;
             Root = root;
             Function = function;
             FunctionBody = functionBody;
             InNameOf = inNameOf;
             InCleanup = inCleanup;
         }
+
+        /// <summary>The facts of <see cref="Function"/> itself, when known (deep trees), so that hopping out costs nothing.</summary>
+        private readonly AncestorFacts? _functionFacts;
 
         /// <summary>The root of the operation tree: the whole member body.</summary>
         internal IOperation Root { get; }
@@ -37,6 +41,9 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
         /// <summary>The body of the innermost function: a lambda's or local function's body, else <see cref="Root"/>.</summary>
         internal IOperation FunctionBody { get; }
+
+        /// <summary>The facts of <see cref="Function"/> (which must not be null): the way out to the next enclosing function.</summary>
+        internal AncestorFacts OfFunction() => _functionFacts ?? Of(Function!);
 
         /// <summary>Some ancestor is a <c>nameof</c>.</summary>
         internal bool InNameOf { get; }
@@ -111,9 +118,9 @@ namespace AsyncGuard.Analyzers.Infrastructure
             var inCleanup = parentFacts.InCleanup || IsCleanup(parent);
             return parent switch
             {
-                IAnonymousFunctionOperation lambda => new AncestorFacts(parentFacts.Root, lambda, lambda.Body, inNameOf, inCleanup),
-                ILocalFunctionOperation localFunction => new AncestorFacts(parentFacts.Root, localFunction, (IOperation?)localFunction.Body ?? localFunction.IgnoredBody ?? child, inNameOf, inCleanup),
-                _ => new AncestorFacts(parentFacts.Root, parentFacts.Function, parentFacts.FunctionBody, inNameOf, inCleanup),
+                IAnonymousFunctionOperation lambda => new AncestorFacts(parentFacts.Root, lambda, lambda.Body, inNameOf, inCleanup, parentFacts),
+                ILocalFunctionOperation localFunction => new AncestorFacts(parentFacts.Root, localFunction, (IOperation?)localFunction.Body ?? localFunction.IgnoredBody ?? child, inNameOf, inCleanup, parentFacts),
+                _ => new AncestorFacts(parentFacts.Root, parentFacts.Function, parentFacts.FunctionBody, inNameOf, inCleanup, parentFacts._functionFacts),
             };
         }
 
@@ -154,6 +161,11 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
         private static void Remember(ConditionalWeakTable<IOperation, AncestorFacts> cache, IOperation operation, AncestorFacts facts)
         {
+            if (cache.TryGetValue(operation, out _))
+            {
+                return;
+            }
+
             lock (cache)
             {
                 if (!cache.TryGetValue(operation, out _))

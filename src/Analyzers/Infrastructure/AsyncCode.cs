@@ -43,7 +43,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
             var cache = CompilationFacts.For(model.Compilation).ExpressionTreeFunctions;
             List<IOperation>? unknown = null;
             var answer = false;
-            for (var function = AncestorFacts.Of(operation).Function; function is not null; function = AncestorFacts.Of(function).Function)
+            for (var facts = AncestorFacts.Of(operation); facts.Function is { } function; facts = facts.OfFunction())
             {
                 if (cache.TryGetValue(function, out var cached))
                 {

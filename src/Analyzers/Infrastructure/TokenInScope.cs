@@ -121,7 +121,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private static List<IMethodSymbol> EnclosingFunctions(IOperation operation, ISymbol containingSymbol)
         {
             var functions = new List<IMethodSymbol>();
-            for (var current = AncestorFacts.Of(operation).Function; current is not null; current = AncestorFacts.Of(current).Function)
+            for (var facts = AncestorFacts.Of(operation); facts.Function is { } current; facts = facts.OfFunction())
             {
                 var function = current switch
                 {

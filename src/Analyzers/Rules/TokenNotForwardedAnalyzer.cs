@@ -206,7 +206,7 @@ namespace AsyncGuard.Analyzers.Rules
         private static bool IsInRegisterCallback(IOperation operation, KnownSymbols known)
         {
             // Only lambdas matter: hop from function to enclosing function, not through every ancestor.
-            for (var current = AncestorFacts.Of(operation).Function; current is not null; current = AncestorFacts.Of(current).Function)
+            for (var facts = AncestorFacts.Of(operation); facts.Function is { } current; facts = facts.OfFunction())
             {
                 if (current is IAnonymousFunctionOperation &&
                     current.Parent is IDelegateCreationOperation { Parent: IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "Register" or "UnsafeRegister" } register } } &&
