@@ -79,14 +79,14 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 return Compute(operation, top);
             }
 
-            // Deep: from the site up to the nearest ancestor whose facts are known (or the root), then down again,
-            // keeping the facts of every node on the way.
+            // Deep: from the site (asked again, it is known) up to the nearest ancestor whose facts are known (or the
+            // root), then down again, keeping the facts of every node on the way.
             var path = new List<IOperation>();
             top = operation;
             AncestorFacts facts;
             while (true)
             {
-                if (path.Count > ShallowDepth && cache.TryGetValue(top, out var cached))
+                if (cache.TryGetValue(top, out var cached))
                 {
                     facts = cached;
                     break;

@@ -62,6 +62,12 @@ namespace AsyncGuard.Analyzers.Infrastructure
                     return linked[0].Local.Name + ".Token";
                 }
 
+                // Neither a parameter nor a token local: nothing here (most lambdas), without the lists below.
+                if (function.Parameters.IsEmpty && tokenLocals.Count == 0)
+                {
+                    continue;
+                }
+
                 var tokens = function.Parameters
                     .Where(p => known.IsCancellationToken(p.Type) || known.IsNullableCancellationToken(p.Type))
                     .ToList();
