@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -13,21 +15,13 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// function inside the member, else the member itself (top-level statements: the synthesized entry point).
         /// Null for code outside any function, such as a field initializer.
         /// </summary>
-        internal static IMethodSymbol? GetInnermostFunction(IOperation operation, ISymbol containingSymbol)
-        {
-            for (var current = operation.Parent; current is not null; current = current.Parent)
+        internal static IMethodSymbol? GetInnermostFunction(IOperation operation, ISymbol containingSymbol) =>
+            AncestorFacts.Of(operation).Function switch
             {
-                switch (current)
-                {
-                    case IAnonymousFunctionOperation lambda:
-                        return lambda.Symbol;
-                    case ILocalFunctionOperation localFunction:
-                        return localFunction.Symbol;
-                }
-            }
-
-            return containingSymbol as IMethodSymbol;
-        }
+                IAnonymousFunctionOperation lambda => lambda.Symbol,
+                ILocalFunctionOperation localFunction => localFunction.Symbol,
+                _ => containingSymbol as IMethodSymbol,
+            };
 
         /// <summary>
         /// Async code is code whose innermost function is <c>async</c>. A synchronous lambda or local function
@@ -39,22 +33,44 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// <summary>True inside a lambda that is converted to an expression tree: it is data, never run as written.</summary>
         internal static bool IsInExpressionTree(IOperation operation, KnownSymbols known)
         {
-            if (known.ExpressionOfT is null || operation.SemanticModel is null)
+            if (known.ExpressionOfT is null || operation.SemanticModel is not { } model)
             {
                 return false;
             }
 
-            for (var current = operation.Parent; current is not null; current = current.Parent)
+            // The enclosing functions, innermost first, up to one whose answer is known (kept per function: "it or one
+            // around it is an expression lambda"), so nested lambdas ask the semantic model once each, not once per site.
+            var cache = CompilationFacts.For(model.Compilation).ExpressionTreeFunctions;
+            List<IOperation>? unknown = null;
+            var answer = false;
+            for (var facts = AncestorFacts.Of(operation); facts.Function is { } function; facts = facts.OfFunction())
             {
-                if (current is IAnonymousFunctionOperation lambda &&
-                    operation.SemanticModel.GetTypeInfo(lambda.Syntax).ConvertedType?.OriginalDefinition is { } target &&
-                    SymbolEqualityComparer.Default.Equals(target, known.ExpressionOfT))
+                if (cache.TryGetValue(function, out var cached))
                 {
-                    return true;
+                    answer = cached.Value;
+                    break;
+                }
+
+                (unknown ??= new List<IOperation>()).Add(function);
+            }
+
+            for (var i = (unknown?.Count ?? 0) - 1; i >= 0; i--)
+            {
+                var function = unknown![i];
+                answer = answer ||
+                         (function is IAnonymousFunctionOperation lambda &&
+                          model.GetTypeInfo(lambda.Syntax).ConvertedType?.OriginalDefinition is { } target &&
+                          SymbolEqualityComparer.Default.Equals(target, known.ExpressionOfT));
+                lock (cache)
+                {
+                    if (!cache.TryGetValue(function, out _))
+                    {
+                        cache.Add(function, new StrongBox<bool>(answer));
+                    }
                 }
             }
 
-            return false;
+            return answer;
         }
 
         /// <summary>
@@ -62,42 +78,115 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// innermost function is async. Not inside <c>lock</c> (CS1996), an unsafe context (CS4004), a catch
         /// filter (CS7094) or a query clause (CS1995).
         /// </summary>
-        internal static bool CanAwaitAt(SyntaxNode node)
+        internal static bool CanAwaitAt(SyntaxNode node) => CanAwaitAt(node, compilation: null);
+
+        /// <summary><see cref="CanAwaitAt(SyntaxNode)"/> in place of the operation's syntax.</summary>
+        internal static bool CanAwaitAt(IOperation operation) => CanAwaitAt(operation.Syntax, operation.SemanticModel?.Compilation);
+
+        /// <inheritdoc cref="CanAwaitAt(SyntaxNode)"/>
+        /// <param name="compilation">Where deep trees keep the answers of their ancestors (see <see cref="AncestorFacts"/>); null: walk.</param>
+        internal static bool CanAwaitAt(SyntaxNode node, Compilation? compilation)
         {
             // Past the innermost function only an unsafe context still matters: a lambda inside an unsafe method or
             // type cannot await either (CS4004).
             var insideFunction = true;
+            var depth = 0;
             for (var current = node.Parent; current is not null; current = current.Parent)
             {
-                switch (current)
+                if (++depth > AncestorFacts.ShallowDepth && compilation is not null)
                 {
-                    case LockStatementSyntax or CatchFilterClauseSyntax or QueryClauseSyntax or SelectOrGroupClauseSyntax when insideFunction:
-                        return false;
-                    case UnsafeStatementSyntax:
-                        return false;
-                    case AnonymousFunctionExpressionSyntax:
-                        insideFunction = false;
-                        break;
-                    case LocalFunctionStatementSyntax localFunction:
-                        if (HasUnsafeModifier(localFunction.Modifiers))
-                        {
-                            return false;
-                        }
-
-                        insideFunction = false;
-                        break;
-                    case BaseMethodDeclarationSyntax method:
-                        return !HasUnsafeModifier(method.Modifiers) && !IsInUnsafeType(method);
-                    case AccessorDeclarationSyntax accessor:
-                        return !IsInUnsafeType(accessor);
-                    case GlobalStatementSyntax:
-                        return true;
-                    case BaseFieldDeclarationSyntax or BasePropertyDeclarationSyntax:
-                        return !IsInUnsafeType(current) && !HasUnsafeModifier(((MemberDeclarationSyntax)current).Modifiers);
+                    var context = AwaitContextOf(current, CompilationFacts.For(compilation).AwaitContexts);
+                    return insideFunction ? context.InsideFunction : context.OutsideFunction;
                 }
+
+                if (Terminal(current, insideFunction) is { } answer)
+                {
+                    return answer;
+                }
+
+                insideFunction &= current is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax);
             }
 
             return !insideFunction;
+        }
+
+        /// <summary>
+        /// Where the walk of <see cref="CanAwaitAt(SyntaxNode, Compilation)"/> stops at <paramref name="current"/>, its
+        /// answer; null where it goes on to the parent.
+        /// </summary>
+        private static bool? Terminal(SyntaxNode current, bool insideFunction)
+        {
+            switch (current)
+            {
+                case LockStatementSyntax or CatchFilterClauseSyntax or QueryClauseSyntax or SelectOrGroupClauseSyntax when insideFunction:
+                    return false;
+                case UnsafeStatementSyntax:
+                    return false;
+                case LocalFunctionStatementSyntax localFunction when HasUnsafeModifier(localFunction.Modifiers):
+                    return false;
+                case BaseMethodDeclarationSyntax method:
+                    return !HasUnsafeModifier(method.Modifiers) && !IsInUnsafeType(method);
+                case AccessorDeclarationSyntax accessor:
+                    return !IsInUnsafeType(accessor);
+                case GlobalStatementSyntax:
+                    return true;
+                case BaseFieldDeclarationSyntax or BasePropertyDeclarationSyntax:
+                    return !IsInUnsafeType(current) && !HasUnsafeModifier(((MemberDeclarationSyntax)current).Modifiers);
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>The answers of the walk from <paramref name="node"/> (inclusive) upward, inside and outside the innermost function.</summary>
+        internal sealed class AwaitContext
+        {
+            internal AwaitContext(bool insideFunction, bool outsideFunction)
+            {
+                InsideFunction = insideFunction;
+                OutsideFunction = outsideFunction;
+            }
+
+            internal bool InsideFunction { get; }
+
+            internal bool OutsideFunction { get; }
+        }
+
+        /// <summary>Deep trees: the walk from <paramref name="node"/> up, each node's answers computed once from its parent's.</summary>
+        private static AwaitContext AwaitContextOf(SyntaxNode node, ConditionalWeakTable<SyntaxNode, AwaitContext> cache)
+        {
+            var path = new List<SyntaxNode>();
+            AwaitContext? above = null;
+            for (SyntaxNode? current = node; current is not null; current = current.Parent)
+            {
+                if (cache.TryGetValue(current, out above))
+                {
+                    break;
+                }
+
+                path.Add(current);
+            }
+
+            // Above the root of the tree the walk ends: only outside every function may an await be written there.
+            above ??= new AwaitContext(insideFunction: false, outsideFunction: true);
+            for (var i = path.Count - 1; i >= 0; i--)
+            {
+                var current = path[i];
+                var leavesFunction = current is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax;
+                var context = new AwaitContext(
+                    Terminal(current, insideFunction: true) ?? (leavesFunction ? above.OutsideFunction : above.InsideFunction),
+                    Terminal(current, insideFunction: false) ?? above.OutsideFunction);
+                lock (cache)
+                {
+                    if (!cache.TryGetValue(current, out _))
+                    {
+                        cache.Add(current, context);
+                    }
+                }
+
+                above = context;
+            }
+
+            return above;
         }
 
         /// <summary>Part of <c>a?.b…</c>: an await cannot be written inside the chain (<c>t?.Wait()</c>).</summary>

@@ -1,5 +1,4 @@
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Operations;
 
 namespace AsyncGuard.Analyzers.Infrastructure
 {
@@ -14,20 +13,8 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 return true;
             }
 
-            for (var current = operation.Parent; current is not null; current = current.Parent)
-            {
-                if (current is ICatchClauseOperation)
-                {
-                    return true;
-                }
-
-                if (current.Parent is ITryOperation tryOperation && tryOperation.Finally == current)
-                {
-                    return true;
-                }
-            }
-
-            return false;
+            // Inside a catch clause or a finally block: read from the per-ancestor facts (linear on deep trees).
+            return AncestorFacts.Of(operation).InCleanup;
         }
     }
 }

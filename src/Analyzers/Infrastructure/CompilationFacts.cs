@@ -29,6 +29,15 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// <summary><see cref="KnownSymbols.Index"/> by the root of a member body.</summary>
         internal ConditionalWeakTable<IOperation, OperationIndex> Indexes { get; } = new();
 
+        /// <summary><see cref="AncestorFacts"/> of the operations in deep trees.</summary>
+        internal ConditionalWeakTable<IOperation, AncestorFacts> Ancestors { get; } = new();
+
+        /// <summary><see cref="AsyncCode.IsInExpressionTree"/> per lambda or local function: it or one around it is an expression lambda.</summary>
+        internal ConditionalWeakTable<IOperation, StrongBox<bool>> ExpressionTreeFunctions { get; } = new();
+
+        /// <summary><see cref="AsyncCode.CanAwaitAt(SyntaxNode)"/> of the syntax nodes in deep trees.</summary>
+        internal ConditionalWeakTable<SyntaxNode, AsyncCode.AwaitContext> AwaitContexts { get; } = new();
+
         /// <summary><see cref="KnownSymbols.TokenSourceDeclarators"/> by the root of a member body.</summary>
         internal ConditionalWeakTable<IOperation, List<IVariableDeclaratorOperation>> TokenSourceDeclarators { get; } = new();
 

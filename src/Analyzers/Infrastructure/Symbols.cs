@@ -44,33 +44,10 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// The body of the innermost function containing <paramref name="operation"/>: a lambda's or local function's
         /// body, else the root of the member's operation tree.
         /// </summary>
-        internal static IOperation FunctionBody(IOperation operation)
-        {
-            var current = operation;
-            for (var parent = operation.Parent; parent is not null; current = parent, parent = parent.Parent)
-            {
-                switch (parent)
-                {
-                    case IAnonymousFunctionOperation lambda:
-                        return lambda.Body;
-                    case ILocalFunctionOperation localFunction:
-                        return (IOperation?)localFunction.Body ?? localFunction.IgnoredBody ?? current;
-                }
-            }
-
-            return current;
-        }
+        internal static IOperation FunctionBody(IOperation operation) => AncestorFacts.Of(operation).FunctionBody;
 
         /// <summary>The root of the operation tree <paramref name="operation"/> belongs to: the whole member body.</summary>
-        internal static IOperation Root(IOperation operation)
-        {
-            while (operation.Parent is not null)
-            {
-                operation = operation.Parent;
-            }
-
-            return operation;
-        }
+        internal static IOperation Root(IOperation operation) => AncestorFacts.Of(operation).Root;
 
         /// <summary>The parents of <paramref name="operation"/> up to (not including) <paramref name="stop"/>.</summary>
         internal static System.Collections.Generic.IEnumerable<IOperation> Ancestors(this IOperation operation, IOperation stop)

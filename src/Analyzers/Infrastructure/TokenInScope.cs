@@ -62,6 +62,12 @@ namespace AsyncGuard.Analyzers.Infrastructure
                     return linked[0].Local.Name + ".Token";
                 }
 
+                // Neither a parameter nor a token local: nothing here (most lambdas), without the lists below.
+                if (function.Parameters.IsEmpty && tokenLocals.Count == 0)
+                {
+                    continue;
+                }
+
                 var tokens = function.Parameters
                     .Where(p => known.IsCancellationToken(p.Type) || known.IsNullableCancellationToken(p.Type))
                     .ToList();
@@ -121,7 +127,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private static List<IMethodSymbol> EnclosingFunctions(IOperation operation, ISymbol containingSymbol)
         {
             var functions = new List<IMethodSymbol>();
-            for (var current = operation.Parent; current is not null; current = current.Parent)
+            for (var facts = AncestorFacts.Of(operation); facts.Function is { } current; facts = facts.OfFunction())
             {
                 var function = current switch
                 {

@@ -139,7 +139,7 @@ namespace AsyncGuard.Analyzers.Rules
             if (lambda.Symbol.Parameters.Length != 1 || lambda.Parent is not IDelegateCreationOperation creation ||
                 creation.Parent is not IArgumentOperation argument || argument.Parent is not IInvocationOperation invocation ||
                 invocation.Parent is not IExpressionStatementOperation statement || statement.IsImplicit ||
-                !AsyncCode.IsInAsyncCode(invocation, containingSymbol) || !AsyncCode.CanAwaitAt(statement.Syntax))
+                !AsyncCode.IsInAsyncCode(invocation, containingSymbol) || !AsyncCode.CanAwaitAt(statement))
             {
                 return null;
             }

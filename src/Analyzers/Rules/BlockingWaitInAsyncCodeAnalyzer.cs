@@ -121,7 +121,7 @@ namespace AsyncGuard.Analyzers.Rules
         private static void Report(OperationAnalysisContext context, KnownSymbols known, IOperation blocking, IOperation? task, string? fix, string display)
         {
             if (!AsyncCode.IsInAsyncCode(blocking, context.ContainingSymbol) ||
-                !AsyncCode.CanAwaitAt(blocking.Syntax) ||
+                !AsyncCode.CanAwaitAt(blocking) ||
                 IsInNameOf(blocking))
             {
                 return;
@@ -158,18 +158,6 @@ namespace AsyncGuard.Analyzers.Rules
                 (parameter.Type.SpecialType == SpecialType.System_Int32 || SymbolEqualityComparer.Default.Equals(parameter.Type, known.TimeSpan)) &&
                 ZeroTimeout.Is(a.Value));
 
-        private static bool IsInNameOf(IOperation operation)
-        {
-            for (var current = operation.Parent; current is not null; current = current.Parent)
-            {
-                if (current is INameOfOperation)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
+        private static bool IsInNameOf(IOperation operation) => AncestorFacts.Of(operation).InNameOf;
     }
 }

@@ -286,7 +286,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// <summary>The rewrite that awaits the dropped value, or null when none compiles here.</summary>
         internal static string? ChooseFix(IExpressionStatementOperation statement, IInvocationOperation dropped, bool conditional, ISymbol containingSymbol, KnownSymbols known)
         {
-            if (!AsyncCode.CanAwaitAt(statement.Syntax) || (conditional && dropped.Type?.IsValueType != false))
+            if (!AsyncCode.CanAwaitAt(statement) || (conditional && dropped.Type?.IsValueType != false))
             {
                 return null;
             }

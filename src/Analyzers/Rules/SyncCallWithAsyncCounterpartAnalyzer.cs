@@ -129,7 +129,7 @@ namespace AsyncGuard.Analyzers.Rules
             // An async void method returns at its first await: calling it does not block (AG0003 is about it).
             if (method.Name.EndsWith("Async", StringComparison.Ordinal) || method.MethodKind != MethodKind.Ordinary || method.IsAsync ||
                 method.ContainingType is null || invocation.Syntax is not InvocationExpressionSyntax syntax ||
-                !AsyncCode.IsInAsyncCode(invocation, context.ContainingSymbol) || !AsyncCode.CanAwaitAt(invocation.Syntax))
+                !AsyncCode.IsInAsyncCode(invocation, context.ContainingSymbol) || !AsyncCode.CanAwaitAt(invocation))
             {
                 return;
             }
@@ -242,7 +242,7 @@ namespace AsyncGuard.Analyzers.Rules
             if (isAsynchronous ||
                 ((CSharpParseOptions)operation.Syntax.SyntaxTree.Options).LanguageVersion < LanguageVersion.CSharp8 ||
                 !AsyncCode.IsInAsyncCode(operation, context.ContainingSymbol) ||
-                !AsyncCode.CanAwaitAt(operation.Syntax) ||
+                !AsyncCode.CanAwaitAt(operation) ||
                 DualMode.IsSynchronousBranch(operation, Symbols.FunctionBody(operation), state.Known.Index(operation)) ||
                 IsInThreadAffineRegion(operation, Symbols.FunctionBody(operation), state))
             {

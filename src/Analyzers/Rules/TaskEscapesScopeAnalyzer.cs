@@ -474,7 +474,7 @@ namespace AsyncGuard.Analyzers.Rules
                 {
                     case IReturnOperation other:
                         if (other.ReturnedValue is not { } value || value.ConstantValue is { HasValue: true, Value: null } ||
-                            KnownConditions.SkipConversions(value) is IDefaultValueOperation || !AsyncCode.CanAwaitAt(other.Syntax))
+                            KnownConditions.SkipConversions(value) is IDefaultValueOperation || !AsyncCode.CanAwaitAt(other))
                         {
                             return false;
                         }

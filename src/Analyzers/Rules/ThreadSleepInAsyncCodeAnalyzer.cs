@@ -48,7 +48,7 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             var properties = ImmutableDictionary<string, string?>.Empty;
-            if (AsyncCode.CanAwaitAt(invocation.Syntax))
+            if (AsyncCode.CanAwaitAt(invocation))
             {
                 if (IsZeroDelay(invocation, known))
                 {

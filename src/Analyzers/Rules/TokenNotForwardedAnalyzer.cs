@@ -193,7 +193,8 @@ namespace AsyncGuard.Analyzers.Rules
         /// <summary>Inside a callback given to <c>token.Register(…)</c>: the token is cancelled by the time it runs.</summary>
         private static bool IsInRegisterCallback(IOperation operation, KnownSymbols known)
         {
-            for (var current = operation.Parent; current is not null; current = current.Parent)
+            // Only lambdas matter: hop from function to enclosing function, not through every ancestor.
+            for (var facts = AncestorFacts.Of(operation); facts.Function is { } current; facts = facts.OfFunction())
             {
                 if (current is IAnonymousFunctionOperation &&
                     current.Parent is IDelegateCreationOperation { Parent: IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "Register" or "UnsafeRegister" } register } } &&
