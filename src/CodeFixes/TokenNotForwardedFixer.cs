@@ -49,10 +49,12 @@ namespace AsyncGuard.CodeFixes
                     break;
 
                 case TokenNotForwardedAnalyzer.ReplaceFix when node is InvocationExpressionSyntax call:
-                    var semantic = fix.Model.GetOperation(call, cancellationToken) as Microsoft.CodeAnalysis.Operations.IInvocationOperation;
-                    var known = new KnownSymbols(fix.Model.Compilation);
-                    if (semantic is not null && TokenNotForwardedAnalyzer.ExplicitNone(semantic, known)?.Syntax is ArgumentSyntax none)
+                    // Where the analyzer found the explicit None/default; a missing or garbled index means no edit.
+                    if (properties.TryGetValue(TokenNotForwardedAnalyzer.NoneArgumentIndexKey, out var text) &&
+                        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index) &&
+                        index < call.ArgumentList.Arguments.Count)
                     {
+                        var none = call.ArgumentList.Arguments[index];
                         fix.Editor.ReplaceNode(none.Expression, token.WithTriviaFrom(none.Expression));
                     }
 

@@ -29,6 +29,9 @@ namespace AsyncGuard.Analyzers.Rules
         /// <summary>Property: the token parameter's name, when the token must be passed by name.</summary>
         public const string ParameterNameKey = "ParameterName";
 
+        /// <summary>For <see cref="ReplaceFix"/>: the index, in the call's written argument list, of the explicit <c>None</c>/<c>default</c>.</summary>
+        public const string NoneArgumentIndexKey = "NoneArgumentIndex";
+
         public const string FlagExplicitNoneOption = "asyncguard.AG0031.flag_explicit_none";
 
         /// <summary>Also report calls that return nothing awaitable (a synchronous method that merely accepts a token).</summary>
@@ -79,7 +82,12 @@ namespace AsyncGuard.Analyzers.Rules
                 }
 
                 parameter = explicitNone.Parameter;
-                properties = properties.Add(PropertyKeys.FixKind, ReplaceFix);
+                var index = explicitNone.Syntax is ArgumentSyntax written ? syntax.ArgumentList.Arguments.IndexOf(written) : -1;
+                if (index >= 0)
+                {
+                    properties = properties.Add(PropertyKeys.FixKind, ReplaceFix)
+                        .Add(NoneArgumentIndexKey, index.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                }
             }
             else
             {
@@ -208,7 +216,7 @@ namespace AsyncGuard.Analyzers.Rules
         }
 
         /// <summary>An explicit <c>CancellationToken.None</c>, <c>default</c> or <c>new CancellationToken()</c> argument.</summary>
-        internal static IArgumentOperation? ExplicitNone(IInvocationOperation call, KnownSymbols known) =>
+        private static IArgumentOperation? ExplicitNone(IInvocationOperation call, KnownSymbols known) =>
             call.Arguments.FirstOrDefault(a =>
                 a.ArgumentKind != ArgumentKind.DefaultValue && a.Parameter is { } p && known.IsCancellationToken(p.Type) &&
                 KnownConditions.SkipConversions(a.Value) is IDefaultValueOperation
