@@ -1,3 +1,8 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using AsyncGuard.Analyzers.Rules;
+using AsyncGuard.CodeFixes;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis.Testing;
 using Xunit;
@@ -170,6 +175,59 @@ namespace AsyncGuard.Tests.Rules
                 },
             },
         }.RunAsync();
+
+        /// <summary>
+        /// The replace fix edits the argument the analyzer pointed at (<c>NoneArgumentIndex</c>); a missing, garbled or
+        /// out-of-range index leaves the document as it is instead of throwing or editing another argument.
+        /// </summary>
+        [Theory]
+        [InlineData("1", true)]
+        [InlineData(null, false)]
+        [InlineData("one", false)]
+        [InlineData("-1", false)]
+        [InlineData("7", false)]
+        public async Task ReplaceFix_UsesTheAnalyzersIndex_AndIgnoresAGarbledOne(string? index, bool edits)
+        {
+            using var workspace = new Microsoft.CodeAnalysis.AdhocWorkspace();
+            var projectId = Microsoft.CodeAnalysis.ProjectId.CreateNewId();
+            var source = Usings + """
+                class C
+                {
+                    async Task Run(string url, CancellationToken cancellationToken)
+                    {
+                        await Api.GetAsync(url, CancellationToken.None);
+                    }
+                }
+                """ + Api;
+            var solution = workspace.CurrentSolution.AddProject(Microsoft.CodeAnalysis.ProjectInfo.Create(
+                    projectId, Microsoft.CodeAnalysis.VersionStamp.Create(), "Test", "Test", Microsoft.CodeAnalysis.LanguageNames.CSharp,
+                    compilationOptions: new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(Microsoft.CodeAnalysis.OutputKind.DynamicallyLinkedLibrary),
+                    metadataReferences: await TestSupport.GetNet80ReferencesAsync()))
+                .AddDocument(Microsoft.CodeAnalysis.DocumentId.CreateNewId(projectId), "C.cs", Microsoft.CodeAnalysis.Text.SourceText.From(source), filePath: "/src/C.cs")
+                .AddAnalyzerConfigDocument(Microsoft.CodeAnalysis.DocumentId.CreateNewId(projectId), ".editorconfig",
+                    Microsoft.CodeAnalysis.Text.SourceText.From("root = true\n\n[*.cs]\nasyncguard.AG0031.flag_explicit_none = true\n"), filePath: "/src/.editorconfig");
+            var document = solution.GetProject(projectId)!.Documents.Single();
+            var compilation = (await document.Project.GetCompilationAsync())!;
+            var analyzers = System.Collections.Immutable.ImmutableArray.Create<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer>(new TokenNotForwardedAnalyzer());
+            var options = new Microsoft.CodeAnalysis.Diagnostics.AnalyzerOptions(
+                System.Collections.Immutable.ImmutableArray<Microsoft.CodeAnalysis.AdditionalText>.Empty,
+                document.Project.AnalyzerOptions.AnalyzerConfigOptionsProvider);
+            var found = await Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzerExtensions.WithAnalyzers(compilation, analyzers, options).GetAnalyzerDiagnosticsAsync();
+            var original = Assert.Single(found);
+            Assert.Equal("1", original.Properties[TokenNotForwardedAnalyzer.NoneArgumentIndexKey]);
+            var properties = original.Properties.Remove(TokenNotForwardedAnalyzer.NoneArgumentIndexKey);
+            properties = index is null ? properties : properties.Add(TokenNotForwardedAnalyzer.NoneArgumentIndexKey, index);
+            var diagnostic = Microsoft.CodeAnalysis.Diagnostic.Create(original.Descriptor, original.Location, properties);
+
+            var actions = new List<Microsoft.CodeAnalysis.CodeActions.CodeAction>();
+            await new TokenNotForwardedFixer().RegisterCodeFixesAsync(
+                new Microsoft.CodeAnalysis.CodeFixes.CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None));
+            var operations = await Assert.Single(actions).GetOperationsAsync(CancellationToken.None);
+            var changed = Assert.Single(operations.OfType<Microsoft.CodeAnalysis.CodeActions.ApplyChangesOperation>()).ChangedSolution.GetDocument(document.Id)!;
+            var text = (await changed.GetTextAsync()).ToString();
+            Assert.Equal(edits, text.Contains("await Api.GetAsync(url, cancellationToken);"));
+            Assert.Equal(!edits, text.Contains("await Api.GetAsync(url, CancellationToken.None);"));
+        }
 
         [Fact]
         public Task MessageNamesTheTokenAndTheMethod() => Verify.VerifyAnalyzerAsync(Usings + """
