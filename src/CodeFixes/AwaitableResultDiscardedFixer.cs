@@ -176,9 +176,7 @@ namespace AsyncGuard.CodeFixes
 
         /// <summary>A comment on the statement (the line before it, or at its end) says it is not awaited on purpose.</summary>
         private static bool SaysBackground(StatementSyntax statement) =>
-            statement.GetLeadingTrivia().Concat(statement.GetTrailingTrivia())
-                .Where(t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia))
-                .Any(t => BackgroundWords.Any(w => t.ToString().IndexOf(w, System.StringComparison.OrdinalIgnoreCase) >= 0));
+            StatementComments.Say(statement, comment => BackgroundWords.Any(w => comment.IndexOf(w, System.StringComparison.OrdinalIgnoreCase) >= 0));
 
         private static IEnumerable<FixAction> Actions(string? kind, bool canForget)
         {

@@ -108,62 +108,10 @@ namespace AsyncGuard.Analyzers.Rules
         /// names <c>RunContinuationsAsynchronously</c> or says continuations run synchronously, inline or immediately:
         /// the author weighed the flag and decided.
         /// </summary>
-        private static bool CommentSaysContinuationsRunInline(SyntaxNode creation)
-        {
-            var holder = creation.FirstAncestorOrSelf<SyntaxNode>(n => n is StatementSyntax or MemberDeclarationSyntax);
-            if (holder is null)
-            {
-                return false;
-            }
+        private static bool CommentSaysContinuationsRunInline(SyntaxNode creation) =>
+            StatementComments.Say(creation, SaysContinuationsRunInline);
 
-            var leading = holder.GetLeadingTrivia();
-            var newlines = 0;
-            for (var i = leading.Count - 1; i >= 0; i--)
-            {
-                var trivia = leading[i];
-                if (trivia.IsKind(SyntaxKind.WhitespaceTrivia))
-                {
-                    continue;
-                }
-
-                if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
-                {
-                    // A blank line ends the comment block that belongs to this statement.
-                    if (++newlines > 1)
-                    {
-                        break;
-                    }
-
-                    continue;
-                }
-
-                if (!IsComment(trivia))
-                {
-                    break;
-                }
-
-                newlines = 0;
-                if (SaysContinuationsRunInline(trivia.ToString()))
-                {
-                    return true;
-                }
-            }
-
-            foreach (var trivia in holder.GetLastToken().TrailingTrivia)
-            {
-                if (IsComment(trivia) && SaysContinuationsRunInline(trivia.ToString()))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private static bool IsComment(SyntaxTrivia trivia) =>
-            trivia.IsKind(SyntaxKind.SingleLineCommentTrivia) || trivia.IsKind(SyntaxKind.MultiLineCommentTrivia);
-
-        internal static bool SaysContinuationsRunInline(string comment)
+        private static bool SaysContinuationsRunInline(string comment)
         {
             if (comment.IndexOf("RunContinuationsAsynchronously", StringComparison.OrdinalIgnoreCase) >= 0)
             {

@@ -381,39 +381,13 @@ namespace AsyncGuard.Analyzers.Rules
         /// A comment on the statement (the lines just above it, the end of its line, or inside the call) that speaks of the
         /// token or of cancellation: "no token: the audit record must be written" says the token is withheld on purpose.
         /// </summary>
-        private static bool WithheldByComment(SyntaxNode node)
-        {
-            var statement = node.FirstAncestorOrSelf<StatementSyntax>() ?? node;
-            foreach (var trivia in statement.GetLeadingTrivia())
-            {
-                if (SpeaksOfTheToken(trivia))
-                {
-                    return true;
-                }
-            }
+        private static bool WithheldByComment(SyntaxNode node) =>
+            StatementComments.Say(node, SpeaksOfTheToken) ||
+            node.DescendantTrivia().Any(t => StatementComments.IsComment(t) && SpeaksOfTheToken(t.ToString()));
 
-            foreach (var trivia in statement.GetLastToken().TrailingTrivia)
-            {
-                if (SpeaksOfTheToken(trivia))
-                {
-                    return true;
-                }
-            }
-
-            return node.DescendantTrivia().Any(SpeaksOfTheToken);
-        }
-
-        private static bool SpeaksOfTheToken(SyntaxTrivia trivia)
-        {
-            if (!trivia.IsKind(SyntaxKind.SingleLineCommentTrivia) && !trivia.IsKind(SyntaxKind.MultiLineCommentTrivia))
-            {
-                return false;
-            }
-
-            var text = trivia.ToString();
-            return text.IndexOf("token", System.StringComparison.OrdinalIgnoreCase) >= 0 ||
-                   text.IndexOf("cancel", System.StringComparison.OrdinalIgnoreCase) >= 0;
-        }
+        private static bool SpeaksOfTheToken(string comment) =>
+            comment.IndexOf("token", System.StringComparison.OrdinalIgnoreCase) >= 0 ||
+            comment.IndexOf("cancel", System.StringComparison.OrdinalIgnoreCase) >= 0;
 
         /// <summary>
         /// Whether adding the token as one more argument compiles and lands on the token parameter: not for a <c>params</c>
