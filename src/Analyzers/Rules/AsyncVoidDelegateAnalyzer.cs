@@ -94,27 +94,8 @@ namespace AsyncGuard.Analyzers.Rules
                 return false;
             }
 
-            var catchAll = false;
-            foreach (var clause in tryStatement.Catches)
-            {
-                if (clause.Block.DescendantNodesAndSelf(n => !MethodFacts.IsFunction(n)).Any(n => n is ThrowStatementSyntax or ThrowExpressionSyntax ||
-                        n is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Throw" } }))
-                {
-                    return false;
-                }
-
-                catchAll |= clause.Filter is null && (clause.Declaration is null || IsExceptionType(clause.Declaration.Type));
-            }
-
-            return catchAll;
+            return CatchAll.Catches(tryStatement, exceptionNameIsUnambiguous: true);
         }
-
-        private static bool IsExceptionType(TypeSyntax type) => type switch
-        {
-            IdentifierNameSyntax { Identifier.ValueText: "Exception" } => true,
-            QualifiedNameSyntax { Right.Identifier.ValueText: "Exception", Left: var left } => left.ToString() is "System" or "global::System",
-            _ => false,
-        };
 
         /// <summary>Walks up through the delegate creation and conversions to a <c>+=</c>/<c>-=</c> on an event.</summary>
         private static bool IsEventSubscription(IOperation operation, out string delegateType)

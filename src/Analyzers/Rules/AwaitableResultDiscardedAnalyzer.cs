@@ -681,30 +681,8 @@ namespace AsyncGuard.Analyzers.Rules
         /// <c>catch (Exception) when (!_stopping.IsCancellationRequested)</c>) also counts: it is false only once the loop
         /// would stop anyway, and the author chose to let a failure end the loop then.
         /// </summary>
-        private static bool CatchesEverything(TryStatementSyntax tryStatement, State state, ExpressionSyntax? loopCondition = null)
-        {
-            var catchAll = false;
-            foreach (var clause in tryStatement.Catches)
-            {
-                if (clause.Block.DescendantNodes(n => !MethodFacts.IsFunction(n)).Any(n => n is ThrowStatementSyntax or ThrowExpressionSyntax))
-                {
-                    return false;
-                }
-
-                catchAll |= (clause.Filter is null || loopCondition is not null && SyntaxFactory.AreEquivalent(clause.Filter.FilterExpression, loopCondition)) &&
-                            (clause.Declaration is null || IsSystemException(clause.Declaration.Type, state));
-            }
-
-            return catchAll;
-        }
-
-        private static bool IsSystemException(TypeSyntax type, State state) => type switch
-        {
-            IdentifierNameSyntax { Identifier.ValueText: "Exception" } => state.ExceptionNameIsUnambiguous,
-            QualifiedNameSyntax { Right.Identifier.ValueText: "Exception", Left: var left } =>
-                left is IdentifierNameSyntax { Identifier.ValueText: "System" } or AliasQualifiedNameSyntax { Name.Identifier.ValueText: "System" },
-            _ => false,
-        };
+        private static bool CatchesEverything(TryStatementSyntax tryStatement, State state, ExpressionSyntax? loopCondition = null) =>
+            CatchAll.Catches(tryStatement, state.ExceptionNameIsUnambiguous, loopCondition);
 
         /// <summary>A statement that cannot throw: <c>var delayed = false;</c>, <c>_stopping = true;</c>, <c>if (IsStopping) return;</c>.</summary>
         private static bool IsHarmless(StatementSyntax statement) => statement switch
