@@ -22,6 +22,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         // question.
         private readonly ConcurrentDictionary<(ITypeSymbol Type, ImportScope Scope), bool> _extensionPattern;
         private readonly ImportScopes _importScopes;
+        private readonly ExtensionNames _extensionNames;
 
         internal Awaitables(KnownSymbols known)
         {
@@ -30,6 +31,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
             _instancePattern = facts.InstanceAwaitables;
             _extensionPattern = facts.ExtensionAwaitables;
             _importScopes = facts.ImportScopes;
+            _extensionNames = facts.ExtensionNames;
         }
 
         /// <summary>
@@ -53,7 +55,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 return true;
             }
 
-            return model is not null && _extensionPattern.GetOrAdd((type, _importScopes.Of(model.SyntaxTree, position)), key => model
+            return model is not null && _extensionNames.MightExist("GetAwaiter") && _extensionPattern.GetOrAdd((type, _importScopes.Of(model.SyntaxTree, position)), key => model
                 .LookupSymbols(position, container: key.Type, name: "GetAwaiter", includeReducedExtensionMethods: true)
                 .OfType<IMethodSymbol>()
                 .Any(m => m.IsExtensionMethod && IsGetAwaiter(m)));

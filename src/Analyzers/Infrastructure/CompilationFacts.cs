@@ -19,12 +19,24 @@ namespace AsyncGuard.Analyzers.Infrastructure
     {
         private static readonly ConditionalWeakTable<Compilation, CompilationFacts> ByCompilation = new();
 
-        private CompilationFacts(Compilation compilation) => ImportScopes = new ImportScopes(compilation);
+        private readonly Compilation compilation;
+        private (IAssemblySymbol, ICollection<string>)[]? referencedTypeNames;
+
+        private CompilationFacts(Compilation compilation)
+        {
+            this.compilation = compilation;
+            ImportScopes = new ImportScopes(compilation);
+            ExtensionNames = new ExtensionNames(compilation);
+        }
 
         internal static CompilationFacts For(Compilation compilation) => ByCompilation.GetValue(compilation, c => new CompilationFacts(c));
 
         /// <summary><see cref="TypeLookup.GetBestType"/> by metadata name.</summary>
         internal ConcurrentDictionary<string, INamedTypeSymbol?> Types { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Each referenced assembly with the names of its top-level types, for <see cref="TypeLookup"/>.</summary>
+        internal (IAssemblySymbol Assembly, ICollection<string> TypeNames)[] ReferencedTypeNames =>
+            referencedTypeNames ??= TypeLookup.ReferencedTypeNames(compilation);
 
         /// <summary><see cref="KnownSymbols.Index"/> by the root of a member body.</summary>
         internal ConditionalWeakTable<IOperation, OperationIndex> Indexes { get; } = new();
@@ -48,5 +60,8 @@ namespace AsyncGuard.Analyzers.Infrastructure
         internal ConcurrentDictionary<(ITypeSymbol Type, ImportScope Scope), bool> ExtensionAwaitables { get; } = new();
 
         internal ImportScopes ImportScopes { get; }
+
+        /// <summary>Whether an extension member of a name exists at all, asked before an extension-method lookup.</summary>
+        internal ExtensionNames ExtensionNames { get; }
     }
 }

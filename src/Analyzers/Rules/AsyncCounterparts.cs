@@ -61,6 +61,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private readonly ConcurrentDictionary<(ITypeSymbol Type, string Name), ImmutableArray<IMethodSymbol>> _members = new();
         private readonly ConcurrentDictionary<(string Name, ITypeSymbol Receiver, ImportScope Scope), ImmutableArray<IMethodSymbol>> _extensions = new();
         private readonly ImportScopes _importScopes;
+        private readonly ExtensionNames _extensionNames;
 
         internal AsyncCounterparts(KnownSymbols known)
         {
@@ -69,7 +70,9 @@ namespace AsyncGuard.Analyzers.Infrastructure
             _experimental = known.Compilation.GetBestType("System.Diagnostics.CodeAnalysis.ExperimentalAttribute");
             _memory = known.Compilation.GetBestType("System.Memory`1");
             _readOnlyMemory = known.Compilation.GetBestType("System.ReadOnlyMemory`1");
-            _importScopes = CompilationFacts.For(known.Compilation).ImportScopes;
+            var facts = CompilationFacts.For(known.Compilation);
+            _importScopes = facts.ImportScopes;
+            _extensionNames = facts.ExtensionNames;
         }
 
         /// <summary>The best counterpart for calling <paramref name="method"/> on <paramref name="receiverType"/>, or null.</summary>
@@ -92,7 +95,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 best = Best(method, syncParameters, Members(receiverType, asyncName).Where(c => !c.IsStatic).ToImmutableArray(), within, receiverType, tokenInScope);
             }
 
-            if (best is not null || receiverType is null)
+            if (best is not null || receiverType is null || !_extensionNames.MightExist(asyncName))
             {
                 return best;
             }
