@@ -33,7 +33,7 @@ namespace AsyncGuard.Analyzers.Rules
         public override void Initialize(AnalysisContext context)
         {
             context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Flags);
             context.RegisterCompilationStartAction(start =>
             {
                 var semaphore = start.Compilation.GetBestType("System.Threading.SemaphoreSlim");

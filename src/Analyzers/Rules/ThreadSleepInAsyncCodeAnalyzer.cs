@@ -23,7 +23,7 @@ namespace AsyncGuard.Analyzers.Rules
         public override void Initialize(AnalysisContext context)
         {
             context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Flags);
             context.RegisterCompilationStartAction(start =>
             {
                 var known = new KnownSymbols(start.Compilation);
