@@ -50,13 +50,18 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 return sets;
             }
 
-            sets = new List<HashSet<string>> { Collect(_compilation.Assembly) };
+            sets = new List<HashSet<string>> { Collect(_compilation.Assembly, publicOnly: false) };
             foreach (var assembly in _compilation.SourceModule.ReferencedAssemblySymbols)
             {
-                if (assembly.MightContainExtensionMethods)
+                if (!assembly.MightContainExtensionMethods)
                 {
-                    sets.Add(ByReferencedAssembly.GetValue(assembly, Collect));
+                    continue;
                 }
+
+                // Another assembly's extension methods are usable only when public, or internal with InternalsVisibleTo.
+                sets.Add(assembly.GivesAccessTo(_compilation.Assembly)
+                    ? Collect(assembly, publicOnly: false)
+                    : ByReferencedAssembly.GetValue(assembly, a => Collect(a, publicOnly: true)));
             }
 
             // Benign race: two threads build equal lists.
@@ -64,7 +69,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
             return sets;
         }
 
-        private static HashSet<string> Collect(IAssemblySymbol assembly)
+        private static HashSet<string> Collect(IAssemblySymbol assembly, bool publicOnly)
         {
             var names = new HashSet<string>(StringComparer.Ordinal);
             var namespaces = new Stack<INamespaceSymbol>();
@@ -78,7 +83,8 @@ namespace AsyncGuard.Analyzers.Infrastructure
                     {
                         namespaces.Push(nested);
                     }
-                    else if (member is INamedTypeSymbol type && (type.MightContainExtensionMethods || type.IsStatic))
+                    else if (member is INamedTypeSymbol type && (type.MightContainExtensionMethods || type.IsStatic) &&
+                             (!publicOnly || type.DeclaredAccessibility == Accessibility.Public))
                     {
                         AddMemberNames(type, names);
                     }

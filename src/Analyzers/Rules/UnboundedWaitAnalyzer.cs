@@ -206,8 +206,7 @@ namespace AsyncGuard.Analyzers.Rules
         {
             var method = call.TargetMethod;
             var known = state.Known;
-            var full = FullName(method);
-            if (RuleOptions.GetList(options, tree, ExcludedMethodsOption).Any(e => e == full || e == "M:" + full))
+            if (Names(RuleOptions.GetList(options, tree, ExcludedMethodsOption), method))
             {
                 return false;
             }
@@ -218,7 +217,7 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             var listed = IsListed(call, state) || IsRequestOnClientWithoutTimeout(call, state);
-            var configured = !listed && RuleOptions.GetList(options, tree, UnboundedMethodsOption).Any(e => e == full || e == "M:" + full);
+            var configured = !listed && Names(RuleOptions.GetList(options, tree, UnboundedMethodsOption), method);
             if (!listed && !configured)
             {
                 return false;
@@ -596,12 +595,23 @@ namespace AsyncGuard.Analyzers.Rules
                 return false;
             }
 
-            var root = Symbols.Root(source);
+            // Any Set…/TrySet… call on the local anywhere in the member body: read off the body's index of local references.
+            foreach (var reference in known.Index(source).ReferencesOf(local))
+            {
+                IOperation receiver = reference;
+                while (receiver.Parent is IConversionOperation { IsImplicit: true } conversion)
+                {
+                    receiver = conversion;
+                }
 
-            return !root.DescendantsAndSelf().OfType<IInvocationOperation>().Any(call =>
-                call.TargetMethod.Name.StartsWith("Set", StringComparison.Ordinal) || call.TargetMethod.Name.StartsWith("TrySet", StringComparison.Ordinal)
-                    ? SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(call.Instance), local)
-                    : false);
+                if (receiver.Parent is IInvocationOperation call && call.Instance == receiver &&
+                    (call.TargetMethod.Name.StartsWith("Set", StringComparison.Ordinal) || call.TargetMethod.Name.StartsWith("TrySet", StringComparison.Ordinal)))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private static readonly string[] DisposePath = { "Dispose", "DisposeAsync", "DisposeAsyncCore", "Close", "Stop", "StopAsync" };
@@ -738,6 +748,26 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             return ((CSharpParseOptions)declaration.SyntaxTree.Options).LanguageVersion >= LanguageVersion.CSharp7_3;
+        }
+
+        /// <summary>Whether a configured list names the method (as <c>Type.Method</c> or <c>M:Type.Method</c>); the name is built only for a non-empty list.</summary>
+        private static bool Names(ImmutableArray<string> list, IMethodSymbol method)
+        {
+            if (list.IsEmpty)
+            {
+                return false;
+            }
+
+            var full = FullName(method);
+            foreach (var entry in list)
+            {
+                if (entry == full || entry == "M:" + full)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static string FullName(IMethodSymbol method) =>

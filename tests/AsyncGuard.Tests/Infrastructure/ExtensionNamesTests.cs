@@ -72,5 +72,27 @@ namespace AsyncGuard.Tests.Infrastructure
                 Assert.False(names.MightExist("StoreAsync"));
             }
         }
+
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public async Task InternalExtensionsOfALibrary_CountOnlyWithInternalsVisibleTo(bool visibleToConsumer)
+        {
+            var attribute = visibleToConsumer ? "[assembly: System.Runtime.CompilerServices.InternalsVisibleTo(\"TestAssembly\")]\n" : "";
+            var library = (await TestSupport.CreateCompilationAsync(new[] { ("Lib.cs", attribute + """
+                namespace Lib
+                {
+                    internal static class Hidden { public static System.Threading.Tasks.Task HiddenAsync(this object o) => null!; }
+                    public static class Shown { public static System.Threading.Tasks.Task ShownAsync(this object o) => null!; }
+                }
+                """) })).WithAssemblyName("Lib");
+            using var image = new MemoryStream();
+            Assert.True(library.Emit(image).Success);
+            var consumer = await TestSupport.CreateCompilationAsync(new[] { ("Test.cs", "class C { }") }, extraReferences: new[] { MetadataReference.CreateFromImage(image.ToArray()) });
+            var names = new ExtensionNames(consumer);
+
+            Assert.True(names.MightExist("ShownAsync"));
+            Assert.Equal(visibleToConsumer, names.MightExist("HiddenAsync"));
+        }
     }
 }
