@@ -55,6 +55,8 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private readonly Compilation _compilation;
         private readonly ConditionalWeakTable<SyntaxNode, ScopeImports> _byNode = new();
         private readonly ConcurrentDictionary<string, ImportText> _texts = new(StringComparer.Ordinal);
+        private readonly ConditionalWeakTable<SyntaxTree, StrongBox<bool>> _fileTypes = new();
+        private readonly ConcurrentDictionary<string, bool> _staticTypesIn = new(StringComparer.Ordinal);
 
         internal ImportScopes(Compilation compilation) => _compilation = compilation;
 
@@ -84,8 +86,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private ScopeImports Compute(SyntaxNode scope)
         {
             var text = new StringBuilder();
-            var declaresFileTypes = scope.SyntaxTree.GetRoot().DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax or TypeDeclarationSyntax)
-                .OfType<BaseTypeDeclarationSyntax>().Any(t => t.Modifiers.Any(m => m.ValueText == "file"));
+            var declaresFileTypes = _fileTypes.GetValue(scope.SyntaxTree, tree => new StrongBox<bool>(DeclaresFileTypes(tree))).Value;
 
             for (var node = scope; node is not null; node = node.Parent)
             {
@@ -110,12 +111,23 @@ namespace AsyncGuard.Analyzers.Infrastructure
             return new ScopeImports(_texts.GetOrAdd(text.ToString(), t => new ImportText(t)), declaresFileTypes);
         }
 
+        private static bool DeclaresFileTypes(SyntaxTree tree) =>
+            tree.GetRoot().DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax or TypeDeclarationSyntax)
+                .OfType<BaseTypeDeclarationSyntax>().Any(t => t.Modifiers.Any(m => m.ValueText == "file"));
+
         /// <summary>Whether a namespace the declaration names (<c>A.B</c>: <c>A.B</c> and <c>A</c>) holds a static type, in source or in a reference.</summary>
         private bool DeclaresStaticTypes(BaseNamespaceDeclarationSyntax declaration)
         {
             var names = FullName(declaration);
-            var current = _compilation.GlobalNamespace;
             var own = names.Count - declaration.Name.ToString().Split('.').Length;
+
+            // Files mostly share their namespaces: the answer is kept per full name and the parts the declaration names.
+            return _staticTypesIn.GetOrAdd(string.Join(".", names) + "/" + own, _ => DeclaresStaticTypes(names, own));
+        }
+
+        private bool DeclaresStaticTypes(System.Collections.Generic.List<string> names, int own)
+        {
+            var current = _compilation.GlobalNamespace;
             for (var i = 0; i < names.Count; i++)
             {
                 var next = current.GetNamespaceMembers().FirstOrDefault(n => n.Name == names[i]);

@@ -85,14 +85,13 @@ namespace AsyncGuard.Analyzers.Infrastructure
             var syncParameters = method.IsExtensionMethod ? method.Parameters.RemoveAt(0) : method.Parameters;
             var asyncName = method.Name + "Async";
 
-            var candidates = method.IsExtensionMethod || receiverType is null
-                ? Members(method.ContainingType, asyncName).Where(c => c.IsStatic && method.IsExtensionMethod == c.IsExtensionMethod).ToImmutableArray()
-                : Members(receiverType, asyncName).Where(c => !c.IsStatic).ToImmutableArray();
-            var best = Best(method, syncParameters, candidates, within, receiverType, tokenInScope);
+            var best = method.IsExtensionMethod || receiverType is null
+                ? Best(method, syncParameters, Members(method.ContainingType, asyncName), within, receiverType, tokenInScope, method.IsExtensionMethod ? Kind.StaticExtension : Kind.StaticOrdinary)
+                : Best(method, syncParameters, Members(receiverType, asyncName), within, receiverType, tokenInScope, Kind.Instance);
             if (best is null && method.IsExtensionMethod && receiverType is not null)
             {
                 // A sync extension (a compatibility shim) whose counterpart is an instance method of the receiver.
-                best = Best(method, syncParameters, Members(receiverType, asyncName).Where(c => !c.IsStatic).ToImmutableArray(), within, receiverType, tokenInScope);
+                best = Best(method, syncParameters, Members(receiverType, asyncName), within, receiverType, tokenInScope, Kind.Instance);
             }
 
             if (best is not null || receiverType is null || !_extensionNames.MightExist(asyncName))
@@ -108,8 +107,32 @@ namespace AsyncGuard.Analyzers.Infrastructure
                     .OfType<IMethodSymbol>()
                     .Where(m => m.ReducedFrom is not null)
                     .ToImmutableArray());
-            return Best(method, syncParameters, extensions, within, receiverType, tokenInScope);
+            return Best(method, syncParameters, extensions, within, receiverType, tokenInScope, Kind.Any);
         }
+
+        /// <summary>Which of the members found by name may be the counterpart.</summary>
+        private enum Kind
+        {
+            /// <summary>Instance methods (of the receiver).</summary>
+            Instance,
+
+            /// <summary>Static methods that are not extensions (the counterpart of a static method).</summary>
+            StaticOrdinary,
+
+            /// <summary>Static extension methods (the counterpart of an extension method, on its class).</summary>
+            StaticExtension,
+
+            /// <summary>All (the reduced extension methods a lookup found).</summary>
+            Any,
+        }
+
+        private static bool IsOfKind(IMethodSymbol candidate, Kind kind) => kind switch
+        {
+            Kind.Instance => !candidate.IsStatic,
+            Kind.StaticOrdinary => candidate.IsStatic && !candidate.IsExtensionMethod,
+            Kind.StaticExtension => candidate.IsStatic && candidate.IsExtensionMethod,
+            _ => true,
+        };
 
         private ImmutableArray<IMethodSymbol> Members(ITypeSymbol type, string name) =>
             _members.GetOrAdd((type, name), key =>
@@ -131,11 +154,16 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 return found.ToImmutable();
             });
 
-        private Counterpart? Best(IMethodSymbol method, ImmutableArray<IParameterSymbol> syncParameters, ImmutableArray<IMethodSymbol> candidates, INamedTypeSymbol within, ITypeSymbol? receiverType, bool tokenInScope)
+        private Counterpart? Best(IMethodSymbol method, ImmutableArray<IParameterSymbol> syncParameters, ImmutableArray<IMethodSymbol> candidates, INamedTypeSymbol within, ITypeSymbol? receiverType, bool tokenInScope, Kind kind)
         {
             Counterpart? plain = null, withToken = null, memory = null;
             foreach (var candidate in candidates)
             {
+                if (!IsOfKind(candidate, kind))
+                {
+                    continue;
+                }
+
                 var constructed = Construct(candidate, method);
                 if (constructed is null || !ReturnsAwaitableOf(constructed, method.ReturnType))
                 {

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -228,30 +230,53 @@ namespace AsyncGuard.Analyzers.Infrastructure
         }
 
         /// <summary>A method of this compilation whose body awaits something named like a throttle (a syntactic check: no semantic model of another file is built).</summary>
-        internal static bool CallsThrottleInSource(IMethodSymbol method, ImmutableArray<string> throttleMethods)
+        internal bool CallsThrottleInSource(IMethodSymbol method, ImmutableArray<string> throttleMethods)
         {
-            foreach (var reference in method.OriginalDefinition.DeclaringSyntaxReferences)
+            var awaits = _awaitedNames.GetOrAdd(method.OriginalDefinition, AwaitedNames);
+            if (awaits.UsesEnterAsync)
             {
-                var body = reference.GetSyntax();
-                foreach (var awaited in body.DescendantNodes().OfType<AwaitExpressionSyntax>())
-                {
-                    var name = CalledName(awaited.Expression);
-                    if (name is not null && (ThrottleWaits.Contains(name) || throttleMethods.Any(m => m == name || m.EndsWith("." + name, StringComparison.Ordinal))))
-                    {
-                        return true;
-                    }
-                }
+                return true;
+            }
 
-                foreach (var statement in body.DescendantNodes().OfType<UsingStatementSyntax>())
+            foreach (var name in awaits.Names)
+            {
+                if (ThrottleWaits.Contains(name) || throttleMethods.Any(m => m == name || m.EndsWith("." + name, StringComparison.Ordinal)))
                 {
-                    if (statement.AwaitKeyword.IsKind(SyntaxKind.None) && statement.Expression is AwaitExpressionSyntax { Expression: var inner } && CalledName(inner) == "EnterAsync")
-                    {
-                        return true;
-                    }
+                    return true;
                 }
             }
 
             return false;
+        }
+
+        // What CallsThrottleInSource reads from a method's syntax, once per method: a fan-out calls the same few methods
+        // from many places.
+        private readonly ConcurrentDictionary<IMethodSymbol, (List<string> Names, bool UsesEnterAsync)> _awaitedNames = new(SymbolEqualityComparer.Default);
+
+        /// <summary>The names of the methods the body awaits the call of, and whether it has a <c>using (await …EnterAsync())</c>.</summary>
+        private static (List<string> Names, bool UsesEnterAsync) AwaitedNames(IMethodSymbol method)
+        {
+            var names = new List<string>();
+            var usesEnterAsync = false;
+            foreach (var reference in method.DeclaringSyntaxReferences)
+            {
+                foreach (var node in reference.GetSyntax().DescendantNodes())
+                {
+                    switch (node)
+                    {
+                        case AwaitExpressionSyntax awaited when CalledName(awaited.Expression) is { } name:
+                            names.Add(name);
+                            break;
+                        case UsingStatementSyntax statement when statement.AwaitKeyword.IsKind(SyntaxKind.None) &&
+                                                                 statement.Expression is AwaitExpressionSyntax { Expression: var inner } &&
+                                                                 CalledName(inner) == "EnterAsync":
+                            usesEnterAsync = true;
+                            break;
+                    }
+                }
+            }
+
+            return (names, usesEnterAsync);
         }
 
         private static string? CalledName(ExpressionSyntax expression)
@@ -289,6 +314,11 @@ namespace AsyncGuard.Analyzers.Infrastructure
             if (method.Name == "EnterAsync" && type?.ContainingNamespace?.Name == "AsyncGuard")
             {
                 return true;
+            }
+
+            if (throttleMethods.IsEmpty)
+            {
+                return false;
             }
 
             var full = type is null ? method.Name : type.ToDisplayString() + "." + method.Name;

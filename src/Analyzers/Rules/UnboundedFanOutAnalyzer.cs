@@ -462,7 +462,7 @@ namespace AsyncGuard.Analyzers.Rules
             var maxKnownSize = RuleOptions.GetPositiveInt(context.Options, tree, MaxKnownSizeOption, DefaultMaxKnownSize);
             var throttles = RuleOptions.GetList(context.Options, tree, ThrottleMethodsOption);
             if (IsSmallLoop(loop, facts, maxKnownSize) ||
-                (KnownConditions.SkipConversions(add.Arguments[0].Value) is IInvocationOperation started && FanOut.CallsThrottleInSource(started.TargetMethod, throttles)))
+                (KnownConditions.SkipConversions(add.Arguments[0].Value) is IInvocationOperation started && facts.CallsThrottleInSource(started.TargetMethod, throttles)))
             {
                 return;
             }
@@ -665,7 +665,7 @@ namespace AsyncGuard.Analyzers.Rules
         private static bool IsThrottled(IOperation target, FanOut facts, ImmutableArray<string> throttles) => target switch
         {
             IAnonymousFunctionOperation lambda => facts.IsThrottled(lambda.Body, throttles),
-            IMethodReferenceOperation reference => FanOut.CallsThrottleInSource(reference.Method, throttles),
+            IMethodReferenceOperation reference => facts.CallsThrottleInSource(reference.Method, throttles),
             _ => false,
         };
 
