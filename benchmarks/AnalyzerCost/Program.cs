@@ -60,6 +60,7 @@ if (args.Contains("--list-rules"))
 }
 
 var binding = new List<double>();
+var bindingOneThread = new List<double>();
 var wall = sets.ToDictionary(s => s.Name, _ => new List<double>());
 var perAnalyzer = sets.ToDictionary(s => s.Name, _ => new Dictionary<string, List<double>>());
 var totals = sets.ToDictionary(s => s.Name, _ => new List<double>());
@@ -73,6 +74,7 @@ for (var run = -warmup; run < runs; run++)
     if (run == 0)
     {
         binding.Clear();
+        bindingOneThread.Clear();
         baselineAllocated.Clear();
         foreach (var set in sets)
         {
@@ -88,6 +90,13 @@ for (var run = -warmup; run < runs; run++)
     var stopwatch = Stopwatch.StartNew();
     _ = bind.GetDiagnostics();
     binding.Add(stopwatch.Elapsed.TotalMilliseconds);
+
+    // The same on one thread: the analyzers run on one (concurrentAnalysis: false), while the compiler binds method bodies
+    // in parallel by default, so on a 2-core machine the default yardstick is up to half the work it stands for.
+    var bindOneThread = compilation.Clone().WithOptions(compilation.Options.WithConcurrentBuild(false));
+    stopwatch.Restart();
+    _ = bindOneThread.GetDiagnostics();
+    bindingOneThread.Add(stopwatch.Elapsed.TotalMilliseconds);
 
     // What the driver itself allocates (binding every body, building operation trees), to subtract from each set.
     baselineAllocated.Add((await Analyse(baseline)).Allocated);
@@ -123,7 +132,7 @@ for (var run = -warmup; run < runs; run++)
 }
 
 Console.WriteLine();
-Console.WriteLine($"binding (GetDiagnostics, no analyzers): median {Median(binding):0} ms, spread {Spread(binding)}");
+Console.WriteLine($"binding (GetDiagnostics, no analyzers): median {Median(binding):0} ms, spread {Spread(binding)}; on one thread (concurrentBuild: false): median {Median(bindingOneThread):0} ms, spread {Spread(bindingOneThread)}");
 Console.WriteLine();
 Console.WriteLine("| analyzer set | rules | findings | analyzer time, median ms | spread (min–max) | ÷ binding | µs per 1,000 lines | driver wall ms | allocated KB per 1,000 lines (above the driver's own) |");
 Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -146,6 +155,8 @@ if (totals.ContainsKey("AsyncGuard"))
 
     var bindingRatios = ag.Zip(binding, (a, b) => a / b).ToList();
     Console.WriteLine($"AsyncGuard / binding: median {Median(bindingRatios):0.00}, spread {Spread(bindingRatios, "0.00")}");
+    var oneThreadRatios = ag.Zip(bindingOneThread, (a, b) => a / b).ToList();
+    Console.WriteLine($"AsyncGuard / binding on one thread: median {Median(oneThreadRatios):0.00}, spread {Spread(oneThreadRatios, "0.00")}");
     var agBytes = allocated["AsyncGuard"].Zip(baselineAllocated, (a, b) => (double)Math.Max(0, a - b)).ToList();
     var perThousand = Median(agBytes) / 1024 / (lines / 1000.0);
     var budget = Option("--alloc-budget-kb", 256);

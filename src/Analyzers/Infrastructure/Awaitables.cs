@@ -61,6 +61,16 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 .Any(m => m.IsExtensionMethod && IsGetAwaiter(m)));
         }
 
+        /// <summary>
+        /// False when the type cannot be awaitable anywhere in the compilation: not task-like, no instance
+        /// <c>GetAwaiter()</c>, and no extension <c>GetAwaiter</c> exists at all. A cheap first question, without a
+        /// position; true means <see cref="IsAwaitable"/> with a semantic model decides.
+        /// </summary>
+        internal bool CouldBeAwaitable(ITypeSymbol? type) =>
+            IsAwaitable(type) ||
+            (type is not null && type.TypeKind is not (TypeKind.Error or TypeKind.Dynamic) && type.SpecialType != SpecialType.System_Void &&
+             _extensionNames.MightExist("GetAwaiter"));
+
         /// <summary>Exactly Task, Task&lt;T&gt;, ValueTask or ValueTask&lt;T&gt; (any construction; not a derived type).</summary>
         internal static bool IsTaskOrValueTask(ITypeSymbol? type, KnownSymbols known)
         {

@@ -41,7 +41,8 @@ namespace AsyncGuard.Analyzers.Rules
         {
             var declarator = (IVariableDeclaratorOperation)context.Operation;
             var local = declarator.Symbol;
-            if (local.IsRef || local.IsConst)
+            // Only an awaitable local can hold a task: most locals are ruled out here, before the body's index is built.
+            if (local.IsRef || local.IsConst || !awaitables.CouldBeAwaitable(local.Type))
             {
                 return;
             }

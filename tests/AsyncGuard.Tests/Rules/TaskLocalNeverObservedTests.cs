@@ -137,5 +137,38 @@ namespace AsyncGuard.Tests.Rules
                 }
             }
             """ + Api);
+
+        [Fact]
+        public Task AwaitableOnlyThroughAnExtensionGetAwaiter_IsFlagged_OtherTypesAreNot() => Verify.VerifyAnalyzerAsync("""
+            using System.Runtime.CompilerServices;
+            using System.Threading.Tasks;
+
+            class Job { }
+
+            static class JobAwaiting
+            {
+                public static TaskAwaiter GetAwaiter(this Job job) => Task.CompletedTask.GetAwaiter();
+            }
+
+            class Work { }
+
+            static class Api
+            {
+                public static Job StartJob() => new Job();
+                public static Work StartWork() => new Work();
+                public static int StartCount() => 1;
+            }
+
+            class C
+            {
+                async Task M()
+                {
+                    var [|job|] = Api.StartJob();
+                    var work = Api.StartWork();
+                    var count = Api.StartCount();
+                    await Task.Yield();
+                }
+            }
+            """);
     }
 }
