@@ -65,14 +65,22 @@ namespace AsyncGuard.Analyzers.Rules
         private static void AnalyzeInvocation(OperationAnalysisContext context, KnownSymbols known, TokenOverloads overloads, Awaitables awaitables, INamedTypeSymbol? asyncEnumerable)
         {
             var call = (IInvocationOperation)context.Operation;
-            if (call.Syntax is not InvocationExpressionSyntax syntax || CleanupCode.IsCleanup(call, context.ContainingSymbol) || IsInRegisterCallback(call, known) ||
-                SchedulesADelegate(call, known))
+            if (call.Syntax is not InvocationExpressionSyntax syntax)
+            {
+                return;
+            }
+
+            // First the cheap question most calls fail: can this call take a token at all (an explicit None, an empty
+            // optional token parameter, an overload with one)? Only then the walks around the call.
+            var explicitNone = ExplicitNone(call, known);
+            var slotOrNull = explicitNone is null ? overloads.Find(call, context.ContainingSymbol) : null;
+            if ((explicitNone is null && slotOrNull is null) ||
+                CleanupCode.IsCleanup(call, context.ContainingSymbol) || IsInRegisterCallback(call, known) || SchedulesADelegate(call, known))
             {
                 return;
             }
 
             var properties = ImmutableDictionary<string, string?>.Empty;
-            var explicitNone = ExplicitNone(call, known);
             IParameterSymbol? parameter;
             if (explicitNone is not null)
             {
@@ -91,7 +99,7 @@ namespace AsyncGuard.Analyzers.Rules
             }
             else
             {
-                if (overloads.Find(call, context.ContainingSymbol) is not { } slot || PassesTokenInOptions(call, known) ||
+                if (slotOrNull is not { } slot || PassesTokenInOptions(call, known) ||
                     EnumeratorGetsTheToken(call, slot.Parameter, known) || WouldRecurse(slot, context.ContainingSymbol) ||
                     ResultWaitsWithToken(call, known) || IsDelayCombinedWithAnotherTask(call, known) ||
                     IsTickOfTimerDisposedByItsType(call))
@@ -216,12 +224,21 @@ namespace AsyncGuard.Analyzers.Rules
         }
 
         /// <summary>An explicit <c>CancellationToken.None</c>, <c>default</c> or <c>new CancellationToken()</c> argument.</summary>
-        private static IArgumentOperation? ExplicitNone(IInvocationOperation call, KnownSymbols known) =>
-            call.Arguments.FirstOrDefault(a =>
-                a.ArgumentKind != ArgumentKind.DefaultValue && a.Parameter is { } p && known.IsCancellationToken(p.Type) &&
-                KnownConditions.SkipConversions(a.Value) is IDefaultValueOperation
-                    or IPropertyReferenceOperation { Property: { Name: "None", IsStatic: true } }
-                    or IObjectCreationOperation { Arguments.Length: 0 });
+        private static IArgumentOperation? ExplicitNone(IInvocationOperation call, KnownSymbols known)
+        {
+            foreach (var argument in call.Arguments)
+            {
+                if (argument.ArgumentKind != ArgumentKind.DefaultValue && argument.Parameter is { } parameter && known.IsCancellationToken(parameter.Type) &&
+                    KnownConditions.SkipConversions(argument.Value) is IDefaultValueOperation
+                        or IPropertyReferenceOperation { Property: { Name: "None", IsStatic: true } }
+                        or IObjectCreationOperation { Arguments.Length: 0 })
+                {
+                    return argument;
+                }
+            }
+
+            return null;
+        }
 
         private static bool FlagsExplicitNone(OperationAnalysisContext context, IOperation call) => IsOptionTrue(context, call, FlagExplicitNoneOption);
 
