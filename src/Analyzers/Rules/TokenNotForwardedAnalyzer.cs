@@ -65,8 +65,7 @@ namespace AsyncGuard.Analyzers.Rules
         private static void AnalyzeInvocation(OperationAnalysisContext context, KnownSymbols known, TokenOverloads overloads, Awaitables awaitables, INamedTypeSymbol? asyncEnumerable)
         {
             var call = (IInvocationOperation)context.Operation;
-            if (call.Syntax is not InvocationExpressionSyntax syntax || CleanupCode.IsCleanup(call, context.ContainingSymbol) || IsInRegisterCallback(call, known) ||
-                SchedulesADelegate(call, known))
+            if (call.Syntax is not InvocationExpressionSyntax syntax || SchedulesADelegate(call, known))
             {
                 return;
             }
@@ -117,6 +116,12 @@ namespace AsyncGuard.Analyzers.Rules
             // often left without it on purpose: only calls that start asynchronous work count, unless asked. (Asked once
             // the call could take a token: the answer may need the binder.)
             if (!ReturnsAsyncWork(call, awaitables, asyncEnumerable) && !IsOptionTrue(context, call, IncludeSynchronousCallsOption))
+            {
+                return;
+            }
+
+            // Asked of the few calls left (each walks the ancestors): cleanup code, and a callback of token.Register.
+            if (CleanupCode.IsCleanup(call, context.ContainingSymbol) || IsInRegisterCallback(call, known))
             {
                 return;
             }
@@ -216,12 +221,22 @@ namespace AsyncGuard.Analyzers.Rules
         }
 
         /// <summary>An explicit <c>CancellationToken.None</c>, <c>default</c> or <c>new CancellationToken()</c> argument.</summary>
-        private static IArgumentOperation? ExplicitNone(IInvocationOperation call, KnownSymbols known) =>
-            call.Arguments.FirstOrDefault(a =>
-                a.ArgumentKind != ArgumentKind.DefaultValue && a.Parameter is { } p && known.IsCancellationToken(p.Type) &&
-                KnownConditions.SkipConversions(a.Value) is IDefaultValueOperation
-                    or IPropertyReferenceOperation { Property: { Name: "None", IsStatic: true } }
-                    or IObjectCreationOperation { Arguments.Length: 0 });
+        private static IArgumentOperation? ExplicitNone(IInvocationOperation call, KnownSymbols known)
+        {
+            // A loop, not LINQ: asked of every call.
+            foreach (var argument in call.Arguments)
+            {
+                if (argument.ArgumentKind != ArgumentKind.DefaultValue && argument.Parameter is { } parameter && known.IsCancellationToken(parameter.Type) &&
+                    KnownConditions.SkipConversions(argument.Value) is IDefaultValueOperation
+                        or IPropertyReferenceOperation { Property: { Name: "None", IsStatic: true } }
+                        or IObjectCreationOperation { Arguments.Length: 0 })
+                {
+                    return argument;
+                }
+            }
+
+            return null;
+        }
 
         private static bool FlagsExplicitNone(OperationAnalysisContext context, IOperation call) => IsOptionTrue(context, call, FlagExplicitNoneOption);
 

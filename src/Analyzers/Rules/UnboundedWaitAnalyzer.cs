@@ -206,8 +206,10 @@ namespace AsyncGuard.Analyzers.Rules
         {
             var method = call.TargetMethod;
             var known = state.Known;
-            var full = FullName(method);
-            if (RuleOptions.GetList(options, tree, ExcludedMethodsOption).Any(e => e == full || e == "M:" + full))
+            // The method's display name only when a list names methods: asked of every await.
+            string? full = null;
+            var excluded = RuleOptions.GetList(options, tree, ExcludedMethodsOption);
+            if (!excluded.IsEmpty && Names(excluded, full ??= FullName(method)))
             {
                 return false;
             }
@@ -218,7 +220,8 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             var listed = IsListed(call, state) || IsRequestOnClientWithoutTimeout(call, state);
-            var configured = !listed && RuleOptions.GetList(options, tree, UnboundedMethodsOption).Any(e => e == full || e == "M:" + full);
+            var configured = !listed && RuleOptions.GetList(options, tree, UnboundedMethodsOption) is { IsEmpty: false } unbounded &&
+                             Names(unbounded, full ??= FullName(method));
             if (!listed && !configured)
             {
                 return false;
@@ -738,6 +741,20 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             return ((CSharpParseOptions)declaration.SyntaxTree.Options).LanguageVersion >= LanguageVersion.CSharp7_3;
+        }
+
+        /// <summary>An entry of the list is the method's full name, or its documentation id form <c>M:</c>full name.</summary>
+        private static bool Names(ImmutableArray<string> entries, string full)
+        {
+            foreach (var entry in entries)
+            {
+                if (entry == full || entry == "M:" + full)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static string FullName(IMethodSymbol method) =>
