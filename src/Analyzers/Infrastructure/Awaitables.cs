@@ -55,11 +55,26 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 return true;
             }
 
-            return model is not null && _extensionNames.MightExist("GetAwaiter") && _extensionPattern.GetOrAdd((type, _importScopes.Of(model.SyntaxTree, position)), key => model
-                .LookupSymbols(position, container: key.Type, name: "GetAwaiter", includeReducedExtensionMethods: true)
-                .OfType<IMethodSymbol>()
-                .Any(m => m.IsExtensionMethod && IsGetAwaiter(m)));
+            if (model is null || !_extensionNames.MightExist("GetAwaiter"))
+            {
+                return false;
+            }
+
+            // TryGetValue first: a GetOrAdd factory would capture the model and position, a new closure per question.
+            var key = (type, _importScopes.Of(model.SyntaxTree, position));
+            if (!_extensionPattern.TryGetValue(key, out var found))
+            {
+                found = HasExtensionGetAwaiter(type, model, position);
+                _extensionPattern.TryAdd(key, found);
+            }
+
+            return found;
         }
+
+        private bool HasExtensionGetAwaiter(ITypeSymbol type, SemanticModel model, int position) =>
+            model.LookupSymbols(position, container: type, name: "GetAwaiter", includeReducedExtensionMethods: true)
+                .OfType<IMethodSymbol>()
+                .Any(m => m.IsExtensionMethod && IsGetAwaiter(m));
 
         /// <summary>Exactly Task, Task&lt;T&gt;, ValueTask or ValueTask&lt;T&gt; (any construction; not a derived type).</summary>
         internal static bool IsTaskOrValueTask(ITypeSymbol? type, KnownSymbols known)

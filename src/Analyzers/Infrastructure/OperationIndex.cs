@@ -133,10 +133,13 @@ namespace AsyncGuard.Analyzers.Infrastructure
         internal List<IOperation> ConsumersOf(ISymbol symbol) => _consumers is not null && _consumers.TryGetValue(symbol, out var consumers) ? consumers : NoOperations;
 
         /// <summary><see cref="AwaitStyle.UsesConfigureAwaitFalse(IOperation, OperationIndex)"/> per function body, once.</summary>
-        internal ConcurrentDictionary<IOperation, bool> ConfigureAwaitFalseByBody => LazyInitializer.EnsureInitialized(ref _configureAwaitFalseByBody)!;
+        internal ConcurrentDictionary<IOperation, bool> ConfigureAwaitFalseByBody => LazyInitializer.EnsureInitialized(ref _configureAwaitFalseByBody, NewAnswers)!;
 
         /// <summary><see cref="DualMode.IsDualModeFunction(IOperation)"/> per function body, once.</summary>
-        internal ConcurrentDictionary<IOperation, bool> DualModeByBody => LazyInitializer.EnsureInitialized(ref _dualModeByBody)!;
+        internal ConcurrentDictionary<IOperation, bool> DualModeByBody => LazyInitializer.EnsureInitialized(ref _dualModeByBody, NewAnswers)!;
+
+        // A body has one function, or a few: the default table (31 buckets, a lock per core) would outweigh its answers.
+        private static ConcurrentDictionary<IOperation, bool> NewAnswers() => new(concurrencyLevel: 1, capacity: 1);
 
         /// <summary>The <c>foreach</c> loop that declares the local, if the body has one.</summary>
         internal IForEachLoopOperation? ForEachLoopOf(ISymbol local) => _forEachLoops is not null && _forEachLoops.TryGetValue(local, out var loop) ? loop : null;

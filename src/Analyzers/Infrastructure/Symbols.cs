@@ -44,7 +44,30 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// The body of the innermost function containing <paramref name="operation"/>: a lambda's or local function's
         /// body, else the root of the member's operation tree.
         /// </summary>
-        internal static IOperation FunctionBody(IOperation operation) => AncestorFacts.Of(operation).FunctionBody;
+        internal static IOperation FunctionBody(IOperation operation)
+        {
+            // Ordinary code: a short walk up that allocates nothing (the same answer as AncestorFacts.FunctionBody). Deeper
+            // sites ask the ancestor facts, which keep the answers of deep trees so that asking stays linear.
+            var depth = 0;
+            var child = operation;
+            for (var parent = operation.Parent; parent is not null; child = parent, parent = parent.Parent)
+            {
+                switch (parent)
+                {
+                    case IAnonymousFunctionOperation lambda:
+                        return lambda.Body;
+                    case ILocalFunctionOperation localFunction:
+                        return (IOperation?)localFunction.Body ?? localFunction.IgnoredBody ?? child;
+                }
+
+                if (++depth > AncestorFacts.ShallowDepth)
+                {
+                    return AncestorFacts.Of(operation).FunctionBody;
+                }
+            }
+
+            return child;
+        }
 
         /// <summary>
         /// The innermost <see cref="IAnonymousFunctionOperation"/> or <see cref="ILocalFunctionOperation"/> around

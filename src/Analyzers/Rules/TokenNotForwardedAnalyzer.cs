@@ -388,9 +388,32 @@ namespace AsyncGuard.Analyzers.Rules
         }
 
         /// <summary>A token already travels inside an options argument: <c>new ParallelOptions { CancellationToken = ct }</c>.</summary>
-        private static bool PassesTokenInOptions(IInvocationOperation call, KnownSymbols known) =>
-            call.Arguments.Any(a => KnownConditions.SkipConversions(a.Value) is IObjectCreationOperation { Initializer: { } initializer } &&
-                                    initializer.Initializers.OfType<ISimpleAssignmentOperation>().Any(s => known.IsCancellationToken(s.Target.Type)));
+        private static bool PassesTokenInOptions(IInvocationOperation call, KnownSymbols known)
+        {
+            foreach (var argument in call.Arguments)
+            {
+                if (KnownConditions.SkipConversions(argument.Value) is IObjectCreationOperation { Initializer: { } initializer } &&
+                    SetsAToken(initializer, known))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool SetsAToken(IObjectOrCollectionInitializerOperation initializer, KnownSymbols known)
+        {
+            foreach (var item in initializer.Initializers)
+            {
+                if (item is ISimpleAssignmentOperation assignment && known.IsCancellationToken(assignment.Target.Type))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         /// <summary>
         /// A comment on the statement (the lines just above it, the end of its line, or inside the call) that speaks of the
