@@ -24,9 +24,13 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private readonly ImportScopes _importScopes;
         private readonly ExtensionNames _extensionNames;
 
+        // Made once: an instance method group passed at each question is a new delegate per call.
+        private readonly System.Func<ITypeSymbol, bool> _hasInstanceGetAwaiter;
+
         internal Awaitables(KnownSymbols known)
         {
             _known = known;
+            _hasInstanceGetAwaiter = HasInstanceGetAwaiter;
             var facts = CompilationFacts.For(known.Compilation);
             _instancePattern = facts.InstanceAwaitables;
             _extensionPattern = facts.ExtensionAwaitables;
@@ -50,7 +54,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 return true;
             }
 
-            if (_instancePattern.GetOrAdd(type, HasInstanceGetAwaiter))
+            if (_instancePattern.GetOrAdd(type, _hasInstanceGetAwaiter))
             {
                 return true;
             }

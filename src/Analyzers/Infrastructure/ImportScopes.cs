@@ -56,7 +56,14 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private readonly ConditionalWeakTable<SyntaxNode, ScopeImports> _byNode = new();
         private readonly ConcurrentDictionary<string, ImportText> _texts = new(StringComparer.Ordinal);
 
-        internal ImportScopes(Compilation compilation) => _compilation = compilation;
+        // Made once: an instance method group passed at each lookup is a new delegate per call.
+        private readonly ConditionalWeakTable<SyntaxNode, ScopeImports>.CreateValueCallback _compute;
+
+        internal ImportScopes(Compilation compilation)
+        {
+            _compilation = compilation;
+            _compute = Compute;
+        }
 
         internal ImportScope Of(SyntaxTree tree, int position)
         {
@@ -76,7 +83,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 }
             }
 
-            var imports = _byNode.GetValue(scope, Compute);
+            var imports = _byNode.GetValue(scope, _compute);
             var inStaticType = outermostType is not null && HasModifier(outermostType.Modifiers, "static");
             return new ImportScope(imports.Text, imports.DeclaresFileTypes || inStaticType ? tree : null, inStaticType ? outermostType!.SpanStart : -1);
         }
