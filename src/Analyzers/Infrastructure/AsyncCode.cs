@@ -16,7 +16,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// Null for code outside any function, such as a field initializer.
         /// </summary>
         internal static IMethodSymbol? GetInnermostFunction(IOperation operation, ISymbol containingSymbol) =>
-            AncestorFacts.Of(operation).Function switch
+            Symbols.InnermostFunction(operation) switch
             {
                 IAnonymousFunctionOperation lambda => lambda.Symbol,
                 ILocalFunctionOperation localFunction => localFunction.Symbol,

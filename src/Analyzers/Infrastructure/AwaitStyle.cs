@@ -23,27 +23,39 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// <see cref="UsesConfigureAwaitFalse(IOperation)"/> from the body's index, once per function body: a method with
         /// many findings asked it for each.
         /// </summary>
-        internal static bool UsesConfigureAwaitFalse(IOperation body, OperationIndex index) =>
-            index.ConfigureAwaitFalseByBody.GetOrAdd(body, b =>
+        internal static bool UsesConfigureAwaitFalse(IOperation body, OperationIndex index)
+        {
+            // TryGetValue first: a GetOrAdd factory would capture the index, a new closure per question.
+            var answers = index.ConfigureAwaitFalseByBody;
+            if (!answers.TryGetValue(body, out var answer))
             {
-                var any = false;
-                foreach (var awaited in index.Awaits)
+                answer = AllAwaitsConfigureAwaitFalse(body, index);
+                answers.TryAdd(body, answer);
+            }
+
+            return answer;
+        }
+
+        private static bool AllAwaitsConfigureAwaitFalse(IOperation body, OperationIndex index)
+        {
+            var any = false;
+            foreach (var awaited in index.Awaits)
+            {
+                if (!OperationIndex.IsWithin(awaited, body) || !Symbols.IsInSameFunction(awaited, body))
                 {
-                    if (!OperationIndex.IsWithin(awaited, b) || !Symbols.IsInSameFunction(awaited, b))
-                    {
-                        continue;
-                    }
-
-                    if (!IsConfigureAwaitFalse(awaited))
-                    {
-                        return false;
-                    }
-
-                    any = true;
+                    continue;
                 }
 
-                return any;
-            });
+                if (!IsConfigureAwaitFalse(awaited))
+                {
+                    return false;
+                }
+
+                any = true;
+            }
+
+            return any;
+        }
 
         /// <summary>
         /// True when the file awaits somewhere and every await in it is <c>… .ConfigureAwait(false)</c>: for a function

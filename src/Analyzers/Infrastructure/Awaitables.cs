@@ -24,9 +24,13 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private readonly ImportScopes _importScopes;
         private readonly ExtensionNames _extensionNames;
 
+        // Made once: an instance method group passed at each question is a new delegate per call.
+        private readonly System.Func<ITypeSymbol, bool> _hasInstanceGetAwaiter;
+
         internal Awaitables(KnownSymbols known)
         {
             _known = known;
+            _hasInstanceGetAwaiter = HasInstanceGetAwaiter;
             var facts = CompilationFacts.For(known.Compilation);
             _instancePattern = facts.InstanceAwaitables;
             _extensionPattern = facts.ExtensionAwaitables;
@@ -50,15 +54,25 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 return true;
             }
 
-            if (_instancePattern.GetOrAdd(type, HasInstanceGetAwaiter))
+            if (_instancePattern.GetOrAdd(type, _hasInstanceGetAwaiter))
             {
                 return true;
             }
 
-            return model is not null && _extensionNames.MightExist("GetAwaiter") && _extensionPattern.GetOrAdd((type, _importScopes.Of(model.SyntaxTree, position)), key => model
-                .LookupSymbols(position, container: key.Type, name: "GetAwaiter", includeReducedExtensionMethods: true)
-                .OfType<IMethodSymbol>()
-                .Any(m => m.IsExtensionMethod && IsGetAwaiter(m)));
+            if (model is null || !_extensionNames.MightExist("GetAwaiter"))
+            {
+                return false;
+            }
+
+            // TryGetValue first: a GetOrAdd factory would capture the model and position, a new closure per question.
+            var key = (type, _importScopes.Of(model.SyntaxTree, position));
+            if (!_extensionPattern.TryGetValue(key, out var found))
+            {
+                found = HasExtensionGetAwaiter(type, model, position);
+                _extensionPattern.TryAdd(key, found);
+            }
+
+            return found;
         }
 
         /// <summary>
@@ -70,6 +84,11 @@ namespace AsyncGuard.Analyzers.Infrastructure
             IsAwaitable(type) ||
             (type is not null && type.TypeKind is not (TypeKind.Error or TypeKind.Dynamic) && type.SpecialType != SpecialType.System_Void &&
              _extensionNames.MightExist("GetAwaiter"));
+
+        private bool HasExtensionGetAwaiter(ITypeSymbol type, SemanticModel model, int position) =>
+            model.LookupSymbols(position, container: type, name: "GetAwaiter", includeReducedExtensionMethods: true)
+                .OfType<IMethodSymbol>()
+                .Any(m => m.IsExtensionMethod && IsGetAwaiter(m));
 
         /// <summary>Exactly Task, Task&lt;T&gt;, ValueTask or ValueTask&lt;T&gt; (any construction; not a derived type).</summary>
         internal static bool IsTaskOrValueTask(ITypeSymbol? type, KnownSymbols known)

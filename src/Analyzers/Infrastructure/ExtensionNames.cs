@@ -25,10 +25,17 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private readonly ConcurrentDictionary<string, bool> _answers = new(StringComparer.Ordinal);
         private List<HashSet<string>>? _sets;
 
-        internal ExtensionNames(Compilation compilation) => _compilation = compilation;
+        // Made once: a method group passed at each question is a new delegate per call.
+        private readonly Func<string, bool> _contains;
+
+        internal ExtensionNames(Compilation compilation)
+        {
+            _compilation = compilation;
+            _contains = Contains;
+        }
 
         /// <summary>False when no extension member named <paramref name="name"/> can be in scope anywhere in the compilation.</summary>
-        internal bool MightExist(string name) => _answers.GetOrAdd(name, Contains);
+        internal bool MightExist(string name) => _answers.GetOrAdd(name, _contains);
 
         private bool Contains(string name)
         {

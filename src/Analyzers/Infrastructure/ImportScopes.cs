@@ -58,7 +58,14 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private readonly ConditionalWeakTable<SyntaxTree, StrongBox<bool>> _fileTypes = new();
         private readonly ConcurrentDictionary<string, bool> _staticTypesIn = new(StringComparer.Ordinal);
 
-        internal ImportScopes(Compilation compilation) => _compilation = compilation;
+        // Made once: an instance method group passed at each lookup is a new delegate per call.
+        private readonly ConditionalWeakTable<SyntaxNode, ScopeImports>.CreateValueCallback _compute;
+
+        internal ImportScopes(Compilation compilation)
+        {
+            _compilation = compilation;
+            _compute = Compute;
+        }
 
         internal ImportScope Of(SyntaxTree tree, int position)
         {
@@ -78,9 +85,23 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 }
             }
 
-            var imports = _byNode.GetValue(scope, Compute);
-            var inStaticType = outermostType is not null && outermostType.Modifiers.Any(m => m.ValueText == "static");
+            var imports = _byNode.GetValue(scope, _compute);
+            var inStaticType = outermostType is not null && HasModifier(outermostType.Modifiers, "static");
             return new ImportScope(imports.Text, imports.DeclaresFileTypes || inStaticType ? tree : null, inStaticType ? outermostType!.SpanStart : -1);
+        }
+
+        /// <summary>A loop, not LINQ: asked at every lookup, and LINQ over the token list boxes it.</summary>
+        private static bool HasModifier(SyntaxTokenList modifiers, string modifier)
+        {
+            foreach (var token in modifiers)
+            {
+                if (token.ValueText == modifier)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private ScopeImports Compute(SyntaxNode scope)
@@ -166,13 +187,32 @@ namespace AsyncGuard.Analyzers.Infrastructure
         {
             foreach (var external in externs)
             {
-                text.Append(external.ToString()).Append('\n');
+                AppendTokens(text, external);
             }
 
             foreach (var directive in usings)
             {
-                text.Append(directive.ToString()).Append('\n');
+                AppendTokens(text, directive);
             }
+        }
+
+        /// <summary>
+        /// The directive's tokens, a space apart: what it imports, without its comments and line breaks, and without a string
+        /// made per directive of every file.
+        /// </summary>
+        private static void AppendTokens(StringBuilder text, SyntaxNode directive)
+        {
+            var last = directive.GetLastToken(includeZeroWidth: true);
+            for (var token = directive.GetFirstToken(includeZeroWidth: true); token.RawKind != 0; token = token.GetNextToken(includeZeroWidth: true))
+            {
+                text.Append(token.Text).Append(' ');
+                if (token == last)
+                {
+                    break;
+                }
+            }
+
+            text.Append('\n');
         }
 
         private sealed class ScopeImports

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis;
 
@@ -38,9 +39,13 @@ namespace AsyncGuard.Analyzers.Infrastructure
             XmlReader = compilation.GetBestType("System.Xml.XmlReader");
             XmlWriter = compilation.GetBestType("System.Xml.XmlWriter");
             FireAndForget = compilation.GetBestType("AsyncGuard.FireAndForget");
+            _collectTokenSources = CollectTokenSources;
         }
 
         private readonly CompilationFacts _facts;
+
+        // Made once: a lambda written at the lookup would capture this instance, a new delegate per question.
+        private readonly ConditionalWeakTable<IOperation, List<IVariableDeclaratorOperation>>.CreateValueCallback _collectTokenSources;
 
         internal Compilation Compilation { get; }
 
@@ -106,10 +111,13 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// body for every rule (weakly keyed: the operation trees belong to the compiler's semantic models).
         /// </summary>
         internal IReadOnlyList<IVariableDeclaratorOperation> TokenSourceDeclarators(IOperation root) =>
-            _facts.TokenSourceDeclarators.GetValue(root, body => Index(body).Declarators
+            _facts.TokenSourceDeclarators.GetValue(root, _collectTokenSources);
+
+        private List<IVariableDeclaratorOperation> CollectTokenSources(IOperation body) =>
+            Index(body).Declarators
                 .Where(d => SymbolEqualityComparer.Default.Equals(d.Symbol.Type, CancellationTokenSource) || SymbolEqualityComparer.Default.Equals(d.Symbol.Type, HttpContext) ||
                            IsCancellationToken(d.Symbol.Type))
-                .ToList());
+                .ToList();
 
         /// <summary>
         /// The index of the member body <paramref name="operation"/> belongs to, built on first use by any rule (weakly

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -13,16 +14,25 @@ namespace AsyncGuard.Analyzers.Infrastructure
     /// </summary>
     internal sealed class OperationIndex
     {
+        // Shared answers for bodies without such operations; never modified.
         private static readonly List<IOperation> NoOperations = new();
         private static readonly List<ILocalReferenceOperation> NoReferences = new();
+        private static readonly List<IVariableDeclaratorOperation> NoDeclarators = new();
+        private static readonly List<IAwaitOperation> NoAwaits = new();
 
-        private readonly Dictionary<ISymbol, List<IOperation>> _writes = new(SymbolEqualityComparer.Default);
-        private readonly Dictionary<ISymbol, List<ILocalReferenceOperation>> _localReferences = new(SymbolEqualityComparer.Default);
-        private readonly Dictionary<ISymbol, IVariableDeclaratorOperation> _declarators = new(SymbolEqualityComparer.Default);
-        private readonly HashSet<ISymbol> _compared = new(SymbolEqualityComparer.Default);
-        private readonly Dictionary<ISymbol, List<IOperation>> _memberWrites = new(SymbolEqualityComparer.Default);
-        private readonly Dictionary<ISymbol, IForEachLoopOperation> _forEachLoops = new(SymbolEqualityComparer.Default);
-        private readonly Dictionary<ISymbol, List<IOperation>> _consumers = new(SymbolEqualityComparer.Default);
+        // Every body of the compilation that a rule asks about gets an index, most of them small: each collection is
+        // created when the walk first needs it, not up front.
+        private Dictionary<ISymbol, List<IOperation>>? _writes;
+        private Dictionary<ISymbol, List<ILocalReferenceOperation>>? _localReferences;
+        private Dictionary<ISymbol, IVariableDeclaratorOperation>? _declarators;
+        private HashSet<ISymbol>? _compared;
+        private Dictionary<ISymbol, List<IOperation>>? _memberWrites;
+        private Dictionary<ISymbol, IForEachLoopOperation>? _forEachLoops;
+        private Dictionary<ISymbol, List<IOperation>>? _consumers;
+        private List<IVariableDeclaratorOperation>? _declaratorList;
+        private List<IAwaitOperation>? _awaits;
+        private ConcurrentDictionary<IOperation, bool>? _configureAwaitFalseByBody;
+        private ConcurrentDictionary<IOperation, bool>? _dualModeByBody;
 
         internal OperationIndex(IOperation root)
         {
@@ -33,10 +43,11 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 switch (operation.Kind)
                 {
                     case OperationKind.Await when operation is IAwaitOperation awaited:
-                        Awaits.Add(awaited);
+                        (_awaits ??= new List<IAwaitOperation>()).Add(awaited);
                         break;
                     case OperationKind.VariableDeclarator when operation is IVariableDeclaratorOperation declarator:
-                        Declarators.Add(declarator);
+                        (_declaratorList ??= new List<IVariableDeclaratorOperation>()).Add(declarator);
+                        _declarators ??= new Dictionary<ISymbol, IVariableDeclaratorOperation>(SymbolEqualityComparer.Default);
                         if (!_declarators.ContainsKey(declarator.Symbol))
                         {
                             _declarators.Add(declarator.Symbol, declarator);
@@ -44,12 +55,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
                         break;
                     case OperationKind.LocalReference when operation is ILocalReferenceOperation reference:
-                        if (!_localReferences.TryGetValue(reference.Local, out var references))
-                        {
-                            _localReferences[reference.Local] = references = new List<ILocalReferenceOperation>();
-                        }
-
-                        references.Add(reference);
+                        Add(ref _localReferences, reference.Local, reference);
                         NoteComparison(reference, reference.Local);
                         break;
                     case OperationKind.ParameterReference when operation is IParameterReferenceOperation parameter:
@@ -71,6 +77,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
                         AddConsumer(loop.Collection, loop);
                         foreach (var local in loop.Locals)
                         {
+                            _forEachLoops ??= new Dictionary<ISymbol, IForEachLoopOperation>(SymbolEqualityComparer.Default);
                             if (!_forEachLoops.ContainsKey(local))
                             {
                                 _forEachLoops.Add(local, loop);
@@ -93,26 +100,26 @@ namespace AsyncGuard.Analyzers.Infrastructure
         }
 
         /// <summary>Every variable declarator in the body, lambdas and local functions included, in tree order.</summary>
-        internal List<IVariableDeclaratorOperation> Declarators { get; } = new();
+        internal List<IVariableDeclaratorOperation> Declarators => _declaratorList ?? NoDeclarators;
 
         /// <summary>Every await in the body, lambdas and local functions included, in tree order.</summary>
-        internal List<IAwaitOperation> Awaits { get; } = new();
+        internal List<IAwaitOperation> Awaits => _awaits ?? NoAwaits;
 
         /// <summary>The operations (assignments, increments, ref/out arguments) that write the symbol, other than its declaration.</summary>
-        internal List<IOperation> WritesOf(ISymbol symbol) => _writes.TryGetValue(symbol, out var writes) ? writes : NoOperations;
+        internal List<IOperation> WritesOf(ISymbol symbol) => _writes is not null && _writes.TryGetValue(symbol, out var writes) ? writes : NoOperations;
 
         /// <summary>
         /// The writes to a field or property (any receiver), and the element stores into a local or parameter collection
         /// (<c>tasks[i] = …</c>), keyed by the field, property or collection.
         /// </summary>
-        internal List<IOperation> MemberWritesOf(ISymbol symbol) => _memberWrites.TryGetValue(symbol, out var writes) ? writes : NoOperations;
+        internal List<IOperation> MemberWritesOf(ISymbol symbol) => _memberWrites is not null && _memberWrites.TryGetValue(symbol, out var writes) ? writes : NoOperations;
 
         /// <summary>Every read or write of the local by name.</summary>
         internal List<ILocalReferenceOperation> ReferencesOf(ISymbol local) =>
-            _localReferences.TryGetValue(local, out var references) ? references : NoReferences;
+            _localReferences is not null && _localReferences.TryGetValue(local, out var references) ? references : NoReferences;
 
         /// <summary>The first declarator of the local, if the body declares it.</summary>
-        internal IVariableDeclaratorOperation? DeclaratorOf(ISymbol local) => _declarators.TryGetValue(local, out var declarator) ? declarator : null;
+        internal IVariableDeclaratorOperation? DeclaratorOf(ISymbol local) => _declarators is not null && _declarators.TryGetValue(local, out var declarator) ? declarator : null;
 
         /// <summary>
         /// Whether the local or parameter is ever the instance of a completion property (<c>IsCompleted</c>,
@@ -120,22 +127,25 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// operand of a binary operator: the only places where a condition can prove a task complete (<c>t.IsCompleted</c>,
         /// <c>t is { … }</c>, <c>winner == t</c>). When false, no condition in the body proves anything about it.
         /// </summary>
-        internal bool MayBeTestedByCondition(ISymbol symbol) => _compared.Contains(symbol);
+        internal bool MayBeTestedByCondition(ISymbol symbol) => _compared is not null && _compared.Contains(symbol);
 
         /// <summary>
         /// In tree order, the calls whose one argument is the local or parameter (<c>Task.WhenAll(tasks)</c>) and the
         /// <c>foreach</c> loops over it.
         /// </summary>
-        internal List<IOperation> ConsumersOf(ISymbol symbol) => _consumers.TryGetValue(symbol, out var consumers) ? consumers : NoOperations;
+        internal List<IOperation> ConsumersOf(ISymbol symbol) => _consumers is not null && _consumers.TryGetValue(symbol, out var consumers) ? consumers : NoOperations;
 
         /// <summary><see cref="AwaitStyle.UsesConfigureAwaitFalse(IOperation, OperationIndex)"/> per function body, once.</summary>
-        internal ConcurrentDictionary<IOperation, bool> ConfigureAwaitFalseByBody { get; } = new();
+        internal ConcurrentDictionary<IOperation, bool> ConfigureAwaitFalseByBody => LazyInitializer.EnsureInitialized(ref _configureAwaitFalseByBody, NewAnswers)!;
 
         /// <summary><see cref="DualMode.IsDualModeFunction(IOperation)"/> per function body, once.</summary>
-        internal ConcurrentDictionary<IOperation, bool> DualModeByBody { get; } = new();
+        internal ConcurrentDictionary<IOperation, bool> DualModeByBody => LazyInitializer.EnsureInitialized(ref _dualModeByBody, NewAnswers)!;
+
+        // A body has one function, or a few: the default table (31 buckets, a lock per core) would outweigh its answers.
+        private static ConcurrentDictionary<IOperation, bool> NewAnswers() => new(concurrencyLevel: 1, capacity: 1);
 
         /// <summary>The <c>foreach</c> loop that declares the local, if the body has one.</summary>
-        internal IForEachLoopOperation? ForEachLoopOf(ISymbol local) => _forEachLoops.TryGetValue(local, out var loop) ? loop : null;
+        internal IForEachLoopOperation? ForEachLoopOf(ISymbol local) => _forEachLoops is not null && _forEachLoops.TryGetValue(local, out var loop) ? loop : null;
 
         /// <summary>
         /// Whether some <c>bool</c> local or parameter is tested by a condition (<c>if (flag)</c>, <c>!flag</c>,
@@ -189,7 +199,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 parent is IIsPatternOperation or IBinaryOperation ||
                 parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } } })
             {
-                _compared.Add(symbol);
+                (_compared ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default)).Add(symbol);
             }
         }
 
@@ -202,12 +212,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 return;
             }
 
-            if (!_consumers.TryGetValue(symbol, out var consumers))
-            {
-                _consumers[symbol] = consumers = new List<IOperation>();
-            }
-
-            consumers.Add(consumer);
+            Add(ref _consumers, symbol, consumer);
         }
 
         private void AddWrite(IOperation target, IOperation write)
@@ -232,7 +237,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
             };
             if (member is not null)
             {
-                Add(_memberWrites, member, write);
+                AddWrite(ref _memberWrites, member, write);
                 return;
             }
 
@@ -241,21 +246,27 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 return;
             }
 
-            Add(_writes, symbol, write);
+            AddWrite(ref _writes, symbol, write);
         }
 
-        private static void Add(Dictionary<ISymbol, List<IOperation>> all, ISymbol symbol, IOperation write)
+        private static void AddWrite(ref Dictionary<ISymbol, List<IOperation>>? all, ISymbol symbol, IOperation write)
         {
-            if (!all.TryGetValue(symbol, out var writes))
+            // One write per operation, even when a tuple names the symbol twice.
+            if (all is null || !all.TryGetValue(symbol, out var writes) || writes[writes.Count - 1] != write)
             {
-                all[symbol] = writes = new List<IOperation>();
+                Add(ref all, symbol, write);
+            }
+        }
+
+        private static void Add<T>(ref Dictionary<ISymbol, List<T>>? all, ISymbol symbol, T operation)
+        {
+            all ??= new Dictionary<ISymbol, List<T>>(SymbolEqualityComparer.Default);
+            if (!all.TryGetValue(symbol, out var list))
+            {
+                all[symbol] = list = new List<T>();
             }
 
-            // One write per operation, even when a tuple names the symbol twice.
-            if (writes.Count == 0 || writes[writes.Count - 1] != write)
-            {
-                writes.Add(write);
-            }
+            list.Add(operation);
         }
     }
 }

@@ -44,10 +44,74 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// The body of the innermost function containing <paramref name="operation"/>: a lambda's or local function's
         /// body, else the root of the member's operation tree.
         /// </summary>
-        internal static IOperation FunctionBody(IOperation operation) => AncestorFacts.Of(operation).FunctionBody;
+        internal static IOperation FunctionBody(IOperation operation)
+        {
+            // Ordinary code: a short walk up that allocates nothing (the same answer as AncestorFacts.FunctionBody). Deeper
+            // sites ask the ancestor facts, which keep the answers of deep trees so that asking stays linear.
+            var depth = 0;
+            var child = operation;
+            for (var parent = operation.Parent; parent is not null; child = parent, parent = parent.Parent)
+            {
+                switch (parent)
+                {
+                    case IAnonymousFunctionOperation lambda:
+                        return lambda.Body;
+                    case ILocalFunctionOperation localFunction:
+                        return (IOperation?)localFunction.Body ?? localFunction.IgnoredBody ?? child;
+                }
+
+                if (++depth > AncestorFacts.ShallowDepth)
+                {
+                    return AncestorFacts.Of(operation).FunctionBody;
+                }
+            }
+
+            return child;
+        }
+
+        /// <summary>
+        /// The innermost <see cref="IAnonymousFunctionOperation"/> or <see cref="ILocalFunctionOperation"/> around
+        /// <paramref name="operation"/>, else null (the member itself): <see cref="AncestorFacts.Function"/>.
+        /// </summary>
+        internal static IOperation? InnermostFunction(IOperation operation)
+        {
+            // Ordinary code: a short walk up that allocates nothing. Deeper sites ask the ancestor facts, which keep the
+            // answers of deep trees so that asking stays linear.
+            var depth = 0;
+            for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
+            {
+                if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    return parent;
+                }
+
+                if (++depth > AncestorFacts.ShallowDepth)
+                {
+                    return AncestorFacts.Of(operation).Function;
+                }
+            }
+
+            return null;
+        }
 
         /// <summary>The root of the operation tree <paramref name="operation"/> belongs to: the whole member body.</summary>
-        internal static IOperation Root(IOperation operation) => AncestorFacts.Of(operation).Root;
+        internal static IOperation Root(IOperation operation)
+        {
+            // Ordinary code: a short walk up that allocates nothing. Deeper sites ask the ancestor facts, which keep the
+            // answers of deep trees so that asking stays linear.
+            var top = operation;
+            for (var depth = 0; top.Parent is not null; depth++)
+            {
+                if (depth == AncestorFacts.ShallowDepth)
+                {
+                    return AncestorFacts.Of(operation).Root;
+                }
+
+                top = top.Parent;
+            }
+
+            return top;
+        }
 
         /// <summary>The parents of <paramref name="operation"/> up to (not including) <paramref name="stop"/>.</summary>
         internal static System.Collections.Generic.IEnumerable<IOperation> Ancestors(this IOperation operation, IOperation stop)

@@ -18,10 +18,16 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private readonly ConcurrentDictionary<IMethodSymbol, IMethodSymbol?> _withToken = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IMethodSymbol, IMethodSymbol?> _withTokenAwaited = new(SymbolEqualityComparer.Default);
 
+        // Made once: a lambda written at each GetOrAdd would capture this instance, a new delegate per call.
+        private readonly System.Func<IMethodSymbol, IMethodSymbol?> _findOverload;
+        private readonly System.Func<IMethodSymbol, IMethodSymbol?> _findOverloadAwaited;
+
         internal TokenOverloads(KnownSymbols known)
         {
             _known = known;
             _obsolete = known.Compilation.GetBestType("System.ObsoleteAttribute");
+            _findOverload = m => FindOverload(m, anyTaskLike: false);
+            _findOverloadAwaited = m => FindOverload(m, anyTaskLike: true);
         }
 
         /// <summary>Where the token would go.</summary>
@@ -51,8 +57,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// The overload of <paramref name="method"/> with the same parameters, the same return type and a trailing
         /// <c>CancellationToken</c> (never an obsolete or experimental one); null when there is none.
         /// </summary>
-        internal IMethodSymbol? OverloadWithToken(IMethodSymbol method) =>
-            _withToken.GetOrAdd(method.OriginalDefinition, m => FindOverload(m, anyTaskLike: false));
+        internal IMethodSymbol? OverloadWithToken(IMethodSymbol method) => _withToken.GetOrAdd(method.OriginalDefinition, _findOverload);
 
         /// <summary>The token slot the call leaves empty, or null when it passes a token already or cannot take one.</summary>
         internal Slot? Find(IInvocationOperation call, ISymbol within)
@@ -73,10 +78,10 @@ namespace AsyncGuard.Analyzers.Infrastructure
             }
 
             // Awaited, a Task<T> and a ValueTask<T> overload give the same result.
-            var overload = _withToken.GetOrAdd(method.OriginalDefinition, m => FindOverload(m, anyTaskLike: false));
+            var overload = _withToken.GetOrAdd(method.OriginalDefinition, _findOverload);
             if (overload is null && IsAwaited(call))
             {
-                overload = _withTokenAwaited.GetOrAdd(method.OriginalDefinition, m => FindOverload(m, anyTaskLike: true));
+                overload = _withTokenAwaited.GetOrAdd(method.OriginalDefinition, _findOverloadAwaited);
             }
 
             if (overload is null || !_known.Compilation.IsSymbolAccessibleWithin(overload, type))

@@ -41,12 +41,20 @@ namespace AsyncGuard.Analyzers.Rules
 
         private static void AnalyzeType(SymbolStartAnalysisContext context, KnownSymbols known)
         {
+            // A loop, not LINQ, and the actions below only for a type that has an async void method: asked of every type.
             var type = (INamedTypeSymbol)context.Symbol;
-            if (!type.GetMembers().Any(m => m is IMethodSymbol { IsAsync: true, ReturnsVoid: true }))
+            foreach (var member in type.GetMembers())
             {
-                return;
+                if (member is IMethodSymbol { IsAsync: true, ReturnsVoid: true })
+                {
+                    AnalyzeAsyncVoidMethods(context, type, known);
+                    return;
+                }
             }
+        }
 
+        private static void AnalyzeAsyncVoidMethods(SymbolStartAnalysisContext context, INamedTypeSymbol type, KnownSymbols known)
+        {
             var convertedToDelegate = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
             context.RegisterOperationAction(
                 c => convertedToDelegate.TryAdd(((IMethodReferenceOperation)c.Operation).Method.OriginalDefinition, true),

@@ -91,19 +91,26 @@ namespace AsyncGuard.Analyzers.Rules
                     return;
 
                 case "WaitAll" or "WaitAny" when method.IsStatic && SymbolEqualityComparer.Default.Equals(method.ContainingType, known.Task):
-                    if (HasZeroTimeout(invocation, known))
-                    {
-                        return;
-                    }
-
-                    var hasTimeout = method.Parameters.Any(p => p.Type.SpecialType == SpecialType.System_Int32 || SymbolEqualityComparer.Default.Equals(p.Type, known.TimeSpan));
-                    var hasToken = method.Parameters.Any(p => known.IsCancellationToken(p.Type));
-                    var combinator = method.Name == "WaitAll"
-                        ? (hasTimeout || (hasToken && !hasWaitAsync) ? null : WhenAllFix)
-                        : (hasTimeout || hasToken || invocation.Parent is not IExpressionStatementOperation ? null : WhenAnyFix);
-                    Report(context, known, invocation, task: null, combinator, "Task." + method.Name);
+                    AnalyzeWaitAllOrAny(context, known, invocation, hasWaitAsync);
                     return;
             }
+        }
+
+        // Its own method: the lambdas here capture `known`, which would cost every invocation a closure object.
+        private static void AnalyzeWaitAllOrAny(OperationAnalysisContext context, KnownSymbols known, IInvocationOperation invocation, bool hasWaitAsync)
+        {
+            if (HasZeroTimeout(invocation, known))
+            {
+                return;
+            }
+
+            var method = invocation.TargetMethod;
+            var hasTimeout = method.Parameters.Any(p => p.Type.SpecialType == SpecialType.System_Int32 || SymbolEqualityComparer.Default.Equals(p.Type, known.TimeSpan));
+            var hasToken = method.Parameters.Any(p => known.IsCancellationToken(p.Type));
+            var combinator = method.Name == "WaitAll"
+                ? (hasTimeout || (hasToken && !hasWaitAsync) ? null : WhenAllFix)
+                : (hasTimeout || hasToken || invocation.Parent is not IExpressionStatementOperation ? null : WhenAnyFix);
+            Report(context, known, invocation, task: null, combinator, "Task." + method.Name);
         }
 
         /// <summary>The task behind <c>task[.ConfigureAwait(c)].GetAwaiter().GetResult()</c>, else null.</summary>

@@ -84,7 +84,11 @@ namespace AsyncGuard.Analyzers.Rules
                 PipeReader = compilation.GetBestType("System.IO.Pipelines.PipeReader");
                 PipeWriter = compilation.GetBestType("System.IO.Pipelines.PipeWriter");
                 AsyncFlowOption = compilation.GetBestType("System.Transactions.TransactionScopeAsyncFlowOption");
+                _collectThreadAffineEvents = body => CollectThreadAffineEvents(body, this);
             }
+
+            // Made once: a lambda written at the lookup would capture this instance, a new delegate per call.
+            private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IOperation, List<(int Start, ThreadAffineEvent Event)>>.CreateValueCallback _collectThreadAffineEvents;
 
             internal INamedTypeSymbol? Monitor { get; }
 
@@ -113,7 +117,7 @@ namespace AsyncGuard.Analyzers.Rules
             private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IOperation, List<(int Start, ThreadAffineEvent Event)>> _threadAffineEvents = new();
 
             internal List<(int Start, ThreadAffineEvent Event)> ThreadAffineEvents(IOperation body) =>
-                _threadAffineEvents.GetValue(body, b => CollectThreadAffineEvents(b, this));
+                _threadAffineEvents.GetValue(body, _collectThreadAffineEvents);
 
             internal Exclusions ExclusionsFor(AnalyzerOptions options, SyntaxTree tree) =>
                 options.AnalyzerConfigOptionsProvider.GetOptions(tree).TryGetValue(ExcludedMethodsOption, out var value)

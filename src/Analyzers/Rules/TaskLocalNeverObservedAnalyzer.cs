@@ -47,10 +47,11 @@ namespace AsyncGuard.Analyzers.Rules
                 return;
             }
 
-            var starts = new List<IOperation>();
+            // Created for the few locals that hold a started task: this runs for every local.
+            List<IOperation>? starts = null;
             if (IsStartedTask(declarator.GetVariableInitializer()?.Value, known))
             {
-                starts.Add(declarator);
+                starts = new List<IOperation> { declarator };
             }
 
             var references = 0;
@@ -62,7 +63,7 @@ namespace AsyncGuard.Analyzers.Rules
                 {
                     if (IsStartedTask(assignment.Value, known))
                     {
-                        starts.Add(assignment);
+                        (starts ??= new List<IOperation>()).Add(assignment);
                     }
 
                     continue;
@@ -76,7 +77,7 @@ namespace AsyncGuard.Analyzers.Rules
 
             // Whether the type is awaitable may ask the binder for extension GetAwaiter methods: asked last, for the few
             // locals that are started and never read.
-            if (starts.Count == 0 || !awaitables.IsAwaitable(local.Type, declarator.SemanticModel, declarator.Syntax.SpanStart) ||
+            if (starts is null || !awaitables.IsAwaitable(local.Type, declarator.SemanticModel, declarator.Syntax.SpanStart) ||
                 AsyncCode.IsInExpressionTree(declarator, known))
             {
                 return;

@@ -74,8 +74,7 @@ namespace AsyncGuard.Analyzers.Rules
             // optional token parameter, an overload with one)? Only then the walks around the call.
             var explicitNone = ExplicitNone(call, known);
             var slotOrNull = explicitNone is null ? overloads.Find(call, context.ContainingSymbol) : null;
-            if ((explicitNone is null && slotOrNull is null) ||
-                CleanupCode.IsCleanup(call, context.ContainingSymbol) || IsInRegisterCallback(call, known) || SchedulesADelegate(call, known))
+            if ((explicitNone is null && slotOrNull is null) || SchedulesADelegate(call, known))
             {
                 return;
             }
@@ -125,6 +124,12 @@ namespace AsyncGuard.Analyzers.Rules
             // often left without it on purpose: only calls that start asynchronous work count, unless asked. (Asked once
             // the call could take a token: the answer may need the binder.)
             if (!ReturnsAsyncWork(call, awaitables, asyncEnumerable) && !IsOptionTrue(context, call, IncludeSynchronousCallsOption))
+            {
+                return;
+            }
+
+            // Asked of the few calls left (each walks the ancestors): cleanup code, and a callback of token.Register.
+            if (CleanupCode.IsCleanup(call, context.ContainingSymbol) || IsInRegisterCallback(call, known))
             {
                 return;
             }
@@ -226,6 +231,7 @@ namespace AsyncGuard.Analyzers.Rules
         /// <summary>An explicit <c>CancellationToken.None</c>, <c>default</c> or <c>new CancellationToken()</c> argument.</summary>
         private static IArgumentOperation? ExplicitNone(IInvocationOperation call, KnownSymbols known)
         {
+            // A loop, not LINQ: asked of every call.
             foreach (var argument in call.Arguments)
             {
                 if (argument.ArgumentKind != ArgumentKind.DefaultValue && argument.Parameter is { } parameter && known.IsCancellationToken(parameter.Type) &&
@@ -390,9 +396,32 @@ namespace AsyncGuard.Analyzers.Rules
         }
 
         /// <summary>A token already travels inside an options argument: <c>new ParallelOptions { CancellationToken = ct }</c>.</summary>
-        private static bool PassesTokenInOptions(IInvocationOperation call, KnownSymbols known) =>
-            call.Arguments.Any(a => KnownConditions.SkipConversions(a.Value) is IObjectCreationOperation { Initializer: { } initializer } &&
-                                    initializer.Initializers.OfType<ISimpleAssignmentOperation>().Any(s => known.IsCancellationToken(s.Target.Type)));
+        private static bool PassesTokenInOptions(IInvocationOperation call, KnownSymbols known)
+        {
+            foreach (var argument in call.Arguments)
+            {
+                if (KnownConditions.SkipConversions(argument.Value) is IObjectCreationOperation { Initializer: { } initializer } &&
+                    SetsAToken(initializer, known))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool SetsAToken(IObjectOrCollectionInitializerOperation initializer, KnownSymbols known)
+        {
+            foreach (var item in initializer.Initializers)
+            {
+                if (item is ISimpleAssignmentOperation assignment && known.IsCancellationToken(assignment.Target.Type))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         /// <summary>
         /// A comment on the statement (the lines just above it, the end of its line, or inside the call) that speaks of the

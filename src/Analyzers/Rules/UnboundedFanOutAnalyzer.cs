@@ -377,29 +377,39 @@ namespace AsyncGuard.Analyzers.Rules
                 return ImmutableDictionary<string, string?>.Empty;
             }
 
-            return CommonProperties(context, select, selector, known, out _).Add(SemaphoreKey, "true").Add(PropertyKeys.FixKind, "Bound");
+            var properties = CommonProperties(context, select, selector, known, out _);
+            properties.Add(SemaphoreKey, "true");
+            properties.Add(PropertyKeys.FixKind, "Bound");
+            return properties.ToImmutable();
         }
 
-        /// <summary>What every fix needs: the limit, whether the tasks carry results, the token in scope.</summary>
-        private static ImmutableDictionary<string, string?> CommonProperties(OperationAnalysisContext context, IInvocationOperation select, IDelegateCreationOperation selector, KnownSymbols known, out bool hasResult)
+        /// <summary>
+        /// What every fix needs: the limit, whether the tasks carry results, the token in scope. A builder: each fix adds
+        /// its own properties, and adding one at a time to an immutable dictionary copies it each time.
+        /// </summary>
+        private static ImmutableDictionary<string, string?>.Builder CommonProperties(OperationAnalysisContext context, IInvocationOperation select, IDelegateCreationOperation selector, KnownSymbols known, out bool hasResult)
         {
             var limit = RuleOptions.GetPositiveInt(context.Options, select.Syntax.SyntaxTree, RuleOptions.DefaultMaxConcurrency, DefaultMaxConcurrency);
-            var properties = ImmutableDictionary<string, string?>.Empty.Add(LimitKey, limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+            properties.Add(LimitKey, limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
             var elementTask = (selector.Target as IAnonymousFunctionOperation)?.Symbol.ReturnType ?? (selector.Target as IMethodReferenceOperation)?.Method.ReturnType;
             hasResult = elementTask is INamedTypeSymbol { IsGenericType: true };
             if (hasResult)
             {
-                properties = properties.Add(HasResultKey, "true");
+                properties.Add(HasResultKey, "true");
             }
 
             if (WritesConfigureAwaitFalse(select, known, context.CancellationToken))
             {
-                properties = properties.Add(PropertyKeys.ConfigureAwaitFalse, "true");
+                properties.Add(PropertyKeys.ConfigureAwaitFalse, "true");
             }
 
-            return TokenInScope.Find(select, context.ContainingSymbol, known, context.CancellationToken) is { } token
-                ? properties.Add(PropertyKeys.CancellationToken, token)
-                : properties;
+            if (TokenInScope.Find(select, context.ContainingSymbol, known, context.CancellationToken) is { } token)
+            {
+                properties.Add(PropertyKeys.CancellationToken, token);
+            }
+
+            return properties;
         }
 
         /// <summary>
@@ -650,11 +660,22 @@ namespace AsyncGuard.Analyzers.Rules
                 case IAnonymousFunctionOperation { Symbol.IsAsync: true } lambda:
                     return Awaitables.IsTaskLike(lambda.Symbol.ReturnType, known);
                 case IAnonymousFunctionOperation lambda:
-                    var returned = lambda.Body.DescendantsAndSelf().OfType<IReturnOperation>()
-                        .Where(r => r.ReturnedValue is not null && Symbols.IsInSameFunction(r, lambda.Body))
-                        .Select(r => r.ReturnedValue!)
-                        .ToList();
-                    return returned.Count > 0 && returned.All(facts.StartsIoTask);
+                    // Every value the lambda returns starts an I/O task (a loop, not LINQ: asked of every Select).
+                    var returnsAny = false;
+                    foreach (var operation in lambda.Body.DescendantsAndSelf())
+                    {
+                        if (operation is IReturnOperation { ReturnedValue: { } value } && Symbols.IsInSameFunction(operation, lambda.Body))
+                        {
+                            if (!facts.StartsIoTask(value))
+                            {
+                                return false;
+                            }
+
+                            returnsAny = true;
+                        }
+                    }
+
+                    return returnsAny;
                 case IMethodReferenceOperation reference:
                     return Awaitables.IsTaskLike(reference.Method.ReturnType, known);
                 default:
@@ -689,12 +710,12 @@ namespace AsyncGuard.Analyzers.Rules
             var simpleBody = perElementMethod is not null || selector.Target is IAnonymousFunctionOperation { Symbol.IsAsync: true };
             if (perElementMethod is not null && TokenArgument(selector.Target, perElementMethod, known, facts.Overloads) is { } tokenArgument)
             {
-                properties = properties.Add(ForwardTokenKey, tokenArgument);
+                properties.Add(ForwardTokenKey, tokenArgument);
             }
 
             if (resultsUsed && hasResult && hasBoundedHelper && perElementMethod is not null)
             {
-                properties = properties.Add(SelectBoundedKey, "true");
+                properties.Add(SelectBoundedKey, "true");
             }
 
             // Parallel.ForEachAsync's body returns ValueTask: an async block that returns a value cannot be reused as is.
@@ -703,15 +724,20 @@ namespace AsyncGuard.Analyzers.Rules
                                asyncLambda.Body.DescendantsAndSelf().OfType<IReturnOperation>().Any(r => r.ReturnedValue is not null && Symbols.IsInSameFunction(r, asyncLambda.Body));
             if (!resultsUsed && hasParallelForEachAsync && simpleBody && !returnsValue)
             {
-                properties = properties.Add(ParallelForEachKey, "true");
+                properties.Add(ParallelForEachKey, "true");
             }
 
             if (simpleBody && awaitOperation.Parent is { } statementLike && Statement(statementLike) is { Parent: IBlockOperation, Syntax.Parent: BlockSyntax })
             {
-                properties = properties.Add(SemaphoreKey, "true");
+                properties.Add(SemaphoreKey, "true");
             }
 
-            return properties.IsEmpty ? properties : properties.Add(PropertyKeys.FixKind, "Bound");
+            if (properties.Count > 0)
+            {
+                properties.Add(PropertyKeys.FixKind, "Bound");
+            }
+
+            return properties.ToImmutable();
         }
 
         /// <summary>The method a selector calls once per element: a method group, or the single call of <c>x => FooAsync(x)</c>.</summary>
