@@ -373,9 +373,24 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private bool IsAccessible(IMethodSymbol candidate, IMethodSymbol method, INamedTypeSymbol within, ITypeSymbol? receiverType)
         {
             var definition = candidate.ReducedFrom ?? candidate;
-            return _known.Compilation.IsSymbolAccessibleWithin(definition, within, candidate.IsStatic || candidate.ReducedFrom is not null ? null : receiverType) &&
-                   Rank(definition.DeclaredAccessibility) >= Rank(method.DeclaredAccessibility);
+            if (Rank(definition.DeclaredAccessibility) < Rank(method.DeclaredAccessibility))
+            {
+                return false;
+            }
+
+            // The compiler's access check is costly and the same few counterparts are asked about from every call site in
+            // a type: one answer per counterpart, calling type and receiver type.
+            var key = (definition, within, candidate.IsStatic || candidate.ReducedFrom is not null ? null : receiverType);
+            if (!_accessible.TryGetValue(key, out var accessible))
+            {
+                accessible = _known.Compilation.IsSymbolAccessibleWithin(key.definition, key.within, key.Item3);
+                _accessible.TryAdd(key, accessible);
+            }
+
+            return accessible;
         }
+
+        private readonly ConcurrentDictionary<(IMethodSymbol, INamedTypeSymbol, ITypeSymbol?), bool> _accessible = new();
 
         private static int Rank(Accessibility accessibility) => accessibility switch
         {

@@ -65,7 +65,7 @@ namespace AsyncGuard.Analyzers.Rules
                 return;
             }
 
-            if (CommentSaysContinuationsRunInline(creation.Syntax) || IsCompletedBeforeItIsShared(creation))
+            if (CommentSaysContinuationsRunInline(creation.Syntax) || IsCompletedBeforeItIsShared(creation, known))
             {
                 return;
             }
@@ -145,7 +145,7 @@ namespace AsyncGuard.Analyzers.Rules
         /// <c>var tcs = new TaskCompletionSource&lt;T&gt;(); tcs.TrySetException(e); return tcs.Task;</c>: the first use of the
         /// local completes it, in the function that created it, so no continuation can be attached yet and none runs inline.
         /// </summary>
-        private static bool IsCompletedBeforeItIsShared(IObjectCreationOperation creation)
+        private static bool IsCompletedBeforeItIsShared(IObjectCreationOperation creation, KnownSymbols known)
         {
             var parent = creation.Parent;
             while (parent is IConversionOperation)
@@ -161,10 +161,10 @@ namespace AsyncGuard.Analyzers.Rules
             var body = Symbols.FunctionBody(creation);
             var local = declarator.Symbol;
             ILocalReferenceOperation? first = null;
-            foreach (var operation in body.Descendants())
+            // The local is declared in this function, so every reference to it is in this body: read off the member's index.
+            foreach (var reference in known.Index(creation).ReferencesOf(local))
             {
-                if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local) &&
-                    (first is null || reference.Syntax.SpanStart < first.Syntax.SpanStart))
+                if (first is null || reference.Syntax.SpanStart < first.Syntax.SpanStart)
                 {
                     first = reference;
                 }
