@@ -53,6 +53,9 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// <summary><see cref="KnownSymbols.TokenSourceDeclarators"/> by the root of a member body.</summary>
         internal ConditionalWeakTable<IOperation, List<IVariableDeclaratorOperation>> TokenSourceDeclarators { get; } = new();
 
+        /// <summary><see cref="TokenInScope"/>'s candidate functions per lambda or local function in deep trees.</summary>
+        internal ConditionalWeakTable<IOperation, TokenInScope.Candidates> TokenCandidates { get; } = new();
+
         /// <summary><see cref="Awaitables"/>: whether a type has an instance <c>GetAwaiter()</c>.</summary>
         internal ConcurrentDictionary<ITypeSymbol, bool> InstanceAwaitables { get; } = new(SymbolEqualityComparer.Default);
 

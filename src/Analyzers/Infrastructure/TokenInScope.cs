@@ -27,7 +27,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
             var model = operation.SemanticModel;
             var position = operation.Syntax.SpanStart;
-            var functions = EnclosingFunctions(operation, containingSymbol);
+            var functions = EnclosingFunctions(operation, containingSymbol, known);
             var locals = VisibleLocals(operation, model, position, known, cancellationToken);
 
             // A static lambda or local function cannot capture the locals around it.
@@ -123,18 +123,36 @@ namespace AsyncGuard.Analyzers.Infrastructure
             return contexts.Count == 1 ? contexts[0] + ".RequestAborted" : null;
         }
 
-        /// <summary>Innermost first; stops after a static lambda or local function, which cannot capture.</summary>
-        private static List<IMethodSymbol> EnclosingFunctions(IOperation operation, ISymbol containingSymbol)
+        /// <summary>
+        /// Innermost first; stops after a static lambda or local function, which cannot capture. Beyond the first
+        /// <see cref="FunctionChain.ShallowFunctions"/> only the functions that can change <see cref="Find"/>'s answer are
+        /// listed (see <see cref="CanChangeTheAnswer"/>): <see cref="Find"/> passes over the others wherever they stand.
+        /// </summary>
+        private static List<IMethodSymbol> EnclosingFunctions(IOperation operation, ISymbol containingSymbol, KnownSymbols known)
         {
             var functions = new List<IMethodSymbol>();
+            var visited = 0;
             for (var facts = AncestorFacts.Of(operation); facts.Function is { } current; facts = facts.OfFunction())
             {
-                var function = current switch
+                if (visited++ == FunctionChain.ShallowFunctions && operation.SemanticModel is { } model)
                 {
-                    IAnonymousFunctionOperation lambda => lambda.Symbol,
-                    ILocalFunctionOperation localFunction => localFunction.Symbol,
-                    _ => null,
-                };
+                    // Deep: the rest from the candidates kept per function.
+                    var declarators = known.TokenSourceDeclarators(facts.Root);
+                    var cache = CompilationFacts.For(model.Compilation).TokenCandidates;
+                    var link = FunctionChain.Of(current, cache, Candidates.None, (f, outer) => Candidates.Step(f, outer, declarators, known));
+                    for (; link.Function is { } candidate; link = link.Outer!)
+                    {
+                        functions.Add(candidate);
+                        if (candidate.IsStatic)
+                        {
+                            return functions;
+                        }
+                    }
+
+                    break;
+                }
+
+                var function = SymbolOf(current);
                 if (function is null)
                 {
                     continue;
@@ -153,6 +171,77 @@ namespace AsyncGuard.Analyzers.Infrastructure
             }
 
             return functions;
+        }
+
+        private static IMethodSymbol? SymbolOf(IOperation function) => function switch
+        {
+            IAnonymousFunctionOperation lambda => lambda.Symbol,
+            ILocalFunctionOperation localFunction => localFunction.Symbol,
+            _ => null,
+        };
+
+        /// <summary>
+        /// Whether <see cref="Find"/> can answer differently with <paramref name="function"/> in its list of enclosing
+        /// functions than without it: a static function (no capture past it), a token or <c>HttpContext</c> parameter, or
+        /// a token, token-source or <c>HttpContext</c> local declared in it (own token locals, the owner of a linked
+        /// source). A function with none of these is passed over by every step of <see cref="Find"/>.
+        /// </summary>
+        private static bool CanChangeTheAnswer(IMethodSymbol function, IReadOnlyList<IVariableDeclaratorOperation> declarators, KnownSymbols known)
+        {
+            if (function.IsStatic)
+            {
+                return true;
+            }
+
+            foreach (var parameter in function.Parameters)
+            {
+                if (known.IsCancellationToken(parameter.Type) || known.IsNullableCancellationToken(parameter.Type) ||
+                    (known.HttpContext is not null && SymbolEqualityComparer.Default.Equals(parameter.Type, known.HttpContext)))
+                {
+                    return true;
+                }
+            }
+
+            foreach (var declarator in declarators)
+            {
+                if (SymbolEqualityComparer.Default.Equals(declarator.Symbol.ContainingSymbol, function))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// Of one lambda or local function: the functions from it outward (innermost first) that can change the answer,
+        /// ending after a static one; <see cref="None"/> (no function) ends the list. Kept per function in deep trees
+        /// (<see cref="CompilationFacts.TokenCandidates"/>): a function that is no candidate shares its outer list.
+        /// </summary>
+        internal sealed class Candidates
+        {
+            private Candidates(IMethodSymbol? function, Candidates? outer)
+            {
+                Function = function;
+                Outer = outer;
+            }
+
+            /// <summary>The end of every list. Immutable, so one instance serves every compilation.</summary>
+            internal static Candidates None { get; } = new Candidates(null, null);
+
+            internal IMethodSymbol? Function { get; }
+
+            internal Candidates? Outer { get; }
+
+            internal static Candidates Step(IOperation function, Candidates outer, IReadOnlyList<IVariableDeclaratorOperation> declarators, KnownSymbols known)
+            {
+                if (SymbolOf(function) is not { } symbol || !CanChangeTheAnswer(symbol, declarators, known))
+                {
+                    return outer;
+                }
+
+                return new Candidates(symbol, symbol.IsStatic ? None : outer);
+            }
         }
 
         private readonly struct VisibleLocal
