@@ -19,7 +19,7 @@ namespace AsyncGuard.Tests.Infrastructure
     public class TokenInScopeDeepTests
     {
         /// <summary>How lambda <c>f{i}</c> of a nest is written.</summary>
-        private sealed record Level(bool Static = false, string? TokenParameter = null, string Prelude = "");
+        private sealed record Level(bool Static = false, string? TokenParameter = null, string Prelude = "", string ParameterType = "CancellationToken");
 
         /// <summary>
         /// <paramref name="depth"/> async lambdas nested in each other, each awaiting the next; <paramref name="site"/> in
@@ -31,8 +31,8 @@ namespace AsyncGuard.Tests.Infrastructure
             for (var i = 0; i < depth; i++)
             {
                 var l = level(i);
-                var type = l.TokenParameter is null ? "Func<Task>" : "Func<CancellationToken, Task>";
-                var parameter = l.TokenParameter is null ? "" : "CancellationToken " + l.TokenParameter;
+                var type = l.TokenParameter is null ? "Func<Task>" : $"Func<{l.ParameterType}, Task>";
+                var parameter = l.TokenParameter is null ? "" : l.ParameterType + " " + l.TokenParameter;
                 text.Append($"{type} f{i} = {(l.Static ? "static " : "")}async ({parameter}) => {{ {l.Prelude}await Task.Yield();\n");
             }
 
@@ -46,7 +46,7 @@ namespace AsyncGuard.Tests.Infrastructure
         }
 
         private static string Call(int i, Func<int, Level> level) =>
-            level(i).TokenParameter is null ? $"f{i}()" : $"f{i}(CancellationToken.None)";
+            level(i).TokenParameter is null ? $"f{i}()" : level(i).ParameterType == "CancellationToken" ? $"f{i}(CancellationToken.None)" : $"f{i}(default)";
 
         private static string Method(string parameters, string prelude, int depth, Func<int, Level> level, string site) => $$"""
             using System;
@@ -177,6 +177,24 @@ namespace AsyncGuard.Tests.Infrastructure
             VerifySleep("CancellationToken ct", "", depth,
                 i => i == 0 ? new Level(Static: true) : i == depth / 2 ? new Level(TokenParameter: "inner") : new Level(),
                 "inner");
+
+        [Theory]
+        [InlineData(3)]
+        [InlineData(40)]
+        public Task LocalOfAMiddleLambdaHidingTheMethodsToken_ForwardsNone(int depth) =>
+            VerifySleep("CancellationToken ct", "", depth, i => i == depth / 2 ? new Level(Prelude: "var ct = DateTime.Now.Second; ") : new Level(), null);
+
+        [Theory]
+        [InlineData(3)]
+        [InlineData(40)]
+        public Task ParameterOfAMiddleLambdaHidingTheMethodsToken_ForwardsNone(int depth) =>
+            VerifySleep("CancellationToken ct", "", depth, i => i == depth / 2 ? new Level(TokenParameter: "ct", ParameterType: "int") : new Level(), null);
+
+        [Theory]
+        [InlineData(3)]
+        [InlineData(40)]
+        public Task UsesOfTheMethodsTokenInMiddleLambdas_DoNotHideIt(int depth) =>
+            VerifySleep("CancellationToken ct", "", depth, i => i % 2 == 0 ? new Level(Prelude: "_ = ct.IsCancellationRequested; ") : new Level(), "ct");
 
         [Theory]
         [InlineData(3)]
