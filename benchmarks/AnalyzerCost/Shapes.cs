@@ -81,11 +81,16 @@ static class Shapes
                 body.Append("    }\n");
                 break;
             case "nested-lambdas":
-                // AG0010: n Thread.Sleep calls in n nested async lambdas.
-                body.Append("    public async Task M()\n    {\n        await Task.Yield();\n");
+            case "nested-lambdas-token":
+                // AG0010: n Thread.Sleep calls in n nested async lambdas; with "-token", inside a method with a token
+                // parameter (the token in scope is found for every site, and AG0031 flags each Task.Delay).
+                var withToken = shape == "nested-lambdas-token";
+                body.Append(withToken ? "    public async Task M(CancellationToken ct)\n    {\n        await Task.Yield();\n" : "    public async Task M()\n    {\n        await Task.Yield();\n");
                 for (var i = 0; i < n; i++)
                 {
-                    body.Append($"        Func<Task> f{i} = async () => {{ Thread.Sleep(1); await Task.Yield();\n");
+                    body.Append(withToken
+                        ? $"        Func<Task> f{i} = async () => {{ Thread.Sleep(1); await Task.Delay(1);\n"
+                        : $"        Func<Task> f{i} = async () => {{ Thread.Sleep(1); await Task.Yield();\n");
                 }
 
                 for (var i = n - 1; i >= 0; i--)

@@ -53,6 +53,12 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// <summary><see cref="KnownSymbols.TokenSourceDeclarators"/> by the root of a member body.</summary>
         internal ConditionalWeakTable<IOperation, List<IVariableDeclaratorOperation>> TokenSourceDeclarators { get; } = new();
 
+        /// <summary><see cref="TokenInScope"/>'s candidate functions per lambda or local function in deep trees.</summary>
+        internal ConditionalWeakTable<IOperation, TokenInScope.Candidates> TokenCandidates { get; } = new();
+
+        /// <summary><see cref="TokenInScope"/>: a parameter is the only declaration of its name in its function (deep trees).</summary>
+        internal ConcurrentDictionary<IParameterSymbol, bool> UnshadowedParameters { get; } = new(SymbolEqualityComparer.Default);
+
         /// <summary><see cref="Awaitables"/>: whether a type has an instance <c>GetAwaiter()</c>.</summary>
         internal ConcurrentDictionary<ITypeSymbol, bool> InstanceAwaitables { get; } = new(SymbolEqualityComparer.Default);
 

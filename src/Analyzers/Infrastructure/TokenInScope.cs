@@ -2,6 +2,8 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace AsyncGuard.Analyzers.Infrastructure
@@ -27,7 +29,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
             var model = operation.SemanticModel;
             var position = operation.Syntax.SpanStart;
-            var functions = EnclosingFunctions(operation, containingSymbol);
+            var functions = EnclosingFunctions(operation, containingSymbol, known, out var deep);
             var locals = VisibleLocals(operation, model, position, known, cancellationToken);
 
             // A static lambda or local function cannot capture the locals around it.
@@ -92,7 +94,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
                     return ownLocals[0].Local.Name;
                 }
 
-                if (!BindsTo(model, position, tokens[0]))
+                if (!BindsTo(model, position, tokens[0], deep))
                 {
                     return null;
                 }
@@ -116,25 +118,45 @@ namespace AsyncGuard.Analyzers.Infrastructure
             }
 
             var contexts = functions.SelectMany(f => f.Parameters)
-                .Where(p => SymbolEqualityComparer.Default.Equals(p.Type, known.HttpContext) && BindsTo(model, position, p))
+                .Where(p => SymbolEqualityComparer.Default.Equals(p.Type, known.HttpContext) && BindsTo(model, position, p, deep))
                 .Select(p => p.Name)
                 .Concat(locals.Where(l => SymbolEqualityComparer.Default.Equals(l.Local.Type, known.HttpContext)).Select(l => l.Local.Name))
                 .ToList();
             return contexts.Count == 1 ? contexts[0] + ".RequestAborted" : null;
         }
 
-        /// <summary>Innermost first; stops after a static lambda or local function, which cannot capture.</summary>
-        private static List<IMethodSymbol> EnclosingFunctions(IOperation operation, ISymbol containingSymbol)
+        /// <summary>
+        /// Innermost first; stops after a static lambda or local function, which cannot capture. Beyond the first
+        /// <see cref="FunctionChain.ShallowFunctions"/> only the functions that can change <see cref="Find"/>'s answer are
+        /// listed (see <see cref="CanChangeTheAnswer"/>): <see cref="Find"/> passes over the others wherever they stand.
+        /// </summary>
+        private static List<IMethodSymbol> EnclosingFunctions(IOperation operation, ISymbol containingSymbol, KnownSymbols known, out bool deep)
         {
+            deep = false;
             var functions = new List<IMethodSymbol>();
+            var visited = 0;
             for (var facts = AncestorFacts.Of(operation); facts.Function is { } current; facts = facts.OfFunction())
             {
-                var function = current switch
+                if (visited++ == FunctionChain.ShallowFunctions && operation.SemanticModel is { } model)
                 {
-                    IAnonymousFunctionOperation lambda => lambda.Symbol,
-                    ILocalFunctionOperation localFunction => localFunction.Symbol,
-                    _ => null,
-                };
+                    // Deep: the rest from the candidates kept per function.
+                    deep = true;
+                    var declarators = known.TokenSourceDeclarators(facts.Root);
+                    var cache = CompilationFacts.For(model.Compilation).TokenCandidates;
+                    var link = FunctionChain.Of(current, cache, Candidates.None, (f, outer) => Candidates.Step(f, outer, declarators, known));
+                    for (; link.Function is { } candidate; link = link.Outer!)
+                    {
+                        functions.Add(candidate);
+                        if (candidate.IsStatic)
+                        {
+                            return functions;
+                        }
+                    }
+
+                    break;
+                }
+
+                var function = SymbolOf(current);
                 if (function is null)
                 {
                     continue;
@@ -153,6 +175,77 @@ namespace AsyncGuard.Analyzers.Infrastructure
             }
 
             return functions;
+        }
+
+        private static IMethodSymbol? SymbolOf(IOperation function) => function switch
+        {
+            IAnonymousFunctionOperation lambda => lambda.Symbol,
+            ILocalFunctionOperation localFunction => localFunction.Symbol,
+            _ => null,
+        };
+
+        /// <summary>
+        /// Whether <see cref="Find"/> can answer differently with <paramref name="function"/> in its list of enclosing
+        /// functions than without it: a static function (no capture past it), a token or <c>HttpContext</c> parameter, or
+        /// a token, token-source or <c>HttpContext</c> local declared in it (own token locals, the owner of a linked
+        /// source). A function with none of these is passed over by every step of <see cref="Find"/>.
+        /// </summary>
+        private static bool CanChangeTheAnswer(IMethodSymbol function, IReadOnlyList<IVariableDeclaratorOperation> declarators, KnownSymbols known)
+        {
+            if (function.IsStatic)
+            {
+                return true;
+            }
+
+            foreach (var parameter in function.Parameters)
+            {
+                if (known.IsCancellationToken(parameter.Type) || known.IsNullableCancellationToken(parameter.Type) ||
+                    (known.HttpContext is not null && SymbolEqualityComparer.Default.Equals(parameter.Type, known.HttpContext)))
+                {
+                    return true;
+                }
+            }
+
+            foreach (var declarator in declarators)
+            {
+                if (SymbolEqualityComparer.Default.Equals(declarator.Symbol.ContainingSymbol, function))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// Of one lambda or local function: the functions from it outward (innermost first) that can change the answer,
+        /// ending after a static one; <see cref="None"/> (no function) ends the list. Kept per function in deep trees
+        /// (<see cref="CompilationFacts.TokenCandidates"/>): a function that is no candidate shares its outer list.
+        /// </summary>
+        internal sealed class Candidates
+        {
+            private Candidates(IMethodSymbol? function, Candidates? outer)
+            {
+                Function = function;
+                Outer = outer;
+            }
+
+            /// <summary>The end of every list. Immutable, so one instance serves every compilation.</summary>
+            internal static Candidates None { get; } = new Candidates(null, null);
+
+            internal IMethodSymbol? Function { get; }
+
+            internal Candidates? Outer { get; }
+
+            internal static Candidates Step(IOperation function, Candidates outer, IReadOnlyList<IVariableDeclaratorOperation> declarators, KnownSymbols known)
+            {
+                if (SymbolOf(function) is not { } symbol || !CanChangeTheAnswer(symbol, declarators, known))
+                {
+                    return outer;
+                }
+
+                return new Candidates(symbol, symbol.IsStatic ? None : outer);
+            }
         }
 
         private readonly struct VisibleLocal
@@ -225,6 +318,52 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 if (owner is not IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
                 {
                     return false;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// <see cref="BindsTo(SemanticModel, int, ISymbol)"/> for a parameter of an enclosing function. A lookup walks every
+        /// scope out to that function, so deep in nested lambdas it costs the depth per site; there (<paramref name="deep"/>)
+        /// a parameter that is the only declaration of its name in its function's declaration binds everywhere inside it,
+        /// which is known once per parameter; otherwise the lookup decides.
+        /// </summary>
+        private static bool BindsTo(SemanticModel model, int position, IParameterSymbol parameter, bool deep) =>
+            (deep && IsOnlyDeclarationOfItsName(parameter, model, position)) || BindsTo(model, position, parameter);
+
+        /// <summary>
+        /// No identifier in the declaration of <paramref name="parameter"/>'s function, other than the parameter's own and
+        /// simple names (uses), spells its name: no local, lambda or local-function parameter, local function, type
+        /// parameter, pattern, loop, catch or range variable, label or tuple element can hide it at <paramref name="position"/>.
+        /// </summary>
+        private static bool IsOnlyDeclarationOfItsName(IParameterSymbol parameter, SemanticModel model, int position)
+        {
+            if (parameter.Name.Length == 0 || parameter.Name == "_" ||
+                parameter.DeclaringSyntaxReferences.Length != 1 || parameter.ContainingSymbol.DeclaringSyntaxReferences.Length != 1)
+            {
+                return false;
+            }
+
+            var function = parameter.ContainingSymbol.DeclaringSyntaxReferences[0];
+            var own = parameter.Locations.Length == 1 && parameter.Locations[0].IsInSource ? parameter.Locations[0].SourceSpan : default;
+            if (function.SyntaxTree != model.SyntaxTree || !function.Span.Contains(position) || own.IsEmpty || !function.Span.Contains(own))
+            {
+                return false;
+            }
+
+            return CompilationFacts.For(model.Compilation).UnshadowedParameters.GetOrAdd(parameter, p => !DeclaresAgain(function.GetSyntax(), own, p.Name));
+        }
+
+        private static bool DeclaresAgain(SyntaxNode function, Microsoft.CodeAnalysis.Text.TextSpan ownIdentifier, string name)
+        {
+            foreach (var token in function.DescendantTokens())
+            {
+                if (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText == name &&
+                    token.Parent is not IdentifierNameSyntax && token.Span != ownIdentifier)
+                {
+                    return true;
                 }
             }
 

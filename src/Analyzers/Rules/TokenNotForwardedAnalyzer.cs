@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using AsyncGuard.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -54,7 +55,8 @@ namespace AsyncGuard.Analyzers.Rules
                 var overloads = new TokenOverloads(known);
                 var awaitables = new Awaitables(known);
                 var asyncEnumerable = start.Compilation.GetBestType("System.Collections.Generic.IAsyncEnumerable`1");
-                start.RegisterOperationAction(c => AnalyzeInvocation(c, known, overloads, awaitables, asyncEnumerable), OperationKind.Invocation);
+                var inCallback = new ConditionalWeakTable<IOperation, InRegisterCallback>();
+                start.RegisterOperationAction(c => AnalyzeInvocation(c, known, overloads, awaitables, asyncEnumerable, inCallback), OperationKind.Invocation);
                 if (asyncEnumerable is not null)
                 {
                     start.RegisterOperationAction(c => AnalyzeAwaitForEach(c, known, asyncEnumerable, overloads), OperationKind.Loop);
@@ -62,7 +64,8 @@ namespace AsyncGuard.Analyzers.Rules
             });
         }
 
-        private static void AnalyzeInvocation(OperationAnalysisContext context, KnownSymbols known, TokenOverloads overloads, Awaitables awaitables, INamedTypeSymbol? asyncEnumerable)
+        private static void AnalyzeInvocation(OperationAnalysisContext context, KnownSymbols known, TokenOverloads overloads, Awaitables awaitables, INamedTypeSymbol? asyncEnumerable,
+                                              ConditionalWeakTable<IOperation, InRegisterCallback> inCallback)
         {
             var call = (IInvocationOperation)context.Operation;
             if (call.Syntax is not InvocationExpressionSyntax syntax)
@@ -129,7 +132,7 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             // Asked of the few calls left (each walks the ancestors): cleanup code, and a callback of token.Register.
-            if (CleanupCode.IsCleanup(call, context.ContainingSymbol) || IsInRegisterCallback(call, known))
+            if (CleanupCode.IsCleanup(call, context.ContainingSymbol) || IsInRegisterCallback(call, known, inCallback))
             {
                 return;
             }
@@ -212,14 +215,20 @@ namespace AsyncGuard.Analyzers.Rules
         }
 
         /// <summary>Inside a callback given to <c>token.Register(…)</c>: the token is cancelled by the time it runs.</summary>
-        private static bool IsInRegisterCallback(IOperation operation, KnownSymbols known)
+        private static bool IsInRegisterCallback(IOperation operation, KnownSymbols known, ConditionalWeakTable<IOperation, InRegisterCallback> inCallback)
         {
-            // Only lambdas matter: hop from function to enclosing function, not through every ancestor.
+            // Only lambdas matter: hop from function to enclosing function, not through every ancestor; in deep trees
+            // the answer is kept per function ("it or one around it is a Register callback").
+            var visited = 0;
             for (var facts = AncestorFacts.Of(operation); facts.Function is { } current; facts = facts.OfFunction())
             {
-                if (current is IAnonymousFunctionOperation &&
-                    current.Parent is IDelegateCreationOperation { Parent: IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "Register" or "UnsafeRegister" } register } } &&
-                    known.IsCancellationToken(register.TargetMethod.ContainingType))
+                if (visited++ == FunctionChain.ShallowFunctions)
+                {
+                    return FunctionChain.Of(current, inCallback, InRegisterCallback.No, (function, outer) =>
+                        outer.Value || IsRegisterCallback(function, known) ? InRegisterCallback.Yes : InRegisterCallback.No).Value;
+                }
+
+                if (IsRegisterCallback(current, known))
                 {
                     return true;
                 }
@@ -227,6 +236,23 @@ namespace AsyncGuard.Analyzers.Rules
 
             return false;
         }
+
+        /// <summary>Of a lambda or local function: it or one around it is a <c>Register</c> callback. Immutable.</summary>
+        private sealed class InRegisterCallback
+        {
+            private InRegisterCallback(bool value) => Value = value;
+
+            internal static InRegisterCallback Yes { get; } = new(true);
+
+            internal static InRegisterCallback No { get; } = new(false);
+
+            internal bool Value { get; }
+        }
+
+        private static bool IsRegisterCallback(IOperation function, KnownSymbols known) =>
+            function is IAnonymousFunctionOperation &&
+            function.Parent is IDelegateCreationOperation { Parent: IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "Register" or "UnsafeRegister" } register } } &&
+            known.IsCancellationToken(register.TargetMethod.ContainingType);
 
         /// <summary>An explicit <c>CancellationToken.None</c>, <c>default</c> or <c>new CancellationToken()</c> argument.</summary>
         private static IArgumentOperation? ExplicitNone(IInvocationOperation call, KnownSymbols known)
