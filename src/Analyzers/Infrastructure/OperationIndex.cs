@@ -105,6 +105,30 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// <summary>Every await in the body, lambdas and local functions included, in tree order.</summary>
         internal List<IAwaitOperation> Awaits => _awaits ?? NoAwaits;
 
+        /// <summary>
+        /// The awaits of <see cref="Awaits"/> whose operand (under <c>ConfigureAwait</c>) is a local or parameter, or a static
+        /// call named <c>WhenAll</c>: the only awaits that can complete a task a later read of it depends on. Collected once
+        /// per body: asking every await of a long method at every read was quadratic.
+        /// </summary>
+        internal List<IAwaitOperation> AwaitsOfValuesOrWhenAll => _awaitsOfValuesOrWhenAll ??= CollectAwaitsOfValuesOrWhenAll();
+
+        private List<IAwaitOperation>? _awaitsOfValuesOrWhenAll;
+
+        private List<IAwaitOperation> CollectAwaitsOfValuesOrWhenAll()
+        {
+            var found = new List<IAwaitOperation>();
+            foreach (var awaited in Awaits)
+            {
+                var operand = Awaitables.StripConfigureAwait(awaited.Operation);
+                if (Symbols.LocalOrParameter(operand) is not null || operand is IInvocationOperation { TargetMethod: { Name: "WhenAll", IsStatic: true } })
+                {
+                    found.Add(awaited);
+                }
+            }
+
+            return found;
+        }
+
         /// <summary>The operations (assignments, increments, ref/out arguments) that write the symbol, other than its declaration.</summary>
         internal List<IOperation> WritesOf(ISymbol symbol) => _writes is not null && _writes.TryGetValue(symbol, out var writes) ? writes : NoOperations;
 

@@ -442,7 +442,8 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private static bool IsAwaitedBefore(IOperation body, IOperation use, ISymbol symbol, OperationIndex index, System.Func<IAwaitOperation, bool> covers)
         {
             var start = use.Syntax.SpanStart;
-            foreach (var awaited in index.Awaits)
+            // Every `covers` asks for an await of the task's local or parameter, or of a WhenAll: only those are looked at.
+            foreach (var awaited in index.AwaitsOfValuesOrWhenAll)
             {
                 if (awaited.Syntax.Span.End <= start &&
                     OperationIndex.IsWithin(awaited, body) &&

@@ -111,6 +111,9 @@ namespace AsyncGuard.Analyzers.Rules
             /// <summary>Per semaphore field or property: does its own type release it outside constructors and the dispose path.</summary>
             internal System.Collections.Concurrent.ConcurrentDictionary<ISymbol, bool> ReleasedByItsType { get; } = new(SymbolEqualityComparer.Default);
 
+            /// <summary>Per function (syntax): the names its own <c>finally</c> clauses call <c>Release</c> on.</summary>
+            internal System.Runtime.CompilerServices.ConditionalWeakTable<SyntaxNode, HashSet<string>> ReleasedInFinally { get; } = new();
+
             internal bool HasWaitAsync { get; }
 
             internal bool HasWithTimeout { get; }
@@ -637,7 +640,7 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             var receiver = KnownConditions.SkipConversions(call.Instance);
-            if (receiver is ILocalReferenceOperation { Local: var copy } && LocalCopyOfMember(copy, call) is { } copied)
+            if (receiver is ILocalReferenceOperation { Local: var copy } && LocalCopyOfMember(copy, call, state.Known) is { } copied)
             {
                 receiver = copied;
             }
@@ -649,18 +652,20 @@ namespace AsyncGuard.Analyzers.Rules
                 case IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation, Property: { Parameters.IsEmpty: true } property }:
                     return IsReleasedByItsType(property, state);
                 case ILocalReferenceOperation or IParameterReferenceOperation:
-                    return IsReleasedInFinally(receiver.Syntax, call);
+                    return IsReleasedInFinally(receiver.Syntax, call, state);
                 default:
                     return false;
             }
         }
 
         /// <summary><c>var signal = _signal;</c> never assigned again: the field or property reference it copies.</summary>
-        private static IOperation? LocalCopyOfMember(ILocalSymbol local, IOperation use)
+        private static IOperation? LocalCopyOfMember(ILocalSymbol local, IOperation use, KnownSymbols known)
         {
+            // From the body's index: a method with many waits on locals walked its whole body twice per wait.
             var root = Symbols.Root(use);
-            var declarator = Symbols.DeclaratorOf(local, root);
-            if (declarator?.GetVariableInitializer()?.Value is not { } value || Symbols.IsAssignedAfterDeclaration(local, root))
+            var index = known.Index(use);
+            var declarator = index.DeclaratorOf(local);
+            if (declarator?.GetVariableInitializer()?.Value is not { } value || Symbols.IsAssignedAfterDeclaration(local, root, index))
             {
                 return null;
             }
@@ -680,7 +685,7 @@ namespace AsyncGuard.Analyzers.Rules
                 invocation.FirstAncestorOrSelf<MemberDeclarationSyntax>() is MethodDeclarationSyntax method && Array.IndexOf(DisposePath, method.Identifier.ValueText) >= 0);
 
         /// <summary>A <c>finally</c> in the same function calls <c>Release</c> on the same local or parameter.</summary>
-        private static bool IsReleasedInFinally(SyntaxNode receiver, IOperation call)
+        private static bool IsReleasedInFinally(SyntaxNode receiver, IOperation call, State state)
         {
             if (receiver is not IdentifierNameSyntax { Identifier.ValueText: var name })
             {
@@ -688,11 +693,14 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             var function = call.Syntax.Ancestors().FirstOrDefault(MethodFacts.IsFunction);
-            if (function is null)
-            {
-                return false;
-            }
 
+            // Read once per function: a method with many waits asked this of its whole body at every wait.
+            return function is not null && state.ReleasedInFinally.GetValue(function, NamesReleasedInFinally).Contains(name);
+        }
+
+        private static HashSet<string> NamesReleasedInFinally(SyntaxNode function)
+        {
+            var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var clause in function.DescendantNodes().OfType<FinallyClauseSyntax>())
             {
                 if (clause.Ancestors().FirstOrDefault(MethodFacts.IsFunction) != function)
@@ -708,14 +716,14 @@ namespace AsyncGuard.Analyzers.Rules
                         MemberBindingExpressionSyntax { Name.Identifier.ValueText: "Release" } => MemberCalls.ConditionalReceiver(invocation),
                         _ => null,
                     };
-                    if (target is IdentifierNameSyntax { Identifier.ValueText: var released } && released == name)
+                    if (target is IdentifierNameSyntax { Identifier.ValueText: var released })
                     {
-                        return true;
+                        names.Add(released);
                     }
                 }
             }
 
-            return false;
+            return names;
         }
 
         /// <summary>Inside a <c>while</c>/<c>do</c>/<c>for</c>/<c>foreach</c> body of the same function.</summary>
