@@ -190,17 +190,73 @@ namespace AsyncGuard.Analyzers.Infrastructure
         }
 
         /// <summary>Part of <c>a?.b…</c>: an await cannot be written inside the chain (<c>t?.Wait()</c>).</summary>
-        internal static bool IsInConditionalAccess(SyntaxNode node)
+        /// <param name="node">The expression.</param>
+        /// <param name="compilation">
+        /// For expressions nested deeper than <see cref="AncestorFacts.ShallowDepth"/> (a 20,000-term <c>&amp;&amp;</c> chain): the
+        /// answers of the ancestors are kept per compilation, so each finding does not walk the whole chain again.
+        /// </param>
+        internal static bool IsInConditionalAccess(SyntaxNode node, Compilation? compilation = null)
         {
-            for (var current = node; current.Parent is ExpressionSyntax parent; current = parent)
+            var depth = 0;
+            var current = node;
+            for (; current.Parent is ExpressionSyntax parent; current = parent)
             {
                 if (parent is ConditionalAccessExpressionSyntax conditional && conditional.WhenNotNull == current)
                 {
                     return true;
                 }
+
+                if (++depth > AncestorFacts.ShallowDepth && compilation is not null)
+                {
+                    if (IsInWhenNotNull(parent, CompilationFacts.For(compilation).InConditionalAccess))
+                    {
+                        return true;
+                    }
+
+                    break;
+                }
             }
 
             return node is InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax } or MemberBindingExpressionSyntax;
+        }
+
+        /// <summary>
+        /// Whether some expression ancestor of <paramref name="node"/> (or the node itself) is the <c>WhenNotNull</c> part of
+        /// a conditional access: worked out from the top of the expression down, each node's answer kept.
+        /// </summary>
+        private static bool IsInWhenNotNull(SyntaxNode node, ConditionalWeakTable<SyntaxNode, StrongBox<bool>> cache)
+        {
+            var path = new List<SyntaxNode>();
+            var current = node;
+            bool inside;
+            while (true)
+            {
+                if (cache.TryGetValue(current, out var known))
+                {
+                    inside = known.Value;
+                    break;
+                }
+
+                if (current.Parent is not ExpressionSyntax)
+                {
+                    inside = false;
+                    break;
+                }
+
+                path.Add(current);
+                current = current.Parent;
+            }
+
+            // inside is the answer for `current`, the parent of the last node on the path: now down again.
+            for (var i = path.Count - 1; i >= 0; i--)
+            {
+                var item = path[i];
+                inside = inside || (item.Parent is ConditionalAccessExpressionSyntax conditional && conditional.WhenNotNull == item);
+                var value = inside;
+                cache.GetValue(item, _ => new StrongBox<bool>(value));
+            }
+
+            return inside;
         }
 
         private static bool HasUnsafeModifier(SyntaxTokenList modifiers) => modifiers.Any(SyntaxKind.UnsafeKeyword);

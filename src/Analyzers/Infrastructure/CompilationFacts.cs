@@ -50,6 +50,9 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// <summary><see cref="AsyncCode.CanAwaitAt(SyntaxNode)"/> of the syntax nodes in deep trees.</summary>
         internal ConditionalWeakTable<SyntaxNode, AsyncCode.AwaitContext> AwaitContexts { get; } = new();
 
+        /// <summary><see cref="AsyncCode.IsInConditionalAccess"/> of the expressions in deep expression trees.</summary>
+        internal ConditionalWeakTable<SyntaxNode, StrongBox<bool>> InConditionalAccess { get; } = new();
+
         /// <summary><see cref="KnownSymbols.TokenSourceDeclarators"/> by the root of a member body.</summary>
         internal ConditionalWeakTable<IOperation, List<IVariableDeclaratorOperation>> TokenSourceDeclarators { get; } = new();
 

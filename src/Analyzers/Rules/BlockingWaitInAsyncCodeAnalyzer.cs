@@ -146,7 +146,7 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             var properties = ImmutableDictionary<string, string?>.Empty;
-            if (fix is not null && !AsyncCode.IsInConditionalAccess(blocking.Syntax))
+            if (fix is not null && !AsyncCode.IsInConditionalAccess(blocking.Syntax, known.Compilation))
             {
                 properties = properties.Add(PropertyKeys.FixKind, fix);
                 if (AwaitStyle.UsesConfigureAwaitFalse(body, known.Index(blocking)))

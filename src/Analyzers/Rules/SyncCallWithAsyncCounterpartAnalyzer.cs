@@ -202,7 +202,7 @@ namespace AsyncGuard.Analyzers.Rules
             // No fix inside a?.b() chains: an await cannot go there.
             // `M(in x)`: an `in` argument would not bind to the counterpart's by-value parameter; the call is reported as is.
             var inArgument = syntax.ArgumentList.Arguments.Any(a => a.RefKindKeyword.IsKind(SyntaxKind.InKeyword));
-            if (!AsyncCode.IsInConditionalAccess(syntax) && !dualMode && !inArgument)
+            if (!AsyncCode.IsInConditionalAccess(syntax, state.Known.Compilation) && !dualMode && !inArgument)
             {
                 properties = properties
                     .Add(PropertyKeys.FixKind, found.Shape == CounterpartShape.Memory ? MemoryFix : CallFix)
