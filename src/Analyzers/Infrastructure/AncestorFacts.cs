@@ -105,7 +105,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
             for (var i = path.Count - 1; i >= 0; i--)
             {
                 facts = Step(facts, i == path.Count - 1 ? top : path[i + 1], path[i]);
-                Remember(cache, path[i], facts);
+                CompilationFacts.Keep(cache, path[i], facts);
             }
 
             return facts;
@@ -119,7 +119,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
             return parent switch
             {
                 IAnonymousFunctionOperation lambda => new AncestorFacts(parentFacts.Root, lambda, lambda.Body, inNameOf, inCleanup, parentFacts),
-                ILocalFunctionOperation localFunction => new AncestorFacts(parentFacts.Root, localFunction, (IOperation?)localFunction.Body ?? localFunction.IgnoredBody ?? child, inNameOf, inCleanup, parentFacts),
+                ILocalFunctionOperation localFunction => new AncestorFacts(parentFacts.Root, localFunction, BodyOf(localFunction, child), inNameOf, inCleanup, parentFacts),
                 _ => new AncestorFacts(parentFacts.Root, parentFacts.Function, parentFacts.FunctionBody, inNameOf, inCleanup, parentFacts._functionFacts),
             };
         }
@@ -146,7 +146,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
                             break;
                         case ILocalFunctionOperation localFunction:
                             function = localFunction;
-                            functionBody = (IOperation?)localFunction.Body ?? localFunction.IgnoredBody ?? child;
+                            functionBody = BodyOf(localFunction, child);
                             break;
                     }
                 }
@@ -159,20 +159,8 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private static bool IsCleanup(IOperation ancestor) =>
             ancestor is ICatchClauseOperation || (ancestor.Parent is ITryOperation tryOperation && tryOperation.Finally == ancestor);
 
-        private static void Remember(ConditionalWeakTable<IOperation, AncestorFacts> cache, IOperation operation, AncestorFacts facts)
-        {
-            if (cache.TryGetValue(operation, out _))
-            {
-                return;
-            }
-
-            lock (cache)
-            {
-                if (!cache.TryGetValue(operation, out _))
-                {
-                    cache.Add(operation, facts);
-                }
-            }
-        }
+        /// <summary>The body of a local function (<paramref name="child"/>, the operation under it, when it has neither).</summary>
+        internal static IOperation BodyOf(ILocalFunctionOperation localFunction, IOperation child) =>
+            (IOperation?)localFunction.Body ?? localFunction.IgnoredBody ?? child;
     }
 }

@@ -61,13 +61,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
                          (function is IAnonymousFunctionOperation lambda &&
                           model.GetTypeInfo(lambda.Syntax).ConvertedType?.OriginalDefinition is { } target &&
                           SymbolEqualityComparer.Default.Equals(target, known.ExpressionOfT));
-                lock (cache)
-                {
-                    if (!cache.TryGetValue(function, out _))
-                    {
-                        cache.Add(function, new StrongBox<bool>(answer));
-                    }
-                }
+                CompilationFacts.Keep(cache, function, new StrongBox<bool>(answer));
             }
 
             return answer;
@@ -175,13 +169,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 var context = new AwaitContext(
                     Terminal(current, insideFunction: true) ?? (leavesFunction ? above.OutsideFunction : above.InsideFunction),
                     Terminal(current, insideFunction: false) ?? above.OutsideFunction);
-                lock (cache)
-                {
-                    if (!cache.TryGetValue(current, out _))
-                    {
-                        cache.Add(current, context);
-                    }
-                }
+                CompilationFacts.Keep(cache, current, context);
 
                 above = context;
             }
@@ -252,8 +240,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
             {
                 var item = path[i];
                 inside = inside || (item.Parent is ConditionalAccessExpressionSyntax conditional && conditional.WhenNotNull == item);
-                var value = inside;
-                cache.GetValue(item, _ => new StrongBox<bool>(value));
+                CompilationFacts.Keep(cache, item, new StrongBox<bool>(inside));
             }
 
             return inside;

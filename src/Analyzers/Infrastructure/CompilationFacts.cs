@@ -31,6 +31,28 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
         internal static CompilationFacts For(Compilation compilation) => ByCompilation.GetValue(compilation, c => new CompilationFacts(c));
 
+        /// <summary>
+        /// Keeps <paramref name="value"/> for <paramref name="key"/> unless an answer is there already (another thread may have
+        /// worked out the same pure fact first); without a closure per call, unlike <c>GetValue</c>.
+        /// </summary>
+        internal static void Keep<TKey, TValue>(ConditionalWeakTable<TKey, TValue> cache, TKey key, TValue value)
+            where TKey : class
+            where TValue : class
+        {
+            if (cache.TryGetValue(key, out _))
+            {
+                return;
+            }
+
+            lock (cache)
+            {
+                if (!cache.TryGetValue(key, out _))
+                {
+                    cache.Add(key, value);
+                }
+            }
+        }
+
         /// <summary><see cref="TypeLookup.GetBestType"/> by metadata name.</summary>
         internal ConcurrentDictionary<string, INamedTypeSymbol?> Types { get; } = new(StringComparer.Ordinal);
 

@@ -43,27 +43,10 @@ namespace AsyncGuard.Analyzers.Infrastructure
             for (var i = path.Count - 1; i >= 0; i--)
             {
                 fact = step(path[i], fact);
-                Remember(cache, path[i], fact);
+                CompilationFacts.Keep(cache, path[i], fact);
             }
 
             return fact;
-        }
-
-        private static void Remember<T>(ConditionalWeakTable<IOperation, T> cache, IOperation function, T fact)
-            where T : class
-        {
-            if (cache.TryGetValue(function, out _))
-            {
-                return;
-            }
-
-            lock (cache)
-            {
-                if (!cache.TryGetValue(function, out _))
-                {
-                    cache.Add(function, fact);
-                }
-            }
         }
     }
 }

@@ -57,7 +57,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
                     case IAnonymousFunctionOperation lambda:
                         return lambda.Body;
                     case ILocalFunctionOperation localFunction:
-                        return (IOperation?)localFunction.Body ?? localFunction.IgnoredBody ?? child;
+                        return AncestorFacts.BodyOf(localFunction, child);
                 }
 
                 if (++depth > AncestorFacts.ShallowDepth)
