@@ -20,7 +20,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private static readonly ConditionalWeakTable<Compilation, CompilationFacts> ByCompilation = new();
 
         private readonly Compilation compilation;
-        private (IAssemblySymbol, ICollection<string>)[]? referencedTypeNames;
+        private Dictionary<string, List<IAssemblySymbol>>? referencedTypeNames;
 
         private CompilationFacts(Compilation compilation)
         {
@@ -53,11 +53,72 @@ namespace AsyncGuard.Analyzers.Infrastructure
             }
         }
 
+        /// <summary>
+        /// <see cref="Compilation.IsSymbolAccessibleWithin"/>, kept: the compiler's access check is costly, and every call site
+        /// in a type asks about the same few methods (an overload that takes a token, an async counterpart).
+        /// </summary>
+        internal bool IsAccessibleWithin(ISymbol symbol, INamedTypeSymbol within, ITypeSymbol? throughType = null)
+        {
+            // Public all the way out (most answers): accessible from anywhere, whatever the receiver; no check, no entry.
+            if (IsPublicThroughout(symbol))
+            {
+                return true;
+            }
+
+            var key = (symbol, within, throughType);
+            if (!accessible.TryGetValue(key, out var answer))
+            {
+                answer = compilation.IsSymbolAccessibleWithin(symbol, within, throughType);
+                accessible.TryAdd(key, answer);
+            }
+
+            return answer;
+        }
+
+        private readonly ConcurrentDictionary<(ISymbol, INamedTypeSymbol, ITypeSymbol?), bool> accessible = new();
+
+        /// <summary>The symbol and every type it is nested in are public, and so are the type arguments of those types.</summary>
+        private static bool IsPublicThroughout(ISymbol symbol)
+        {
+            if (symbol.DeclaredAccessibility != Accessibility.Public ||
+                (symbol is IMethodSymbol method && method.IsGenericMethod && !AllPublic(method.TypeArguments)))
+            {
+                return false;
+            }
+
+            for (var type = symbol.ContainingType; type is not null; type = type.ContainingType)
+            {
+                if (type.DeclaredAccessibility != Accessibility.Public || (type.IsGenericType && !AllPublic(type.TypeArguments)))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static bool AllPublic(System.Collections.Immutable.ImmutableArray<ITypeSymbol> types)
+        {
+            foreach (var type in types)
+            {
+                switch (type)
+                {
+                    case INamedTypeSymbol named when named.SpecialType != SpecialType.None || IsPublicThroughout(named):
+                    case ITypeParameterSymbol:
+                        continue;
+                    default:
+                        return false;
+                }
+            }
+
+            return true;
+        }
+
         /// <summary><see cref="TypeLookup.GetBestType"/> by metadata name.</summary>
         internal ConcurrentDictionary<string, INamedTypeSymbol?> Types { get; } = new(StringComparer.Ordinal);
 
-        /// <summary>Each referenced assembly with the names of its top-level types, for <see cref="TypeLookup"/>.</summary>
-        internal (IAssemblySymbol Assembly, ICollection<string> TypeNames)[] ReferencedTypeNames =>
+        /// <summary>The referenced assemblies by the names of their top-level types, for <see cref="TypeLookup"/>.</summary>
+        internal Dictionary<string, List<IAssemblySymbol>> ReferencedTypeNames =>
             referencedTypeNames ??= TypeLookup.ReferencedTypeNames(compilation);
 
         /// <summary><see cref="KnownSymbols.Index"/> by the root of a member body.</summary>

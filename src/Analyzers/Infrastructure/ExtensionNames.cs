@@ -57,7 +57,9 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 return sets;
             }
 
+            // The source assembly, the references that give it their internals, and one set for every other reference.
             sets = new List<HashSet<string>> { Collect(_compilation.Assembly, publicOnly: false) };
+            var publicOnly = new List<IAssemblySymbol>();
             foreach (var assembly in _compilation.SourceModule.ReferencedAssemblySymbols)
             {
                 if (!assembly.MightContainExtensionMethods)
@@ -66,15 +68,34 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 }
 
                 // Another assembly's extension methods are usable only when public, or internal with InternalsVisibleTo.
-                sets.Add(assembly.GivesAccessTo(_compilation.Assembly)
-                    ? Collect(assembly, publicOnly: false)
-                    : ByReferencedAssembly.GetValue(assembly, a => Collect(a, publicOnly: true)));
+                if (assembly.GivesAccessTo(_compilation.Assembly))
+                {
+                    sets.Add(Collect(assembly, publicOnly: false));
+                }
+                else
+                {
+                    publicOnly.Add(assembly);
+                }
             }
+
+            sets.Add(PublicNamesOf.For(publicOnly));
 
             // Benign race: two threads build equal lists.
             _sets = sets;
             return sets;
         }
+
+        /// <summary>The public names of these references as one set: one lookup per name instead of one per reference.</summary>
+        private static readonly ReferenceSets<HashSet<string>> PublicNamesOf = new(assemblies =>
+        {
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var assembly in assemblies)
+            {
+                names.UnionWith(ByReferencedAssembly.GetValue(assembly, a => Collect(a, publicOnly: true)));
+            }
+
+            return names;
+        });
 
         private static HashSet<string> Collect(IAssemblySymbol assembly, bool publicOnly)
         {

@@ -132,9 +132,24 @@ namespace AsyncGuard.Analyzers.Infrastructure
             return new ScopeImports(_texts.GetOrAdd(text.ToString(), t => new ImportText(t)), declaresFileTypes);
         }
 
-        private static bool DeclaresFileTypes(SyntaxTree tree) =>
-            tree.GetRoot().DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax or TypeDeclarationSyntax)
-                .OfType<BaseTypeDeclarationSyntax>().Any(t => t.Modifiers.Any(m => m.ValueText == "file"));
+        private static bool DeclaresFileTypes(SyntaxTree tree) => DeclaresFileTypes(tree.GetRoot());
+
+        /// <summary>Down the namespaces and types only (a member's body cannot declare a type), without LINQ.</summary>
+        private static bool DeclaresFileTypes(SyntaxNode node)
+        {
+            foreach (var child in node.ChildNodes())
+            {
+                switch (child)
+                {
+                    case BaseTypeDeclarationSyntax type when HasModifier(type.Modifiers, "file"):
+                        return true;
+                    case BaseNamespaceDeclarationSyntax or TypeDeclarationSyntax when DeclaresFileTypes(child):
+                        return true;
+                }
+            }
+
+            return false;
+        }
 
         /// <summary>Whether a namespace the declaration names (<c>A.B</c>: <c>A.B</c> and <c>A</c>) holds a static type, in source or in a reference.</summary>
         private bool DeclaresStaticTypes(BaseNamespaceDeclarationSyntax declaration)
@@ -202,17 +217,24 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// </summary>
         private static void AppendTokens(StringBuilder text, SyntaxNode directive)
         {
-            var last = directive.GetLastToken(includeZeroWidth: true);
-            for (var token = directive.GetFirstToken(includeZeroWidth: true); token.RawKind != 0; token = token.GetNextToken(includeZeroWidth: true))
+            AppendTokensOf(text, directive);
+            text.Append('\n');
+        }
+
+        // Down the children, not token to next token: finding the next token climbs the tree each time.
+        private static void AppendTokensOf(StringBuilder text, SyntaxNode node)
+        {
+            foreach (var child in node.ChildNodesAndTokens())
             {
-                text.Append(token.Text).Append(' ');
-                if (token == last)
+                if (child.IsToken)
                 {
-                    break;
+                    text.Append(child.AsToken().Text).Append(' ');
+                }
+                else if (child.AsNode() is { } inner)
+                {
+                    AppendTokensOf(text, inner);
                 }
             }
-
-            text.Append('\n');
         }
 
         private sealed class ScopeImports

@@ -31,6 +31,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private Dictionary<ISymbol, List<IOperation>>? _consumers;
         private List<IVariableDeclaratorOperation>? _declaratorList;
         private List<IAwaitOperation>? _awaits;
+        private List<IOperation>? _threadAffine;
         private ConcurrentDictionary<IOperation, bool>? _configureAwaitFalseByBody;
         private ConcurrentDictionary<IOperation, bool>? _dualModeByBody;
 
@@ -70,8 +71,20 @@ namespace AsyncGuard.Analyzers.Infrastructure
                     case OperationKind.ArrayElementReference when operation is IArrayElementReferenceOperation element && Symbols.LocalOrParameter(element.ArrayReference) is { } array:
                         NoteTaskTest(element.Parent, array);
                         break;
-                    case OperationKind.Invocation when operation is IInvocationOperation { Arguments.Length: 1 } invocation:
-                        AddConsumer(invocation.Arguments[0].Value, invocation);
+                    case OperationKind.Invocation when operation is IInvocationOperation invocation:
+                        if (invocation.Arguments.Length == 1)
+                        {
+                            AddConsumer(invocation.Arguments[0].Value, invocation);
+                        }
+
+                        if (invocation.TargetMethod.ContainingType?.Name is "Monitor" or "ReaderWriterLockSlim")
+                        {
+                            (_threadAffine ??= new List<IOperation>()).Add(invocation);
+                        }
+
+                        break;
+                    case OperationKind.ObjectCreation when operation is IObjectCreationOperation { Type.Name: "TransactionScope" } creation:
+                        (_threadAffine ??= new List<IOperation>()).Add(creation);
                         break;
                     case OperationKind.Loop when operation is IForEachLoopOperation loop:
                         AddConsumer(loop.Collection, loop);
@@ -98,6 +111,13 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 }
             }
         }
+
+        /// <summary>
+        /// Calls of a method of a type named <c>Monitor</c> or <c>ReaderWriterLockSlim</c> and creations of a
+        /// <c>TransactionScope</c>, in tree order (by name: the caller checks the symbols). Few bodies have any, and those
+        /// that do not need no walk to find out whether they take a thread-affine lock.
+        /// </summary>
+        internal List<IOperation> ThreadAffineCandidates => _threadAffine ?? NoOperations;
 
         /// <summary>Every variable declarator in the body, lambdas and local functions included, in tree order.</summary>
         internal List<IVariableDeclaratorOperation> Declarators => _declaratorList ?? NoDeclarators;

@@ -15,6 +15,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
     {
         private readonly KnownSymbols _known;
         private readonly INamedTypeSymbol? _obsolete;
+        private readonly CompilationFacts _facts;
         private readonly ConcurrentDictionary<IMethodSymbol, IMethodSymbol?> _withToken = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IMethodSymbol, IMethodSymbol?> _withTokenAwaited = new(SymbolEqualityComparer.Default);
 
@@ -26,6 +27,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         {
             _known = known;
             _obsolete = known.Compilation.GetBestType("System.ObsoleteAttribute");
+            _facts = CompilationFacts.For(known.Compilation);
             _findOverload = m => FindOverload(m, anyTaskLike: false);
             _findOverloadAwaited = m => FindOverload(m, anyTaskLike: true);
         }
@@ -84,7 +86,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 overload = _withTokenAwaited.GetOrAdd(method.OriginalDefinition, _findOverloadAwaited);
             }
 
-            if (overload is null || !_known.Compilation.IsSymbolAccessibleWithin(overload, type))
+            if (overload is null || !_facts.IsAccessibleWithin(overload, type))
             {
                 return null;
             }
@@ -117,16 +119,32 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 return null;
             }
 
-            return method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>()
-                .Where(m => !SymbolEqualityComparer.Default.Equals(m, method) &&
-                            m.IsStatic == method.IsStatic && m.Arity == method.Arity &&
-                            m.Parameters.Length == method.Parameters.Length + 1 &&
-                            _known.IsCancellationToken(m.Parameters[m.Parameters.Length - 1].Type) &&
-                            SameLeadingParameters(method, m) &&
-                            (SameReturn(method, m) || (anyTaskLike && SameResultAwaited(method, m))) &&
-                            !IsObsoleteOrExperimental(m))
-                .OrderBy(m => m.ToDisplayString(), System.StringComparer.Ordinal)
-                .FirstOrDefault();
+            // Usually no overload matches, or one: display strings (the tie-break between several) only when there are more.
+            IMethodSymbol? first = null;
+            System.Collections.Generic.List<IMethodSymbol>? more = null;
+            foreach (var member in method.ContainingType.GetMembers(method.Name))
+            {
+                if (member is IMethodSymbol m &&
+                    !SymbolEqualityComparer.Default.Equals(m, method) &&
+                    m.IsStatic == method.IsStatic && m.Arity == method.Arity &&
+                    m.Parameters.Length == method.Parameters.Length + 1 &&
+                    _known.IsCancellationToken(m.Parameters[m.Parameters.Length - 1].Type) &&
+                    SameLeadingParameters(method, m) &&
+                    (SameReturn(method, m) || (anyTaskLike && SameResultAwaited(method, m))) &&
+                    !IsObsoleteOrExperimental(m))
+                {
+                    if (first is null)
+                    {
+                        first = m;
+                    }
+                    else
+                    {
+                        (more ??= new System.Collections.Generic.List<IMethodSymbol> { first }).Add(m);
+                    }
+                }
+            }
+
+            return more is null ? first : more.OrderBy(m => m.ToDisplayString(), System.StringComparer.Ordinal).First();
         }
 
         private static bool SameLeadingParameters(IMethodSymbol method, IMethodSymbol overload)

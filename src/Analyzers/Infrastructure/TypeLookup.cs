@@ -73,30 +73,61 @@ namespace AsyncGuard.Analyzers.Infrastructure
             }
 
             var (simpleName, declaredName) = TopLevelNames(metadataName);
-            foreach (var (assembly, names) in CompilationFacts.For(compilation).ReferencedTypeNames)
+            var index = CompilationFacts.For(compilation).ReferencedTypeNames;
+            AddFrom(index, simpleName, metadataName, found);
+            if (declaredName.Length != simpleName.Length)
             {
-                if ((names.Contains(simpleName) || (declaredName.Length != simpleName.Length && names.Contains(declaredName)))
-                    && assembly.GetTypeByMetadataName(metadataName) is { } type)
-                {
-                    found.Add(type);
-                }
+                AddFrom(index, declaredName, metadataName, found);
             }
 
             return found;
         }
 
-        /// <summary>Each referenced assembly with the names of its top-level types.</summary>
-        internal static (IAssemblySymbol Assembly, ICollection<string> TypeNames)[] ReferencedTypeNames(Compilation compilation)
+        private static void AddFrom(Dictionary<string, List<IAssemblySymbol>> index, string name, string metadataName, List<INamedTypeSymbol> found)
         {
-            var assemblies = compilation.SourceModule.ReferencedAssemblySymbols;
-            var result = new (IAssemblySymbol, ICollection<string>)[assemblies.Length];
-            for (var i = 0; i < assemblies.Length; i++)
+            if (!index.TryGetValue(name, out var assemblies))
             {
-                result[i] = (assemblies[i], assemblies[i].TypeNames);
+                return;
             }
 
-            return result;
+            foreach (var assembly in assemblies)
+            {
+                // An assembly listing both forms of the name is asked once.
+                if (assembly.GetTypeByMetadataName(metadataName) is { } type && !found.Contains(type))
+                {
+                    found.Add(type);
+                }
+            }
         }
+
+        /// <summary>
+        /// The referenced assemblies by the names of their top-level types, in reference order: worked out once per set of
+        /// references (<see cref="ReferenceSets{T}"/>), not per compilation.
+        /// </summary>
+        internal static Dictionary<string, List<IAssemblySymbol>> ReferencedTypeNames(Compilation compilation) =>
+            Indexes.For(compilation.SourceModule.ReferencedAssemblySymbols);
+
+        private static readonly ReferenceSets<Dictionary<string, List<IAssemblySymbol>>> Indexes = new(assemblies =>
+        {
+            var index = new Dictionary<string, List<IAssemblySymbol>>(System.StringComparer.Ordinal);
+            foreach (var assembly in assemblies)
+            {
+                foreach (var name in assembly.TypeNames)
+                {
+                    if (!index.TryGetValue(name, out var holders))
+                    {
+                        index.Add(name, holders = new List<IAssemblySymbol>(1));
+                    }
+
+                    if (holders.Count == 0 || !ReferenceEquals(holders[holders.Count - 1], assembly))
+                    {
+                        holders.Add(assembly);
+                    }
+                }
+            }
+
+            return index;
+        });
 
         /// <summary>
         /// The name of the top-level type in a metadata name ("System.Threading.Tasks.Task`1" gives "Task" and "Task`1"),

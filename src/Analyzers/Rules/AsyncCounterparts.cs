@@ -62,6 +62,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private readonly ConcurrentDictionary<(string Name, ITypeSymbol Receiver, ImportScope Scope), ImmutableArray<IMethodSymbol>> _extensions = new();
         private readonly ImportScopes _importScopes;
         private readonly ExtensionNames _extensionNames;
+        private readonly CompilationFacts _facts;
 
         internal AsyncCounterparts(KnownSymbols known)
         {
@@ -70,10 +71,31 @@ namespace AsyncGuard.Analyzers.Infrastructure
             _experimental = known.Compilation.GetBestType("System.Diagnostics.CodeAnalysis.ExperimentalAttribute");
             _memory = known.Compilation.GetBestType("System.Memory`1");
             _readOnlyMemory = known.Compilation.GetBestType("System.ReadOnlyMemory`1");
-            var facts = CompilationFacts.For(known.Compilation);
-            _importScopes = facts.ImportScopes;
-            _extensionNames = facts.ExtensionNames;
+            _facts = CompilationFacts.For(known.Compilation);
+            _importScopes = _facts.ImportScopes;
+            _extensionNames = _facts.ExtensionNames;
         }
+
+        /// <summary>
+        /// Whether <see cref="Find"/> could find anything: a method of the async name where it looks (the type, the receiver's
+        /// type and its bases), or an extension member of that name anywhere. Kept per method and receiver type: asked at
+        /// every call in the compilation, before anything about the call site.
+        /// </summary>
+        internal bool MightExist(IMethodSymbol method, ITypeSymbol? receiverType)
+        {
+            var key = (method, receiverType);
+            if (!_mightExist.TryGetValue(key, out var answer))
+            {
+                var asyncName = method.Name + "Async";
+                answer = ((method.IsExtensionMethod || receiverType is null) && !Members(method.ContainingType, asyncName).IsEmpty) ||
+                         (receiverType is not null && (!Members(receiverType, asyncName).IsEmpty || _extensionNames.MightExist(asyncName)));
+                _mightExist.TryAdd(key, answer);
+            }
+
+            return answer;
+        }
+
+        private readonly ConcurrentDictionary<(IMethodSymbol, ITypeSymbol?), bool> _mightExist = new();
 
         /// <summary>The best counterpart for calling <paramref name="method"/> on <paramref name="receiverType"/>, or null.</summary>
         /// <param name="method">The called method, in its non-reduced form (an extension's first parameter is its receiver).</param>
@@ -378,19 +400,8 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 return false;
             }
 
-            // The compiler's access check is costly and the same few counterparts are asked about from every call site in
-            // a type: one answer per counterpart, calling type and receiver type.
-            var key = (definition, within, candidate.IsStatic || candidate.ReducedFrom is not null ? null : receiverType);
-            if (!_accessible.TryGetValue(key, out var accessible))
-            {
-                accessible = _known.Compilation.IsSymbolAccessibleWithin(key.definition, key.within, key.Item3);
-                _accessible.TryAdd(key, accessible);
-            }
-
-            return accessible;
+            return _facts.IsAccessibleWithin(definition, within, candidate.IsStatic || candidate.ReducedFrom is not null ? null : receiverType);
         }
-
-        private readonly ConcurrentDictionary<(IMethodSymbol, INamedTypeSymbol, ITypeSymbol?), bool> _accessible = new();
 
         private static int Rank(Accessibility accessibility) => accessibility switch
         {

@@ -75,7 +75,6 @@ namespace AsyncGuard.Analyzers.Rules
                 Counterparts = new AsyncCounterparts(known);
                 var compilation = known.Compilation;
                 AsyncDisposable = compilation.GetBestType("System.IAsyncDisposable");
-                Resources = new IoResources(compilation);
                 SemaphoreSlim = compilation.GetBestType("System.Threading.SemaphoreSlim");
                 Console = compilation.GetBestType("System.Console");
                 Monitor = compilation.GetBestType("System.Threading.Monitor");
@@ -108,7 +107,16 @@ namespace AsyncGuard.Analyzers.Rules
 
             internal INamedTypeSymbol? AsyncDisposable { get; }
 
-            internal IoResources Resources { get; }
+            private IoResources? _resources;
+
+            /// <summary>Resolved at the first call that has a counterpart (most compilations have none in async code).</summary>
+            internal IoResources Resources => _resources ?? CreateResources();
+
+            private IoResources CreateResources()
+            {
+                System.Threading.Interlocked.CompareExchange(ref _resources, new IoResources(Known.Compilation), null);
+                return _resources!;
+            }
 
             internal INamedTypeSymbol? SemaphoreSlim { get; }
 
@@ -132,14 +140,27 @@ namespace AsyncGuard.Analyzers.Rules
             var known = state.Known;
             // An async void method returns at its first await: calling it does not block (AG0003 is about it).
             if (method.Name.EndsWith("Async", StringComparison.Ordinal) || method.MethodKind != MethodKind.Ordinary || method.IsAsync ||
-                method.ContainingType is null || invocation.Syntax is not InvocationExpressionSyntax syntax ||
-                !AsyncCode.IsInAsyncCode(invocation, context.ContainingSymbol) || !AsyncCode.CanAwaitAt(invocation))
+                method.ContainingType is null || invocation.Syntax is not InvocationExpressionSyntax syntax)
             {
                 return;
             }
 
             var receiver = method.IsExtensionMethod ? invocation.Arguments.FirstOrDefault()?.Value : invocation.Instance;
             if (method.IsExtensionMethod && (receiver is null || !invocation.Arguments[0].IsImplicit))
+            {
+                return;
+            }
+
+            var receiverType = receiver is IInstanceReferenceOperation ? method.ContainingType : receiver?.Type;
+            if (receiver is not null && receiverType is null)
+            {
+                return;
+            }
+
+            // Most calls in async code have no method of the async name to look at: that answer is kept per method and
+            // receiver type, and asked before anything else about the call site.
+            if (!AsyncCode.IsInAsyncCode(invocation, context.ContainingSymbol) ||
+                !state.Counterparts.MightExist(method, receiverType) || !AsyncCode.CanAwaitAt(invocation))
             {
                 return;
             }
@@ -159,12 +180,6 @@ namespace AsyncGuard.Analyzers.Rules
             var model = invocation.SemanticModel!;
             var within = context.ContainingSymbol.ContainingType ?? (context.ContainingSymbol as INamedTypeSymbol);
             if (within is null)
-            {
-                return;
-            }
-
-            var receiverType = receiver is IInstanceReferenceOperation ? method.ContainingType : receiver?.Type;
-            if (receiver is not null && receiverType is null)
             {
                 return;
             }
@@ -245,10 +260,7 @@ namespace AsyncGuard.Analyzers.Rules
             };
             if (isAsynchronous ||
                 ((CSharpParseOptions)operation.Syntax.SyntaxTree.Options).LanguageVersion < LanguageVersion.CSharp8 ||
-                !AsyncCode.IsInAsyncCode(operation, context.ContainingSymbol) ||
-                !AsyncCode.CanAwaitAt(operation) ||
-                DualMode.IsSynchronousBranch(operation, Symbols.FunctionBody(operation), state.Known.Index(operation)) ||
-                IsInThreadAffineRegion(operation, Symbols.FunctionBody(operation), state))
+                !AsyncCode.IsInAsyncCode(operation, context.ContainingSymbol))
             {
                 return;
             }
@@ -270,8 +282,12 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             // One `await using` covers every resource of the statement: all must be async-disposable.
+            // The resources first: most usings are of something else, and the region checks below read the whole body.
             if (!declarators.All(d => d.Symbol.Type.AllInterfaces.Contains(state.AsyncDisposable!, SymbolEqualityComparer.Default)) ||
-                !declarators.Any(d => d.GetVariableInitializer()?.Value is { } value && state.Resources.CreatesIoResource(value)))
+                !declarators.Any(d => d.GetVariableInitializer()?.Value is { } value && state.Resources.CreatesIoResource(value)) ||
+                !AsyncCode.CanAwaitAt(operation) ||
+                DualMode.IsSynchronousBranch(operation, Symbols.FunctionBody(operation), state.Known.Index(operation)) ||
+                IsInThreadAffineRegion(operation, Symbols.FunctionBody(operation), state))
             {
                 return;
             }
@@ -395,12 +411,13 @@ namespace AsyncGuard.Analyzers.Rules
 
         /// <summary>
         /// The lock enters and exits and the <c>TransactionScope</c>s without async flow of one function (not of the lambdas
-        /// in it), by position: collected once per function body, since every call in a long method asked.
+        /// in it), by position: collected once per function body, since every call in a long method asked, from the few
+        /// candidates the body's index lists.
         /// </summary>
         private static List<(int Start, ThreadAffineEvent Event)> CollectThreadAffineEvents(IOperation body, State state)
         {
             var events = new List<(int Start, ThreadAffineEvent Event)>();
-            foreach (var descendant in body.Descendants())
+            foreach (var descendant in state.Known.Index(body).ThreadAffineCandidates)
             {
                 if (!Symbols.IsInSameFunction(descendant, body))
                 {

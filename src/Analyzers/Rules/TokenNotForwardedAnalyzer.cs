@@ -73,8 +73,16 @@ namespace AsyncGuard.Analyzers.Rules
                 return;
             }
 
-            // First the cheap question most calls fail: can this call take a token at all (an explicit None, an empty
-            // optional token parameter, an overload with one)? Only then the walks around the call.
+            // A synchronous method that merely accepts a token (to register cancellation for a longer operation) is
+            // often left without it on purpose: only calls that start asynchronous work count, unless asked. A call
+            // returning nothing is ruled out here, before anything else (many calls do).
+            if (call.TargetMethod.ReturnsVoid && !IsOptionTrue(context, call, IncludeSynchronousCallsOption))
+            {
+                return;
+            }
+
+            // Then the question most calls fail: can this call take a token at all (an explicit None, an empty optional
+            // token parameter, an overload with one)? Only then the walks around the call.
             var explicitNone = ExplicitNone(call, known);
             var slotOrNull = explicitNone is null ? overloads.Find(call, context.ContainingSymbol) : null;
             if ((explicitNone is null && slotOrNull is null) || SchedulesADelegate(call, known))
@@ -123,9 +131,7 @@ namespace AsyncGuard.Analyzers.Rules
                 }
             }
 
-            // A synchronous method that merely accepts a token (to register cancellation for a longer operation) is
-            // often left without it on purpose: only calls that start asynchronous work count, unless asked. (Asked once
-            // the call could take a token: the answer may need the binder.)
+            // Asked once the call could take a token: the answer may need the binder.
             if (!ReturnsAsyncWork(call, awaitables, asyncEnumerable) && !IsOptionTrue(context, call, IncludeSynchronousCallsOption))
             {
                 return;
