@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Linq;
@@ -25,5 +26,30 @@ namespace AsyncGuard.Analyzers.Infrastructure
             options.AnalyzerConfigOptionsProvider.GetOptions(tree).TryGetValue(key, out var text)
                 ? text.Split(new[] { '|', ',', ';' }, StringSplitOptions.RemoveEmptyEntries).Select(e => e.Trim()).Where(e => e.Length > 0).ToImmutableArray()
                 : ImmutableArray<string>.Empty;
+    }
+
+    /// <summary>
+    /// A <c>true</c>/<c>false</c> setting asked at every call a rule sees: read once per file of the compilation (the
+    /// options provider's lookup cost more than the rest of the question), so make one per compilation start.
+    /// </summary>
+    internal sealed class FileFlag
+    {
+        private readonly string _key;
+        private readonly ConcurrentDictionary<SyntaxTree, bool> _byTree = new();
+
+        internal FileFlag(string key) => _key = key;
+
+        /// <summary>The setting is <c>true</c> (any case, spaces around ignored) for this file.</summary>
+        internal bool IsTrue(AnalyzerOptions options, SyntaxTree tree)
+        {
+            if (!_byTree.TryGetValue(tree, out var value))
+            {
+                value = options.AnalyzerConfigOptionsProvider.GetOptions(tree).TryGetValue(_key, out var text) &&
+                        text.Trim().Equals("true", StringComparison.OrdinalIgnoreCase);
+                _byTree.TryAdd(tree, value);
+            }
+
+            return value;
+        }
     }
 }

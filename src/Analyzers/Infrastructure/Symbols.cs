@@ -69,6 +69,9 @@ namespace AsyncGuard.Analyzers.Infrastructure
             return child;
         }
 
+        /// <summary>A lambda or local function: by kind, a virtual call, where two interface tests cost more on every step of a walk up.</summary>
+        internal static bool IsFunction(IOperation operation) => operation.Kind is OperationKind.AnonymousFunction or OperationKind.LocalFunction;
+
         /// <summary>
         /// The innermost <see cref="IAnonymousFunctionOperation"/> or <see cref="ILocalFunctionOperation"/> around
         /// <paramref name="operation"/>, else null (the member itself): <see cref="AncestorFacts.Function"/>.
@@ -80,7 +83,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
             var depth = 0;
             for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
             {
-                if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                if (Symbols.IsFunction(parent))
                 {
                     return parent;
                 }
@@ -132,7 +135,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
                     return true;
                 }
 
-                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                if (Symbols.IsFunction(current))
                 {
                     return false;
                 }

@@ -56,7 +56,8 @@ namespace AsyncGuard.Analyzers.Rules
                 var awaitables = new Awaitables(known);
                 var asyncEnumerable = start.Compilation.GetBestType("System.Collections.Generic.IAsyncEnumerable`1");
                 var inCallback = new ConditionalWeakTable<IOperation, InRegisterCallback>();
-                start.RegisterOperationAction(c => AnalyzeInvocation(c, known, overloads, awaitables, asyncEnumerable, inCallback), OperationKind.Invocation);
+                var synchronousCalls = new FileFlag(IncludeSynchronousCallsOption);
+                start.RegisterOperationAction(c => AnalyzeInvocation(c, known, overloads, awaitables, asyncEnumerable, inCallback, synchronousCalls), OperationKind.Invocation);
                 if (asyncEnumerable is not null)
                 {
                     start.RegisterOperationAction(c => AnalyzeAwaitForEach(c, known, asyncEnumerable, overloads), OperationKind.Loop);
@@ -65,7 +66,7 @@ namespace AsyncGuard.Analyzers.Rules
         }
 
         private static void AnalyzeInvocation(OperationAnalysisContext context, KnownSymbols known, TokenOverloads overloads, Awaitables awaitables, INamedTypeSymbol? asyncEnumerable,
-                                              ConditionalWeakTable<IOperation, InRegisterCallback> inCallback)
+                                              ConditionalWeakTable<IOperation, InRegisterCallback> inCallback, FileFlag synchronousCalls)
         {
             var call = (IInvocationOperation)context.Operation;
             if (call.Syntax is not InvocationExpressionSyntax syntax)
@@ -76,7 +77,7 @@ namespace AsyncGuard.Analyzers.Rules
             // A synchronous method that merely accepts a token (to register cancellation for a longer operation) is
             // often left without it on purpose: only calls that start asynchronous work count, unless asked. A call
             // returning nothing is ruled out here, before anything else (many calls do).
-            if (call.TargetMethod.ReturnsVoid && !IsOptionTrue(context, call, IncludeSynchronousCallsOption))
+            if (call.TargetMethod.ReturnsVoid && !synchronousCalls.IsTrue(context.Options, syntax.SyntaxTree))
             {
                 return;
             }
@@ -132,7 +133,7 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             // Asked once the call could take a token: the answer may need the binder.
-            if (!ReturnsAsyncWork(call, awaitables, asyncEnumerable) && !IsOptionTrue(context, call, IncludeSynchronousCallsOption))
+            if (!ReturnsAsyncWork(call, awaitables, asyncEnumerable) && !synchronousCalls.IsTrue(context.Options, syntax.SyntaxTree))
             {
                 return;
             }

@@ -235,7 +235,7 @@ namespace AsyncGuard.Analyzers.Rules
         {
             for (var current = whenAny.Parent; current is not null; current = current.Parent)
             {
-                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                if (Symbols.IsFunction(current))
                 {
                     return false;
                 }
@@ -356,7 +356,7 @@ namespace AsyncGuard.Analyzers.Rules
                     return true;
                 }
 
-                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                if (Symbols.IsFunction(current))
                 {
                     return false;
                 }
@@ -450,7 +450,7 @@ namespace AsyncGuard.Analyzers.Rules
             ILoopOperation? loop = null;
             for (var current = add.Parent; current is not null; current = current.Parent)
             {
-                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                if (Symbols.IsFunction(current))
                 {
                     return;
                 }
@@ -811,7 +811,7 @@ namespace AsyncGuard.Analyzers.Rules
                     return current;
                 }
 
-                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                if (Symbols.IsFunction(current))
                 {
                     return null;
                 }
