@@ -32,98 +32,173 @@ namespace AsyncGuard.Analyzers.Infrastructure
             var functions = EnclosingFunctions(operation, containingSymbol, known, out var deep);
             var locals = VisibleLocals(operation, model, position, known, cancellationToken);
 
+            // Loops, not LINQ: asked at every call that could take a token, and most have no token locals at all.
             // A static lambda or local function cannot capture the locals around it.
-            var staticFunction = functions.FirstOrDefault(f => f.IsStatic && f.MethodKind is MethodKind.AnonymousFunction or MethodKind.LocalFunction);
-            if (staticFunction is not null)
+            IMethodSymbol? staticFunction = null;
+            foreach (var function in functions)
             {
-                locals = locals.Where(l => IsDeclaredWithin(l.Local, staticFunction)).ToList();
+                if (function.IsStatic && function.MethodKind is MethodKind.AnonymousFunction or MethodKind.LocalFunction)
+                {
+                    staticFunction = function;
+                    break;
+                }
             }
 
             // A CancellationToken local initialised to default/None says "no token here" in code: an explicit opt-out.
-            var tokenLocals = locals.Where(l => known.IsCancellationToken(l.Local.Type)).ToList();
-            if (tokenLocals.Any(l => l.IsOptOut))
+            List<VisibleLocal>? tokenLocals = null;
+            VisibleLocal? source = null, linked = null;
+            int sourceCount = 0, linkedCount = 0;
+            foreach (var local in locals)
             {
-                return null;
+                if (staticFunction is not null && !IsDeclaredWithin(local.Local, staticFunction))
+                {
+                    continue;
+                }
+
+                if (known.IsCancellationToken(local.Local.Type))
+                {
+                    if (local.IsOptOut)
+                    {
+                        return null;
+                    }
+
+                    (tokenLocals ??= new List<VisibleLocal>()).Add(local);
+                }
+                else if (SymbolEqualityComparer.Default.Equals(local.Local.Type, known.CancellationTokenSource))
+                {
+                    source ??= local;
+                    sourceCount++;
+                    if (local.IsLinkedSource)
+                    {
+                        linked ??= local;
+                        linkedCount++;
+                    }
+                }
             }
 
-            var sources = locals.Where(l => SymbolEqualityComparer.Default.Equals(l.Local.Type, known.CancellationTokenSource)).ToList();
-            var linked = sources.Where(s => s.IsLinkedSource).ToList();
-            if (linked.Count > 1)
+            if (linkedCount > 1)
             {
                 return null;
             }
 
             // A linked source wins over the token parameter of the function that declares it (or of one around it),
             // not over the own token parameter of a lambda or local function nested inside that function.
-            var linkedOwner = linked.Count == 1 ? functions.FindIndex(f => SymbolEqualityComparer.Default.Equals(f, linked[0].Local.ContainingSymbol)) : -1;
+            var linkedOwner = -1;
+            for (var index = 0; linked is not null && index < functions.Count; index++)
+            {
+                if (SymbolEqualityComparer.Default.Equals(functions[index], linked.Value.Local.ContainingSymbol))
+                {
+                    linkedOwner = index;
+                    break;
+                }
+            }
+
             for (var index = 0; index < functions.Count; index++)
             {
                 var function = functions[index];
-                if (linked.Count == 1 && (linkedOwner < 0 || linkedOwner <= index))
+                if (linked is { } onlyLinked && (linkedOwner < 0 || linkedOwner <= index))
                 {
-                    return linked[0].Local.Name + ".Token";
+                    return onlyLinked.Local.Name + ".Token";
                 }
 
-                // Neither a parameter nor a token local: nothing here (most lambdas), without the lists below.
-                if (function.Parameters.IsEmpty && tokenLocals.Count == 0)
+                // Neither a parameter nor a token local: nothing here (most lambdas).
+                if (function.Parameters.IsEmpty && tokenLocals is null)
                 {
                     continue;
                 }
 
-                var tokens = function.Parameters
-                    .Where(p => known.IsCancellationToken(p.Type) || known.IsNullableCancellationToken(p.Type))
-                    .ToList();
+                IParameterSymbol? token = null;
+                var tokens = 0;
+                foreach (var parameter in function.Parameters)
+                {
+                    if (known.IsCancellationToken(parameter.Type) || known.IsNullableCancellationToken(parameter.Type))
+                    {
+                        token ??= parameter;
+                        tokens++;
+                    }
+                }
 
                 // `var ct = context.CancellationToken;` is a token in scope like a parameter of the function declaring it
                 // (one that only copies a token parameter is that parameter).
-                var ownLocals = tokenLocals.Where(l => SymbolEqualityComparer.Default.Equals(l.Local.ContainingSymbol, function) &&
-                                                       !(l.CopiedFrom is { } copied && tokens.Contains(copied, SymbolEqualityComparer.Default)))
-                                           .ToList();
-                if (tokens.Count + ownLocals.Count == 0)
+                ILocalSymbol? ownLocal = null;
+                var ownLocals = 0;
+                foreach (var local in tokenLocals ?? NoLocals)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(local.Local.ContainingSymbol, function) &&
+                        !(local.CopiedFrom is { } copied && token is not null && SymbolEqualityComparer.Default.Equals(copied, token)))
+                    {
+                        ownLocal ??= local.Local;
+                        ownLocals++;
+                    }
+                }
+
+                if (tokens + ownLocals == 0)
                 {
                     continue;
                 }
 
-                if (tokens.Count + ownLocals.Count > 1)
+                // Two token parameters, or a parameter and a local of its own: which one is meant is not known.
+                if (tokens + ownLocals > 1)
                 {
                     return null;
                 }
 
-                if (ownLocals.Count == 1)
+                if (ownLocal is not null)
                 {
-                    return ownLocals[0].Local.Name;
+                    return ownLocal.Name;
                 }
 
-                if (!BindsTo(model, position, tokens[0], deep))
+                if (!BindsTo(model, position, token!, deep))
                 {
                     return null;
                 }
 
-                return known.IsCancellationToken(tokens[0].Type) ? tokens[0].Name : tokens[0].Name + ".GetValueOrDefault()";
+                return known.IsCancellationToken(token!.Type) ? token.Name : token.Name + ".GetValueOrDefault()";
             }
 
-            if (linked.Count == 1)
+            if (linked is { } linkedSource)
             {
-                return linked[0].Local.Name + ".Token";
+                return linkedSource.Local.Name + ".Token";
             }
 
-            if (sources.Count == 1)
+            if (sourceCount == 1)
             {
-                return sources[0].Local.Name + ".Token";
+                return source!.Value.Local.Name + ".Token";
             }
 
-            if (sources.Count > 1 || known.HttpContext is null)
+            if (sourceCount > 1 || known.HttpContext is null)
             {
                 return null;
             }
 
-            var contexts = functions.SelectMany(f => f.Parameters)
-                .Where(p => SymbolEqualityComparer.Default.Equals(p.Type, known.HttpContext) && BindsTo(model, position, p, deep))
-                .Select(p => p.Name)
-                .Concat(locals.Where(l => SymbolEqualityComparer.Default.Equals(l.Local.Type, known.HttpContext)).Select(l => l.Local.Name))
-                .ToList();
-            return contexts.Count == 1 ? contexts[0] + ".RequestAborted" : null;
+            string? context = null;
+            var contexts = 0;
+            foreach (var function in functions)
+            {
+                foreach (var parameter in function.Parameters)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(parameter.Type, known.HttpContext) && BindsTo(model, position, parameter, deep))
+                    {
+                        context ??= parameter.Name;
+                        contexts++;
+                    }
+                }
+            }
+
+            foreach (var local in locals)
+            {
+                if ((staticFunction is null || IsDeclaredWithin(local.Local, staticFunction)) &&
+                    SymbolEqualityComparer.Default.Equals(local.Local.Type, known.HttpContext))
+                {
+                    context ??= local.Local.Name;
+                    contexts++;
+                }
+            }
+
+            return contexts == 1 ? context + ".RequestAborted" : null;
         }
+
+        private static readonly List<VisibleLocal> NoLocals = new();
 
         /// <summary>
         /// Innermost first; stops after a static lambda or local function, which cannot capture. Beyond the first
@@ -274,7 +349,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         {
             var root = Symbols.Root(operation);
 
-            var result = new List<VisibleLocal>();
+            List<VisibleLocal>? result = null;
             foreach (var declarator in known.TokenSourceDeclarators(root))
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -295,15 +370,16 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
                     var optOut = initializer is IDefaultValueOperation or IObjectCreationOperation { Arguments.Length: 0 } or
                         IPropertyReferenceOperation { Property: { Name: "None", IsStatic: true } };
-                    result.Add(new VisibleLocal(declarator.Symbol, isLinkedSource: false, optOut, (initializer as IParameterReferenceOperation)?.Parameter));
+                    (result ??= new List<VisibleLocal>()).Add(new VisibleLocal(declarator.Symbol, isLinkedSource: false, optOut, (initializer as IParameterReferenceOperation)?.Parameter));
                     continue;
                 }
 
                 var isLinked = initializer is IInvocationOperation { TargetMethod.Name: "CreateLinkedTokenSource" };
-                result.Add(new VisibleLocal(declarator.Symbol, isLinked));
+                (result ??= new List<VisibleLocal>()).Add(new VisibleLocal(declarator.Symbol, isLinked));
             }
 
-            return result;
+            // Never modified by the caller: one shared empty list for the usual member without such locals.
+            return result ?? NoLocals;
         }
 
         private static bool IsDeclaredWithin(ILocalSymbol local, IMethodSymbol function)
