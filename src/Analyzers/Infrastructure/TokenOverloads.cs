@@ -19,17 +19,18 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private readonly ConcurrentDictionary<IMethodSymbol, IMethodSymbol?> _withToken = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IMethodSymbol, IMethodSymbol?> _withTokenAwaited = new(SymbolEqualityComparer.Default);
 
-        // Made once: a lambda written at each GetOrAdd would capture this instance, a new delegate per call.
-        private readonly System.Func<IMethodSymbol, IMethodSymbol?> _findOverload;
-        private readonly System.Func<IMethodSymbol, IMethodSymbol?> _findOverloadAwaited;
+        // A BCL method's overloads are the same in every compilation of the project: kept across them (see
+        // AcrossCompilations), against the well-known symbols the answer compares with.
+        private static readonly AcrossCompilations<IMethodSymbol, IMethodSymbol?> WithTokenAcross = new();
+        private static readonly AcrossCompilations<IMethodSymbol, IMethodSymbol?> WithTokenAwaitedAcross = new();
+        private readonly object?[] _environment;
 
         internal TokenOverloads(KnownSymbols known)
         {
             _known = known;
             _obsolete = known.Compilation.GetBestType("System.ObsoleteAttribute");
             _facts = CompilationFacts.For(known.Compilation);
-            _findOverload = m => FindOverload(m, anyTaskLike: false);
-            _findOverloadAwaited = m => FindOverload(m, anyTaskLike: true);
+            _environment = new object?[] { known.CancellationToken, known.Task, known.TaskOfT, known.ValueTask, known.ValueTaskOfT, _obsolete };
         }
 
         /// <summary>Where the token would go.</summary>
@@ -59,7 +60,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// The overload of <paramref name="method"/> with the same parameters, the same return type and a trailing
         /// <c>CancellationToken</c> (never an obsolete or experimental one); null when there is none.
         /// </summary>
-        internal IMethodSymbol? OverloadWithToken(IMethodSymbol method) => _withToken.GetOrAdd(method.OriginalDefinition, _findOverload);
+        internal IMethodSymbol? OverloadWithToken(IMethodSymbol method) => Overload(method.OriginalDefinition, anyTaskLike: false);
 
         /// <summary>The token slot the call leaves empty, or null when it passes a token already or cannot take one.</summary>
         internal Slot? Find(IInvocationOperation call, ISymbol within)
@@ -80,10 +81,10 @@ namespace AsyncGuard.Analyzers.Infrastructure
             }
 
             // Awaited, a Task<T> and a ValueTask<T> overload give the same result.
-            var overload = _withToken.GetOrAdd(method.OriginalDefinition, _findOverload);
+            var overload = Overload(method.OriginalDefinition, anyTaskLike: false);
             if (overload is null && IsAwaited(call))
             {
-                overload = _withTokenAwaited.GetOrAdd(method.OriginalDefinition, _findOverloadAwaited);
+                overload = Overload(method.OriginalDefinition, anyTaskLike: true);
             }
 
             if (overload is null || !_facts.IsAccessibleWithin(overload, type))
@@ -93,6 +94,30 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
             return new Slot(overload.Parameters[overload.Parameters.Length - 1], sameMethod: false,
                             expandedParams: call.Arguments.Any(a => a.ArgumentKind == ArgumentKind.ParamArray));
+        }
+
+        /// <summary><see cref="FindOverload"/> once per method per compilation, and for a method from metadata once while the compilations share it.</summary>
+        private IMethodSymbol? Overload(IMethodSymbol definition, bool anyTaskLike)
+        {
+            var answers = anyTaskLike ? _withTokenAwaited : _withToken;
+            if (answers.TryGetValue(definition, out var overload))
+            {
+                return overload;
+            }
+
+            var across = anyTaskLike ? WithTokenAwaitedAcross : WithTokenAcross;
+            var fromMetadata = AcrossCompilations<IMethodSymbol, IMethodSymbol?>.IsFromMetadata(definition);
+            if (!fromMetadata || !across.TryGet(definition, _environment, out overload))
+            {
+                overload = FindOverload(definition, anyTaskLike);
+                if (fromMetadata)
+                {
+                    across.Keep(definition, _environment, overload);
+                }
+            }
+
+            answers.TryAdd(definition, overload);
+            return overload;
         }
 
         /// <summary><c>await M()</c> or <c>await M().ConfigureAwait(…)</c>.</summary>

@@ -156,8 +156,34 @@ namespace AsyncGuard.Analyzers.Infrastructure
             _ => true,
         };
 
-        private ImmutableArray<IMethodSymbol> Members(ITypeSymbol type, string name) =>
-            _members.GetOrAdd((type, name), key =>
+        // The methods of a name of a type from metadata (and its bases and interfaces, also from metadata) are the same in
+        // every compilation that shares the type: kept across compilations, per type.
+        private static readonly AcrossCompilations<ITypeSymbol, ConcurrentDictionary<string, ImmutableArray<IMethodSymbol>>> MembersAcross = new();
+        private static readonly object?[] NoEnvironment = System.Array.Empty<object?>();
+
+        private ImmutableArray<IMethodSymbol> Members(ITypeSymbol type, string name)
+        {
+            if (!AcrossCompilations<ITypeSymbol, ConcurrentDictionary<string, ImmutableArray<IMethodSymbol>>>.IsFromMetadata(type))
+            {
+                return _members.GetOrAdd((type, name), CollectMembers);
+            }
+
+            if (!MembersAcross.TryGet(type, NoEnvironment, out var byName))
+            {
+                byName = new ConcurrentDictionary<string, ImmutableArray<IMethodSymbol>>(System.StringComparer.Ordinal);
+                MembersAcross.Keep(type, NoEnvironment, byName);
+            }
+
+            if (!byName.TryGetValue(name, out var members))
+            {
+                members = CollectMembers((type, name));
+                byName.TryAdd(name, members);
+            }
+
+            return members;
+        }
+
+        private static readonly System.Func<(ITypeSymbol Type, string Name), ImmutableArray<IMethodSymbol>> CollectMembers = key =>
             {
                 var found = ImmutableArray.CreateBuilder<IMethodSymbol>();
                 for (var current = key.Type; current is not null; current = current.BaseType)
@@ -174,7 +200,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 }
 
                 return found.ToImmutable();
-            });
+            };
 
         private Counterpart? Best(IMethodSymbol method, ImmutableArray<IParameterSymbol> syncParameters, ImmutableArray<IMethodSymbol> candidates, INamedTypeSymbol within, ITypeSymbol? receiverType, bool tokenInScope, Kind kind)
         {

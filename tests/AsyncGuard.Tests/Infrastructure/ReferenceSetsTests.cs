@@ -148,5 +148,61 @@ namespace AsyncGuard.Tests.Infrastructure
 
             Assert.True(asked > 100);
         }
+
+        [Fact]
+        public async Task AnswersAcrossCompilations_OnlyForMetadataSymbols_AndOnlyInTheSameEnvironment()
+        {
+            var compilation = await TestSupport.CreateCompilationAsync(new[] { ("Test.cs", "class Own { public void M() { } }") });
+            var stream = compilation.GetTypeByMetadataName("System.IO.Stream")!;
+            var own = compilation.GetTypeByMetadataName("Own")!;
+            Assert.True(AcrossCompilations<ISymbol, string>.IsFromMetadata(stream));
+            Assert.True(AcrossCompilations<ISymbol, string>.IsFromMetadata(stream.GetMembers("ReadAsync")[0]));
+            Assert.False(AcrossCompilations<ISymbol, string>.IsFromMetadata(own));
+            Assert.False(AcrossCompilations<ISymbol, string>.IsFromMetadata(own.GetMembers("M")[0]));
+
+            var answers = new AcrossCompilations<ISymbol, string>();
+            var environment = new object?[] { compilation.GetTypeByMetadataName("System.Threading.CancellationToken") };
+            Assert.False(answers.TryGet(stream, environment, out _));
+            answers.Keep(stream, environment, "kept");
+
+            // The next compilation of the project shares the metadata symbols: the answer is found again.
+            var edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("class D { }"));
+            var again = edited.GetTypeByMetadataName("System.IO.Stream")!;
+            Assert.Same(stream, again);
+            Assert.True(answers.TryGet(again, new object?[] { edited.GetTypeByMetadataName("System.Threading.CancellationToken") }, out var kept));
+            Assert.Equal("kept", kept);
+
+            // Against other well-known symbols it is not an answer; a new one replaces it.
+            var other = new object?[] { new object() };
+            Assert.False(answers.TryGet(stream, other, out _));
+            answers.Keep(stream, other, "other");
+            Assert.True(answers.TryGet(stream, other, out var replaced));
+            Assert.Equal("other", replaced);
+            Assert.False(answers.TryGet(stream, environment, out _));
+        }
+
+        [Fact]
+        public async Task TokenOverloadOfABclMethod_IsTheSame_InTheNextCompilation()
+        {
+            var compilation = await TestSupport.CreateCompilationAsync(new[] { ("Test.cs", "class C { }") });
+            var read = compilation.GetTypeByMetadataName("System.IO.Stream")!.GetMembers("ReadAsync").OfType<IMethodSymbol>()
+                .Single(m => m.Parameters.Length == 3);
+            var first = new TokenOverloads(new KnownSymbols(compilation)).OverloadWithToken(read);
+            Assert.NotNull(first);
+            Assert.Equal(4, first!.Parameters.Length);
+
+            var edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("class D { }"));
+            var second = new TokenOverloads(new KnownSymbols(edited)).OverloadWithToken(read);
+            Assert.Same(first, second);
+
+            // A method of source is answered per compilation, and still right.
+            var own = await TestSupport.CreateCompilationAsync(new[] { ("Test.cs", """
+                using System.Threading;
+                using System.Threading.Tasks;
+                class Api { public Task Send(int n) => Task.CompletedTask; public Task Send(int n, CancellationToken token) => Task.CompletedTask; }
+                """) });
+            var send = own.GetTypeByMetadataName("Api")!.GetMembers("Send").OfType<IMethodSymbol>().Single(m => m.Parameters.Length == 1);
+            Assert.Equal(2, new TokenOverloads(new KnownSymbols(own)).OverloadWithToken(send)?.Parameters.Length);
+        }
     }
 }
