@@ -20,7 +20,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private static readonly ConditionalWeakTable<Compilation, CompilationFacts> ByCompilation = new();
 
         private readonly Compilation compilation;
-        private Dictionary<string, List<IAssemblySymbol>>? referencedTypeNames;
+        private Dictionary<string, List<int>>? referencedTypeNames;
 
         private CompilationFacts(Compilation compilation)
         {
@@ -81,7 +81,8 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private static bool IsPublicThroughout(ISymbol symbol)
         {
             if (symbol.DeclaredAccessibility != Accessibility.Public ||
-                (symbol is IMethodSymbol method && method.IsGenericMethod && !AllPublic(method.TypeArguments)))
+                (symbol is IMethodSymbol method && method.IsGenericMethod && !AllPublic(method.TypeArguments)) ||
+                (symbol is INamedTypeSymbol { IsGenericType: true } named && !AllPublic(named.TypeArguments)))
             {
                 return false;
             }
@@ -117,8 +118,8 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// <summary><see cref="TypeLookup.GetBestType"/> by metadata name.</summary>
         internal ConcurrentDictionary<string, INamedTypeSymbol?> Types { get; } = new(StringComparer.Ordinal);
 
-        /// <summary>The referenced assemblies by the names of their top-level types, for <see cref="TypeLookup"/>.</summary>
-        internal Dictionary<string, List<IAssemblySymbol>> ReferencedTypeNames =>
+        /// <summary>The positions of the referenced assemblies by the names of their top-level types, for <see cref="TypeLookup"/>.</summary>
+        internal Dictionary<string, List<int>> ReferencedTypeNames =>
             referencedTypeNames ??= TypeLookup.ReferencedTypeNames(compilation);
 
         /// <summary><see cref="KnownSymbols.Index"/> by the root of a member body.</summary>

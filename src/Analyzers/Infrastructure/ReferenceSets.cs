@@ -9,12 +9,13 @@ namespace AsyncGuard.Analyzers.Infrastructure
     /// members), kept for the last few such sets. Each compilation of a project (every edit in the IDE) references the same
     /// assembly symbols, so the fact is worked out once per project rather than once per compilation; a project has a
     /// hundred or more references, and asking each of them per name was a large part of the cost on real code. The
-    /// assemblies are held weakly: a kept fact never keeps an old compilation's symbols alive.
+    /// assemblies are held weakly, and a fact must not hold them either (an index of positions, not of assemblies): a kept
+    /// fact never keeps an old compilation's symbols alive. The last 16 sets asked about are kept.
     /// </summary>
     internal sealed class ReferenceSets<T>
         where T : class
     {
-        private const int Capacity = 8;
+        private const int Capacity = 16;
 
         private readonly List<Entry> _recent = new();
         private readonly Func<IReadOnlyList<IAssemblySymbol>, T> _create;
@@ -26,10 +27,14 @@ namespace AsyncGuard.Analyzers.Infrastructure
         {
             lock (_recent)
             {
-                foreach (var entry in _recent)
+                for (var i = _recent.Count - 1; i >= 0; i--)
                 {
+                    var entry = _recent[i];
                     if (entry.IsFor(assemblies))
                     {
+                        // The most recently used last: the one dropped when the list is full is the one asked longest ago.
+                        _recent.RemoveAt(i);
+                        _recent.Add(entry);
                         return entry.Value;
                     }
                 }

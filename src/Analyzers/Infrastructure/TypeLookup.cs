@@ -74,26 +74,27 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
             var (simpleName, declaredName) = TopLevelNames(metadataName);
             var index = CompilationFacts.For(compilation).ReferencedTypeNames;
-            AddFrom(index, simpleName, metadataName, found);
+            var references = compilation.SourceModule.ReferencedAssemblySymbols;
+            AddFrom(index, references, simpleName, metadataName, found);
             if (declaredName.Length != simpleName.Length)
             {
-                AddFrom(index, declaredName, metadataName, found);
+                AddFrom(index, references, declaredName, metadataName, found);
             }
 
             return found;
         }
 
-        private static void AddFrom(Dictionary<string, List<IAssemblySymbol>> index, string name, string metadataName, List<INamedTypeSymbol> found)
+        private static void AddFrom(Dictionary<string, List<int>> index, System.Collections.Immutable.ImmutableArray<IAssemblySymbol> references, string name, string metadataName, List<INamedTypeSymbol> found)
         {
-            if (!index.TryGetValue(name, out var assemblies))
+            if (!index.TryGetValue(name, out var holders))
             {
                 return;
             }
 
-            foreach (var assembly in assemblies)
+            foreach (var position in holders)
             {
                 // An assembly listing both forms of the name is asked once.
-                if (assembly.GetTypeByMetadataName(metadataName) is { } type && !found.Contains(type))
+                if (references[position].GetTypeByMetadataName(metadataName) is { } type && !found.Contains(type))
                 {
                     found.Add(type);
                 }
@@ -101,27 +102,28 @@ namespace AsyncGuard.Analyzers.Infrastructure
         }
 
         /// <summary>
-        /// The referenced assemblies by the names of their top-level types, in reference order: worked out once per set of
-        /// references (<see cref="ReferenceSets{T}"/>), not per compilation.
+        /// The positions, in the compilation's list of referenced assemblies, of those that declare a top-level type of each
+        /// name: worked out once per set of references (<see cref="ReferenceSets{T}"/>), not per compilation. Positions, not
+        /// the assemblies: the kept index must not keep them (a referenced project's compilation among them) alive.
         /// </summary>
-        internal static Dictionary<string, List<IAssemblySymbol>> ReferencedTypeNames(Compilation compilation) =>
+        internal static Dictionary<string, List<int>> ReferencedTypeNames(Compilation compilation) =>
             Indexes.For(compilation.SourceModule.ReferencedAssemblySymbols);
 
-        private static readonly ReferenceSets<Dictionary<string, List<IAssemblySymbol>>> Indexes = new(assemblies =>
+        private static readonly ReferenceSets<Dictionary<string, List<int>>> Indexes = new(assemblies =>
         {
-            var index = new Dictionary<string, List<IAssemblySymbol>>(System.StringComparer.Ordinal);
-            foreach (var assembly in assemblies)
+            var index = new Dictionary<string, List<int>>(System.StringComparer.Ordinal);
+            for (var position = 0; position < assemblies.Count; position++)
             {
-                foreach (var name in assembly.TypeNames)
+                foreach (var name in assemblies[position].TypeNames)
                 {
                     if (!index.TryGetValue(name, out var holders))
                     {
-                        index.Add(name, holders = new List<IAssemblySymbol>(1));
+                        index.Add(name, holders = new List<int>(1));
                     }
 
-                    if (holders.Count == 0 || !ReferenceEquals(holders[holders.Count - 1], assembly))
+                    if (holders.Count == 0 || holders[holders.Count - 1] != position)
                     {
-                        holders.Add(assembly);
+                        holders.Add(position);
                     }
                 }
             }

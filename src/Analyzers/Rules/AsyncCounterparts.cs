@@ -168,10 +168,13 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 return _members.GetOrAdd((type, name), CollectMembers);
             }
 
-            if (!MembersAcross.TryGet(type, NoEnvironment, out var byName))
+            // Keyed by the type without its top-level nullable annotation: in nullable code each read of an operation's type
+            // is a new object with the annotation, while this one is the type's own (the same object every time).
+            var key = type.WithNullableAnnotation(NullableAnnotation.None);
+            if (!MembersAcross.TryGet(key, NoEnvironment, out var byName))
             {
                 byName = new ConcurrentDictionary<string, ImmutableArray<IMethodSymbol>>(System.StringComparer.Ordinal);
-                MembersAcross.Keep(type, NoEnvironment, byName);
+                MembersAcross.Keep(key, NoEnvironment, byName);
             }
 
             if (!byName.TryGetValue(name, out var members))

@@ -1,5 +1,8 @@
+using System;
+using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading.Tasks;
 using AsyncGuard.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
@@ -125,6 +128,9 @@ namespace AsyncGuard.Tests.Infrastructure
                 shop, compilation.GetTypeByMetadataName("Shop+Counter")!, secret, back, box, box.Construct(back), box.Construct(secret),
                 box.Construct(compilation.GetSpecialType(SpecialType.System_String)), compilation.GetTypeByMetadataName("System.Collections.Generic.List`1")!.Construct(secret),
                 compilation.GetTypeByMetadataName("System.Collections.Generic.List`1")!.Construct(shop),
+                // A type argument's own type arguments count too (a review found the fast path missed them).
+                box.Construct(compilation.GetTypeByMetadataName("System.Collections.Generic.List`1")!.Construct(secret)),
+                box.Construct(compilation.CreateTupleTypeSymbol(ImmutableArray.Create<ITypeSymbol>(shop, secret))),
             };
             var places = new[] { shop, secret, branch, compilation.GetTypeByMetadataName("Branch+Inner")!, compilation.GetTypeByMetadataName("Stranger")! };
             var receivers = new ITypeSymbol?[] { null, shop, branch };
@@ -203,6 +209,30 @@ namespace AsyncGuard.Tests.Infrastructure
                 """) });
             var send = own.GetTypeByMetadataName("Api")!.GetMembers("Send").OfType<IMethodSymbol>().Single(m => m.Parameters.Length == 1);
             Assert.Equal(2, new TokenOverloads(new KnownSymbols(own)).OverloadWithToken(send)?.Parameters.Length);
+        }
+
+        [Fact]
+        public async Task KeptFacts_DoNotKeepAReferencedProjectsCompilationAlive()
+        {
+            var project = await UseAReferencedProjectAsync();
+            for (var i = 0; i < 3; i++)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+            }
+
+            Assert.False(project.TryGetTarget(out _));
+        }
+
+        // Not inlined: nothing of these compilations may stay on the test's own frame.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static async Task<WeakReference<Compilation>> UseAReferencedProjectAsync()
+        {
+            var referenced = (await TestSupport.CreateCompilationAsync(new[] { ("A.cs", "public class FromA { }") })).WithAssemblyName("A");
+            var consumer = await TestSupport.CreateCompilationAsync(new[] { ("B.cs", "class C { }") }, extraReferences: new[] { referenced.ToMetadataReference() });
+            Assert.NotNull(consumer.GetBestType("FromA"));
+            Assert.False(new ExtensionNames(consumer).MightExist("NoSuchNameAsync"));
+            return new WeakReference<Compilation>(referenced);
         }
     }
 }
