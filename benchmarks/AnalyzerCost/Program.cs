@@ -130,6 +130,10 @@ for (var run = -warmup; run < runs; run++)
         }
 
         totals[set.Name].Add(sum);
+        if (args.Contains("--per-run"))
+        {
+            Console.WriteLine($"run {run}: {set.Name} {sum:0} ms in callbacks, {elapsed:0} ms wall, {bytes / 1024} KB; binding {binding[binding.Count - 1]:0} ms, on one thread {bindingOneThread[bindingOneThread.Count - 1]:0} ms; GCs so far {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}");
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -21,6 +22,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
         private readonly Compilation compilation;
         private Dictionary<string, List<int>>? referencedTypeNames;
+        private ImmutableArray<IAssemblySymbol> referencedAssemblies;
 
         private CompilationFacts(Compilation compilation)
         {
@@ -120,13 +122,32 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
         /// <summary>The positions of the referenced assemblies by the names of their top-level types, for <see cref="TypeLookup"/>.</summary>
         internal Dictionary<string, List<int>> ReferencedTypeNames =>
-            referencedTypeNames ??= TypeLookup.ReferencedTypeNames(compilation);
+            referencedTypeNames ??= TypeLookup.ReferencedTypeNames(ReferencedAssemblies);
+
+        /// <summary>
+        /// The compilation's referenced assemblies, read once: the compiler makes a new array of them at every read of
+        /// <c>SourceModule.ReferencedAssemblySymbols</c>, which was most of what resolving a type by name allocated.
+        /// </summary>
+        internal ImmutableArray<IAssemblySymbol> ReferencedAssemblies
+        {
+            get
+            {
+                // An ImmutableArray is one reference: a racing first read makes the same array twice, and either is right.
+                var assemblies = referencedAssemblies;
+                if (assemblies.IsDefault)
+                {
+                    referencedAssemblies = assemblies = compilation.SourceModule.ReferencedAssemblySymbols;
+                }
+
+                return assemblies;
+            }
+        }
 
         /// <summary><see cref="KnownSymbols.Index"/> by the root of a member body.</summary>
         internal ConditionalWeakTable<IOperation, OperationIndex> Indexes { get; } = new();
 
         /// <summary><see cref="AncestorFacts"/> of the operations in deep trees.</summary>
-        internal ConditionalWeakTable<IOperation, AncestorFacts> Ancestors { get; } = new();
+        internal ConditionalWeakTable<IOperation, AncestorFacts.Kept> Ancestors { get; } = new();
 
         /// <summary><see cref="AsyncCode.IsInExpressionTree"/> per lambda or local function: it or one around it is an expression lambda.</summary>
         internal ConditionalWeakTable<IOperation, StrongBox<bool>> ExpressionTreeFunctions { get; } = new();

@@ -26,11 +26,13 @@ namespace AsyncGuard.Analyzers.Infrastructure
             }
 
             var facts = KnownConditions.At(operation);
-            if (facts.Count == 0)
-            {
-                return false;
-            }
+            return facts.Count != 0 && IsSynchronousBranch(facts, functionBody, index);
+        }
 
+        // The lambdas in a method of their own: a lambda capturing a parameter makes its closure at the entry of the method
+        // it is in, and most calls return above.
+        private static bool IsSynchronousBranch(List<KnownConditions.Fact> facts, IOperation functionBody, OperationIndex index)
+        {
             ISymbol? flag = null;
             var found = KnownConditions.Any(facts, (condition, value) =>
             {

@@ -55,11 +55,17 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private readonly Compilation _compilation;
         private readonly ConditionalWeakTable<SyntaxNode, ScopeImports> _byNode = new();
         private readonly ConcurrentDictionary<string, ImportText> _texts = new(StringComparer.Ordinal);
-        private readonly ConditionalWeakTable<SyntaxTree, StrongBox<bool>> _fileTypes = new();
         private readonly ConcurrentDictionary<string, bool> _staticTypesIn = new(StringComparer.Ordinal);
+
+        // What the syntax alone says of a scope, kept across compilations: the syntax trees of a project outlive its
+        // compilations (an edit makes a new compilation of mostly the same trees), and working it out again per compilation
+        // was most of what the scopes allocated.
+        private static readonly ConditionalWeakTable<SyntaxNode, ScopeSyntax> SyntaxOfScopes = new();
+        private static readonly ConditionalWeakTable<SyntaxNode, ScopeSyntax>.CreateValueCallback ReadSyntax = scope => new ScopeSyntax(scope);
 
         // Made once: an instance method group passed at each lookup is a new delegate per call.
         private readonly ConditionalWeakTable<SyntaxNode, ScopeImports>.CreateValueCallback _compute;
+        private readonly Func<string, ImportText> _newText = text => new ImportText(text);
 
         internal ImportScopes(Compilation compilation)
         {
@@ -106,33 +112,23 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
         private ScopeImports Compute(SyntaxNode scope)
         {
-            var text = new StringBuilder();
-            var declaresFileTypes = _fileTypes.GetValue(scope.SyntaxTree, tree => new StrongBox<bool>(DeclaresFileTypes(tree))).Value;
+            var syntax = SyntaxOfScopes.GetValue(scope, ReadSyntax);
 
-            for (var node = scope; node is not null; node = node.Parent)
+            // Which namespaces without usings of their own still matter: those that hold a static class (in source or a
+            // reference), the only place extension methods live; `namespace Service1` alone does not.
+            var holdStaticTypes = 0L;
+            for (var i = 0; i < syntax.Namespaces.Length; i++)
             {
-                switch (node)
+                var level = syntax.Namespaces[i];
+                if (!level.HasImports && DeclaresStaticTypes(level))
                 {
-                    case BaseNamespaceDeclarationSyntax ns:
-                        // The namespace matters when its usings are bound inside it or it (or one it nests in) declares a
-                        // static class, the only place extension methods live; `namespace Service1` alone does not.
-                        if (ns.Externs.Count > 0 || ns.Usings.Count > 0 || DeclaresStaticTypes(ns))
-                        {
-                            text.Append("namespace ").Append(string.Join(".", FullName(ns))).Append('\n');
-                        }
-
-                        AppendImports(text, ns.Externs, ns.Usings);
-                        break;
-                    case CompilationUnitSyntax unit:
-                        AppendImports(text, unit.Externs, unit.Usings);
-                        break;
+                    holdStaticTypes |= 1L << i;
                 }
             }
 
-            return new ScopeImports(_texts.GetOrAdd(text.ToString(), t => new ImportText(t)), declaresFileTypes);
+            var text = syntax.TextFor(holdStaticTypes);
+            return new ScopeImports(_texts.TryGetValue(text, out var known) ? known : _texts.GetOrAdd(text, _newText), syntax.DeclaresFileTypes);
         }
-
-        private static bool DeclaresFileTypes(SyntaxTree tree) => DeclaresFileTypes(tree.GetRoot());
 
         /// <summary>Down the namespaces and types only (a member's body cannot declare a type), without LINQ.</summary>
         private static bool DeclaresFileTypes(SyntaxNode node)
@@ -151,16 +147,13 @@ namespace AsyncGuard.Analyzers.Infrastructure
             return false;
         }
 
-        /// <summary>Whether a namespace the declaration names (<c>A.B</c>: <c>A.B</c> and <c>A</c>) holds a static type, in source or in a reference.</summary>
-        private bool DeclaresStaticTypes(BaseNamespaceDeclarationSyntax declaration)
-        {
-            var names = FullName(declaration);
-            var own = names.Count - declaration.Name.ToString().Split('.').Length;
-
+        private bool DeclaresStaticTypes(NamespaceSyntax level) =>
             // Files mostly share their namespaces: the answer is kept per full name and the parts the declaration names.
-            return _staticTypesIn.GetOrAdd(string.Join(".", names) + "/" + own, _ => DeclaresStaticTypes(names, own));
-        }
+            _staticTypesIn.TryGetValue(level.StaticTypesKey, out var answer)
+                ? answer
+                : _staticTypesIn.GetOrAdd(level.StaticTypesKey, DeclaresStaticTypes(level.Names, level.Own));
 
+        /// <summary>Whether a namespace the declaration names (<c>A.B</c>: <c>A.B</c> and <c>A</c>) holds a static type, in source or in a reference.</summary>
         private bool DeclaresStaticTypes(System.Collections.Generic.List<string> names, int own)
         {
             var current = _compilation.GlobalNamespace;
@@ -248,6 +241,112 @@ namespace AsyncGuard.Analyzers.Infrastructure
             internal ImportText Text { get; }
 
             internal bool DeclaresFileTypes { get; }
+        }
+
+        /// <summary>
+        /// The syntax of a scope (a namespace declaration or a file) from it outward: the enclosing namespace declarations and
+        /// the file's usings, and the texts they make, one per choice of the namespaces that matter without usings of their own.
+        /// </summary>
+        private sealed class ScopeSyntax
+        {
+            // The texts for the first choices (bit i: namespace i holds static types), made on first use; deeper nesting
+            // than this builds its text each time.
+            private readonly string?[] _texts;
+
+            internal ScopeSyntax(SyntaxNode scope)
+            {
+                var namespaces = new System.Collections.Generic.List<NamespaceSyntax>();
+                for (var node = scope; node is not null; node = node.Parent)
+                {
+                    switch (node)
+                    {
+                        case BaseNamespaceDeclarationSyntax ns:
+                            namespaces.Add(new NamespaceSyntax(ns));
+                            break;
+                        case CompilationUnitSyntax unit:
+                            FileImports = ImportsOf(unit.Externs, unit.Usings);
+                            break;
+                    }
+                }
+
+                Namespaces = namespaces.ToArray();
+                DeclaresFileTypes = ImportScopes.DeclaresFileTypes(scope.SyntaxTree.GetRoot());
+                _texts = new string?[Namespaces.Length <= 4 ? 1 << Namespaces.Length : 0];
+            }
+
+            /// <summary>The namespace declarations around the scope, innermost first.</summary>
+            internal NamespaceSyntax[] Namespaces { get; }
+
+            /// <summary>The extern aliases and usings of the file.</summary>
+            internal string FileImports { get; } = "";
+
+            /// <summary>The file declares <c>file</c> types, whose extension methods are seen only there.</summary>
+            internal bool DeclaresFileTypes { get; }
+
+            /// <summary>The scope's text when the namespaces whose bit is set hold static types (and the others do not).</summary>
+            internal string TextFor(long holdStaticTypes)
+            {
+                if (holdStaticTypes < _texts.Length)
+                {
+                    return _texts[holdStaticTypes] ??= Build(holdStaticTypes);
+                }
+
+                return Build(holdStaticTypes);
+            }
+
+            private string Build(long holdStaticTypes)
+            {
+                var text = new StringBuilder();
+                for (var i = 0; i < Namespaces.Length; i++)
+                {
+                    var level = Namespaces[i];
+                    if (level.HasImports || (holdStaticTypes & (1L << i)) != 0)
+                    {
+                        text.Append("namespace ").Append(level.DottedName).Append('\n');
+                    }
+
+                    text.Append(level.Imports);
+                }
+
+                return text.Append(FileImports).ToString();
+            }
+        }
+
+        /// <summary>What one namespace declaration says: its full name, and its own extern aliases and usings.</summary>
+        private sealed class NamespaceSyntax
+        {
+            internal NamespaceSyntax(BaseNamespaceDeclarationSyntax declaration)
+            {
+                Names = FullName(declaration);
+                Own = Names.Count - declaration.Name.ToString().Split('.').Length;
+                DottedName = string.Join(".", Names);
+                StaticTypesKey = DottedName + "/" + Own;
+                HasImports = declaration.Externs.Count > 0 || declaration.Usings.Count > 0;
+                Imports = ImportsOf(declaration.Externs, declaration.Usings);
+            }
+
+            /// <summary>The parts of the full name, outermost first.</summary>
+            internal System.Collections.Generic.List<string> Names { get; }
+
+            /// <summary>How many of <see cref="Names"/> come from the namespaces around the declaration.</summary>
+            internal int Own { get; }
+
+            internal string DottedName { get; }
+
+            /// <summary>The key of the static-types answer: the full name and the parts the declaration names.</summary>
+            internal string StaticTypesKey { get; }
+
+            /// <summary>The declaration has extern aliases or usings of its own, bound inside it: its name always matters.</summary>
+            internal bool HasImports { get; }
+
+            internal string Imports { get; }
+        }
+
+        private static string ImportsOf(SyntaxList<ExternAliasDirectiveSyntax> externs, SyntaxList<UsingDirectiveSyntax> usings)
+        {
+            var text = new StringBuilder();
+            AppendImports(text, externs, usings);
+            return text.ToString();
         }
     }
 }

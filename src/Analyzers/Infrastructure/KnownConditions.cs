@@ -81,8 +81,26 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
         internal static bool Implies(IOperation condition, bool value, Func<IOperation, bool, bool> atom)
         {
-            // An explicit stack, not recursion: a condition can chain thousands of && terms.
-            var pending = new Stack<(IOperation Condition, bool Value)>();
+            // An explicit stack, not recursion: a condition can chain thousands of && terms. One per thread, reused (a
+            // call from inside an atom gets a new one): asked at every guarded site.
+            var pending = reusablePending ?? new Stack<(IOperation Condition, bool Value)>();
+            reusablePending = null;
+            try
+            {
+                return Implies(condition, value, atom, pending);
+            }
+            finally
+            {
+                pending.Clear();
+                reusablePending = pending;
+            }
+        }
+
+        [ThreadStatic]
+        private static Stack<(IOperation Condition, bool Value)>? reusablePending;
+
+        private static bool Implies(IOperation condition, bool value, Func<IOperation, bool, bool> atom, Stack<(IOperation Condition, bool Value)> pending)
+        {
             pending.Push((condition, value));
             while (pending.Count > 0)
             {

@@ -34,9 +34,11 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private List<IOperation>? _threadAffine;
         private ConcurrentDictionary<IOperation, bool>? _configureAwaitFalseByBody;
         private ConcurrentDictionary<IOperation, bool>? _dualModeByBody;
+        private readonly IOperation _root;
 
         internal OperationIndex(IOperation root)
         {
+            _root = root;
             // Dispatch on Kind first: one virtual call per node instead of a dozen interface type tests, which cost more
             // than the walk itself on large bodies (most nodes match no case).
             foreach (var operation in root.DescendantsAndSelf())
@@ -47,6 +49,11 @@ namespace AsyncGuard.Analyzers.Infrastructure
                         (_awaits ??= new List<IAwaitOperation>()).Add(awaited);
                         break;
                     case OperationKind.VariableDeclarator when operation is IVariableDeclaratorOperation declarator:
+                        if (!Symbols.CanHoldTask(declarator.Symbol.Type))
+                        {
+                            break;
+                        }
+
                         (_declaratorList ??= new List<IVariableDeclaratorOperation>()).Add(declarator);
                         _declarators ??= new Dictionary<ISymbol, IVariableDeclaratorOperation>(SymbolEqualityComparer.Default);
                         if (!_declarators.ContainsKey(declarator.Symbol))
@@ -56,11 +63,28 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
                         break;
                     case OperationKind.LocalReference when operation is ILocalReferenceOperation reference:
-                        Add(ref _localReferences, reference.Local, reference);
-                        NoteComparison(reference, reference.Local);
+                        // The reference's type, not the local's: in nullable code each read of a symbol's type makes a new object.
+                        if (Symbols.CanHoldTask(reference.Type))
+                        {
+                            Add(ref _localReferences, reference.Local, reference);
+                            NoteComparison(reference, reference.Local);
+                        }
+                        else
+                        {
+                            NoteFlagTest(reference);
+                        }
+
                         break;
                     case OperationKind.ParameterReference when operation is IParameterReferenceOperation parameter:
-                        NoteComparison(parameter, parameter.Parameter);
+                        if (Symbols.CanHoldTask(parameter.Type))
+                        {
+                            NoteComparison(parameter, parameter.Parameter);
+                        }
+                        else
+                        {
+                            NoteFlagTest(parameter);
+                        }
+
                         break;
                     case OperationKind.FieldReference when operation is IFieldReferenceOperation field:
                         NoteTaskTest(field.Parent, field.Field);
@@ -119,7 +143,10 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// </summary>
         internal List<IOperation> ThreadAffineCandidates => _threadAffine ?? NoOperations;
 
-        /// <summary>Every variable declarator in the body, lambdas and local functions included, in tree order.</summary>
+        /// <summary>
+        /// Every variable declarator in the body, lambdas and local functions included, in tree order, except those of a
+        /// local that cannot hold a task (<see cref="Symbols.CanHoldTask"/>).
+        /// </summary>
         internal List<IVariableDeclaratorOperation> Declarators => _declaratorList ?? NoDeclarators;
 
         /// <summary>Every await in the body, lambdas and local functions included, in tree order.</summary>
@@ -159,11 +186,51 @@ namespace AsyncGuard.Analyzers.Infrastructure
         internal List<IOperation> MemberWritesOf(ISymbol symbol) => _memberWrites is not null && _memberWrites.TryGetValue(symbol, out var writes) ? writes : NoOperations;
 
         /// <summary>Every read or write of the local by name.</summary>
-        internal List<ILocalReferenceOperation> ReferencesOf(ISymbol local) =>
-            _localReferences is not null && _localReferences.TryGetValue(local, out var references) ? references : NoReferences;
+        internal List<ILocalReferenceOperation> ReferencesOf(ISymbol local)
+        {
+            if (IsLeftOut(local))
+            {
+                return FindReferences(local);
+            }
+
+            return _localReferences is not null && _localReferences.TryGetValue(local, out var references) ? references : NoReferences;
+        }
 
         /// <summary>The first declarator of the local, if the body declares it.</summary>
-        internal IVariableDeclaratorOperation? DeclaratorOf(ISymbol local) => _declarators is not null && _declarators.TryGetValue(local, out var declarator) ? declarator : null;
+        internal IVariableDeclaratorOperation? DeclaratorOf(ISymbol local)
+        {
+            if (IsLeftOut(local))
+            {
+                return Symbols.DeclaratorOf(local, _root);
+            }
+
+            return _declarators is not null && _declarators.TryGetValue(local, out var declarator) ? declarator : null;
+        }
+
+        // Locals and parameters of a type that cannot hold a task (Symbols.CanHoldTask: numbers, flags, strings, enums) are
+        // left out of the per-symbol tables (references, declarators, condition tests): most locals of a body are such, no
+        // rule asks about them, and they were most of what the walk allocated. A question about one anyway is answered by a
+        // walk of the body, so no answer depends on the filter.
+        private static bool IsLeftOut(ISymbol symbol) => symbol switch
+        {
+            ILocalSymbol local => !Symbols.CanHoldTask(local.Type),
+            IParameterSymbol parameter => !Symbols.CanHoldTask(parameter.Type),
+            _ => false,
+        };
+
+        private List<ILocalReferenceOperation> FindReferences(ISymbol local)
+        {
+            var found = new List<ILocalReferenceOperation>();
+            foreach (var operation in _root.DescendantsAndSelf())
+            {
+                if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                {
+                    found.Add(reference);
+                }
+            }
+
+            return found;
+        }
 
         /// <summary>
         /// Whether the local or parameter is ever the instance of a completion property (<c>IsCompleted</c>,
@@ -171,7 +238,30 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// operand of a binary operator: the only places where a condition can prove a task complete (<c>t.IsCompleted</c>,
         /// <c>t is { … }</c>, <c>winner == t</c>). When false, no condition in the body proves anything about it.
         /// </summary>
-        internal bool MayBeTestedByCondition(ISymbol symbol) => _compared is not null && _compared.Contains(symbol);
+        internal bool MayBeTestedByCondition(ISymbol symbol)
+        {
+            if (IsLeftOut(symbol))
+            {
+                foreach (var operation in _root.DescendantsAndSelf())
+                {
+                    // As the walk notes them: a reference to the symbol, or an indexer on it (a string's characters).
+                    if (operation is ILocalReferenceOperation { Local: var local } && SymbolEqualityComparer.Default.Equals(local, symbol) ||
+                        operation is IParameterReferenceOperation { Parameter: var parameter } && SymbolEqualityComparer.Default.Equals(parameter, symbol) ||
+                        operation is IPropertyReferenceOperation { Property.IsIndexer: true } indexer &&
+                        SymbolEqualityComparer.Default.Equals(Symbols.LocalOrParameter(indexer.Instance), symbol))
+                    {
+                        if (IsTaskTest(SkipImplicitConversions(operation.Parent)))
+                        {
+                            return true;
+                        }
+                    }
+                }
+
+                return false;
+            }
+
+            return _compared is not null && _compared.Contains(symbol);
+        }
 
         /// <summary>
         /// In tree order, the calls whose one argument is the local or parameter (<c>Task.WhenAll(tasks)</c>) and the
@@ -204,19 +294,27 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
         private void NoteComparison(IOperation reference, ISymbol symbol)
         {
-            var parent = reference.Parent;
-            while (parent is IConversionOperation { IsImplicit: true })
-            {
-                parent = parent.Parent;
-            }
+            NoteTaskTest(SkipImplicitConversions(reference.Parent), symbol);
+            NoteFlagTest(reference);
+        }
 
-            NoteTaskTest(parent, symbol);
-
+        private void NoteFlagTest(IOperation reference)
+        {
             if (!HasFlagTests && reference.Type?.SpecialType == SpecialType.System_Boolean &&
-                parent is IConditionalOperation or IBinaryOperation or IUnaryOperation or IIsPatternOperation or IWhileLoopOperation or IParenthesizedOperation)
+                SkipImplicitConversions(reference.Parent) is IConditionalOperation or IBinaryOperation or IUnaryOperation or IIsPatternOperation or IWhileLoopOperation or IParenthesizedOperation)
             {
                 HasFlagTests = true;
             }
+        }
+
+        private static IOperation? SkipImplicitConversions(IOperation? operation)
+        {
+            while (operation is IConversionOperation { IsImplicit: true })
+            {
+                operation = operation.Parent;
+            }
+
+            return operation;
         }
 
         /// <summary>
@@ -227,11 +325,14 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// </summary>
         private void NoteTaskTest(IOperation? parent, ISymbol symbol)
         {
-            while (parent is IConversionOperation { IsImplicit: true })
+            if (IsTaskTest(SkipImplicitConversions(parent)))
             {
-                parent = parent.Parent;
+                (_compared ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default)).Add(symbol);
             }
+        }
 
+        private static bool IsTaskTest(IOperation? parent)
+        {
             if (parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.IsExtensionMethod: true } extension } &&
                 IsCompletionName(extension.TargetMethod.Name))
             {
@@ -243,8 +344,10 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 parent is IIsPatternOperation or IBinaryOperation ||
                 parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } } })
             {
-                (_compared ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default)).Add(symbol);
+                return true;
             }
+
+            return false;
         }
 
         private static bool IsCompletionName(string name) => name is "IsCompleted" or "IsCompletedSuccessfully" or "IsFaulted" or "IsCanceled";

@@ -144,6 +144,14 @@ namespace AsyncGuard.Analyzers.Infrastructure
             return false;
         }
 
+        /// <summary>
+        /// Whether a value of the type can be, or hold, a task, a task source or a collection of them: false for <c>bool</c>,
+        /// <c>char</c>, the numeric types, <c>string</c> and enums, true for everything else (error types included). Even with
+        /// an extension <c>GetAwaiter</c> on <c>int</c> (<c>await 500</c>), a number is not a started task.
+        /// </summary>
+        internal static bool CanHoldTask(ITypeSymbol? type) =>
+            type is null || !(type.SpecialType is >= SpecialType.System_Boolean and <= SpecialType.System_String || type.TypeKind == TypeKind.Enum);
+
         /// <summary>The declarator of a local inside <paramref name="root"/>; null when it is declared elsewhere or by pattern/out var.</summary>
         internal static IVariableDeclaratorOperation? DeclaratorOf(ISymbol local, IOperation root)
         {

@@ -27,9 +27,30 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 return null;
             }
 
-            var model = operation.SemanticModel;
+            // The list of enclosing functions is made once per thread and reused: Find is asked at nearly every call, and
+            // a new list each time was a good part of what the rules allocated. A call made while the list is out (none
+            // today) gets a new one.
+            var functions = reusableFunctions ?? new List<IMethodSymbol>();
+            reusableFunctions = null;
+            try
+            {
+                EnclosingFunctions(functions, operation, containingSymbol, known, out var deep);
+                return Find(operation, functions, deep, known, cancellationToken);
+            }
+            finally
+            {
+                functions.Clear();
+                reusableFunctions = functions;
+            }
+        }
+
+        [System.ThreadStatic]
+        private static List<IMethodSymbol>? reusableFunctions;
+
+        private static string? Find(IOperation operation, List<IMethodSymbol> functions, bool deep, KnownSymbols known, CancellationToken cancellationToken)
+        {
+            var model = operation.SemanticModel!;
             var position = operation.Syntax.SpanStart;
-            var functions = EnclosingFunctions(operation, containingSymbol, known, out var deep);
             var locals = VisibleLocals(operation, model, position, known, cancellationToken);
 
             // Loops, not LINQ: asked at every call that could take a token, and most have no token locals at all.
@@ -205,10 +226,9 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// <see cref="FunctionChain.ShallowFunctions"/> only the functions that can change <see cref="Find"/>'s answer are
         /// listed (see <see cref="CanChangeTheAnswer"/>): <see cref="Find"/> passes over the others wherever they stand.
         /// </summary>
-        private static List<IMethodSymbol> EnclosingFunctions(IOperation operation, ISymbol containingSymbol, KnownSymbols known, out bool deep)
+        private static void EnclosingFunctions(List<IMethodSymbol> functions, IOperation operation, ISymbol containingSymbol, KnownSymbols known, out bool deep)
         {
             deep = false;
-            var functions = new List<IMethodSymbol>();
             var visited = 0;
             for (var facts = AncestorFacts.Of(operation); facts.Function is { } current; facts = facts.OfFunction())
             {
@@ -224,7 +244,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
                         functions.Add(candidate);
                         if (candidate.IsStatic)
                         {
-                            return functions;
+                            return;
                         }
                     }
 
@@ -240,7 +260,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 functions.Add(function);
                 if (function.IsStatic)
                 {
-                    return functions;
+                    return;
                 }
             }
 
@@ -248,8 +268,6 @@ namespace AsyncGuard.Analyzers.Infrastructure
             {
                 functions.Add(method);
             }
-
-            return functions;
         }
 
         private static IMethodSymbol? SymbolOf(IOperation function) => function switch

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 
 namespace AsyncGuard.Analyzers.Infrastructure
@@ -73,8 +74,9 @@ namespace AsyncGuard.Analyzers.Infrastructure
             }
 
             var (simpleName, declaredName) = TopLevelNames(metadataName);
-            var index = CompilationFacts.For(compilation).ReferencedTypeNames;
-            var references = compilation.SourceModule.ReferencedAssemblySymbols;
+            var facts = CompilationFacts.For(compilation);
+            var index = facts.ReferencedTypeNames;
+            var references = facts.ReferencedAssemblies;
             AddFrom(index, references, simpleName, metadataName, found);
             if (declaredName.Length != simpleName.Length)
             {
@@ -84,7 +86,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
             return found;
         }
 
-        private static void AddFrom(Dictionary<string, List<int>> index, System.Collections.Immutable.ImmutableArray<IAssemblySymbol> references, string name, string metadataName, List<INamedTypeSymbol> found)
+        private static void AddFrom(Dictionary<string, List<int>> index, ImmutableArray<IAssemblySymbol> references, string name, string metadataName, List<INamedTypeSymbol> found)
         {
             if (!index.TryGetValue(name, out var holders))
             {
@@ -106,8 +108,8 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// name: worked out once per set of references (<see cref="ReferenceSets{T}"/>), not per compilation. Positions, not
         /// the assemblies: the kept index must not keep them (a referenced project's compilation among them) alive.
         /// </summary>
-        internal static Dictionary<string, List<int>> ReferencedTypeNames(Compilation compilation) =>
-            Indexes.For(compilation.SourceModule.ReferencedAssemblySymbols);
+        internal static Dictionary<string, List<int>> ReferencedTypeNames(ImmutableArray<IAssemblySymbol> referencedAssemblies) =>
+            Indexes.For(referencedAssemblies);
 
         private static readonly ReferenceSets<Dictionary<string, List<int>>> Indexes = new(assemblies =>
         {

@@ -3,6 +3,8 @@ using System.Collections.Immutable;
 using System.Linq;
 using AsyncGuard.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -42,7 +44,14 @@ namespace AsyncGuard.Analyzers.Rules
         private static void AnalyzeType(SymbolStartAnalysisContext context, KnownSymbols known)
         {
             // A loop, not LINQ, and the actions below only for a type that has an async void method: asked of every type.
+            // The declarations first: each read of the members makes a new array of them, and most types have no
+            // method declared async at all.
             var type = (INamedTypeSymbol)context.Symbol;
+            if (!DeclaresAsyncMethod(type, context.CancellationToken))
+            {
+                return;
+            }
+
             foreach (var member in type.GetMembers())
             {
                 if (member is IMethodSymbol { IsAsync: true, ReturnsVoid: true })
@@ -51,6 +60,35 @@ namespace AsyncGuard.Analyzers.Rules
                     return;
                 }
             }
+        }
+
+        /// <summary>Whether a declaration of the type (any part of a partial one) has a method with the <c>async</c> modifier.</summary>
+        private static bool DeclaresAsyncMethod(INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken)
+        {
+            foreach (var reference in type.DeclaringSyntaxReferences)
+            {
+                var syntax = reference.GetSyntax(cancellationToken);
+                if (syntax is EnumDeclarationSyntax or DelegateDeclarationSyntax)
+                {
+                    continue;
+                }
+
+                if (syntax is not TypeDeclarationSyntax declaration)
+                {
+                    // Not a class, struct, record or interface declaration (the program of top-level statements): ask the symbols.
+                    return true;
+                }
+
+                foreach (var member in declaration.Members)
+                {
+                    if (member is MethodDeclarationSyntax method && method.Modifiers.Any(SyntaxKind.AsyncKeyword))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
         }
 
         private static void AnalyzeAsyncVoidMethods(SymbolStartAnalysisContext context, INamedTypeSymbol type, KnownSymbols known)

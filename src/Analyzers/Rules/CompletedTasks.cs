@@ -38,10 +38,9 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
             if (Symbols.LocalOrParameter(task) is { } symbol)
             {
-                Elements? elements = null;
                 return IsAntecedentOfContinuation(symbol, use, known) ||
                        IsWhenAnyResult(symbol, body, index) ||
-                       IsAwaitedBefore(body, use, symbol, index, a => Holds(a.Operation, a.Syntax.SpanStart, elements ??= new Elements(symbol, body, index), known)) ||
+                       IsAwaitedBefore(body, use, symbol, index, known) ||
                        IsIterationOfAwaitedCollection(symbol, body, index, known);
             }
 
@@ -52,9 +51,19 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 IPropertyReferenceOperation { Property.IsIndexer: true } indexer => Symbols.LocalOrParameter(indexer.Instance),
                 _ => null,
             };
-            return collection is not null &&
-                   IsAwaitedBefore(body, use, collection, index, a => IsWhenAllOver(a.Operation, collection, known) && !IsMutatedAfter(collection, body, a.Syntax.SpanStart));
+            return collection is not null && IsAwaitedByWhenAllBefore(body, use, collection, index, known);
         }
+
+        // The lambdas in methods of their own: a lambda capturing a parameter makes its closure at the entry of the method
+        // it is in, so in IsProvablyCompleted every call paid for them, most of which return before reaching them.
+        private static bool IsAwaitedBefore(IOperation body, IOperation use, ISymbol symbol, OperationIndex index, KnownSymbols known)
+        {
+            Elements? elements = null;
+            return IsAwaitedBefore(body, use, symbol, index, a => Holds(a.Operation, a.Syntax.SpanStart, elements ??= new Elements(symbol, body, index), known));
+        }
+
+        private static bool IsAwaitedByWhenAllBefore(IOperation body, IOperation use, ISymbol collection, OperationIndex index, KnownSymbols known) =>
+            IsAwaitedBefore(body, use, collection, index, a => IsWhenAllOver(a.Operation, collection, known) && !IsMutatedAfter(collection, body, a.Syntax.SpanStart));
 
         private static bool IsCompletedByConstruction(IOperation task, KnownSymbols known)
         {
@@ -83,6 +92,11 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 return false;
             }
 
+            return IsCheckedByFacts(task, use, body, index);
+        }
+
+        private static bool IsCheckedByFacts(IOperation task, IOperation use, IOperation body, OperationIndex index)
+        {
             var symbol = Symbols.LocalOrParameter(task);
             var facts = KnownConditions.At(use);
             return KnownConditions.Any(facts, (condition, value) =>

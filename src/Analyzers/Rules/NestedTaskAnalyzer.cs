@@ -69,7 +69,8 @@ namespace AsyncGuard.Analyzers.Rules
             var operation = context.Operation;
 
             // Cheap filter first: only a value typed Task<something> can be a nested task.
-            if (operation.Type is not INamedTypeSymbol { Arity: 1, Name: "Task" } || !symbols.IsNested(operation.Type) || !IsProducer(operation, symbols) ||
+            // The type's arguments are asked last: the compiler makes a new array of them at each read.
+            if (operation.Type is not INamedTypeSymbol { Arity: 1, Name: "Task" } || !IsProducer(operation, symbols) || !symbols.IsNested(operation.Type) ||
                 AsyncCode.IsInExpressionTree(operation, symbols.Known))
             {
                 return;
@@ -159,7 +160,9 @@ namespace AsyncGuard.Analyzers.Rules
         {
             var reference = (ILocalReferenceOperation)context.Operation;
             var local = reference.Local;
-            if (!symbols.IsNested(local.Type) || local.IsRef || !IsFlattenedUse(reference, symbols))
+            // The reference's type, not the local's: in nullable code each read of a symbol's type makes a new object. The
+            // type's arguments last: each read makes a new array.
+            if (reference.Type is not INamedTypeSymbol { Arity: 1, Name: "Task" } || local.IsRef || !IsFlattenedUse(reference, symbols) || !symbols.IsNested(reference.Type))
             {
                 return;
             }

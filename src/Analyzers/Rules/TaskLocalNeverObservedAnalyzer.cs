@@ -41,8 +41,9 @@ namespace AsyncGuard.Analyzers.Rules
         {
             var declarator = (IVariableDeclaratorOperation)context.Operation;
             var local = declarator.Symbol;
-            // Only an awaitable local can hold a task: most locals are ruled out here, before the body's index is built.
-            if (local.IsRef || local.IsConst || !awaitables.CouldBeAwaitable(local.Type))
+            // Only an awaitable local can hold a task: most locals are ruled out here, before the body's index is built. A
+            // number or a string is not a started task even when an extension GetAwaiter makes it awaitable (await 500).
+            if (local.IsRef || local.IsConst || !Symbols.CanHoldTask(local.Type) || !awaitables.CouldBeAwaitable(local.Type))
             {
                 return;
             }

@@ -267,10 +267,12 @@ namespace AsyncGuard.Analyzers.Rules
             // A loop, not LINQ: asked of every call.
             foreach (var argument in call.Arguments)
             {
-                if (argument.ArgumentKind != ArgumentKind.DefaultValue && argument.Parameter is { } parameter && known.IsCancellationToken(parameter.Type) &&
+                // The value's shape before the parameter's type: in nullable code each read of a symbol's type makes a new object.
+                if (argument.ArgumentKind != ArgumentKind.DefaultValue &&
                     KnownConditions.SkipConversions(argument.Value) is IDefaultValueOperation
                         or IPropertyReferenceOperation { Property: { Name: "None", IsStatic: true } }
-                        or IObjectCreationOperation { Arguments.Length: 0 })
+                        or IObjectCreationOperation { Arguments.Length: 0 } &&
+                    argument.Parameter is { } parameter && known.IsCancellationToken(parameter.Type))
                 {
                     return argument;
                 }

@@ -148,5 +148,34 @@ namespace AsyncGuard.Tests.Rules
                 async Task ReturnsTask() => await Task.Yield();
             }
             """.Replace("?", ""));
+
+        [Fact]
+        public Task AsyncVoidInAnotherPartOfAPartialType_IsFlagged_EnumsAndDelegatesAreSkipped() => new Verify.Test
+        {
+            TestState =
+            {
+                Sources =
+                {
+                    """
+                    partial class Worker
+                    {
+                        public void Start() { }
+                    }
+
+                    enum Mode { Fast, Slow }
+
+                    delegate void Handler(int value);
+                    """,
+                    """
+                    using System.Threading.Tasks;
+
+                    partial class Worker
+                    {
+                        async void [|Run|]() => await Task.Yield();
+                    }
+                    """,
+                },
+            },
+        }.RunAsync();
     }
 }

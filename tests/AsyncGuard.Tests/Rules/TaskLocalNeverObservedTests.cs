@@ -170,5 +170,38 @@ namespace AsyncGuard.Tests.Rules
                 }
             }
             """);
+
+        [Fact]
+        public Task NumbersAndStrings_AreNoStartedTasks_EvenWithAnExtensionGetAwaiter() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Runtime.CompilerServices;
+            using System.Threading.Tasks;
+
+            // A library that makes numbers awaitable ("await 500" waits 500 ms): an unused number is still not a task.
+            static class DelayAwaiting
+            {
+                public static TaskAwaiter GetAwaiter(this int milliseconds) => Task.Delay(milliseconds).GetAwaiter();
+                public static TaskAwaiter GetAwaiter(this string name) => Task.CompletedTask.GetAwaiter();
+                public static TaskAwaiter GetAwaiter(this DayOfWeek day) => Task.CompletedTask.GetAwaiter();
+            }
+
+            static class Api
+            {
+                public static int ComputeDelay() => 500;
+                public static string Describe() => "x";
+                public static DayOfWeek Today() => DayOfWeek.Monday;
+            }
+
+            class C
+            {
+                async Task M()
+                {
+                    var delay = Api.ComputeDelay();
+                    var text = Api.Describe();
+                    var day = Api.Today();
+                    await 10;
+                }
+            }
+            """);
     }
 }
