@@ -159,15 +159,41 @@ namespace AsyncGuard.Analyzers.Infrastructure
             var current = _compilation.GlobalNamespace;
             for (var i = 0; i < names.Count; i++)
             {
-                var next = current.GetNamespaceMembers().FirstOrDefault(n => n.Name == names[i]);
-                if (next is null)
+                // By name, and loops: every namespace of the level, or a LINQ closure, was made for each question.
+                if (NamespaceNamed(current, names[i]) is not { } next)
                 {
                     // Not resolvable (broken code): keep the name in the key.
                     return true;
                 }
 
                 current = next;
-                if (i >= own && current.GetTypeMembers().Any(t => t.IsStatic))
+                if (i >= own && HasStaticType(current))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static INamespaceSymbol? NamespaceNamed(INamespaceSymbol container, string name)
+        {
+            foreach (var member in container.GetMembers(name))
+            {
+                if (member is INamespaceSymbol ns)
+                {
+                    return ns;
+                }
+            }
+
+            return null;
+        }
+
+        private static bool HasStaticType(INamespaceSymbol ns)
+        {
+            foreach (var type in ns.GetTypeMembers())
+            {
+                if (type.IsStatic)
                 {
                     return true;
                 }

@@ -113,11 +113,23 @@ namespace AsyncGuard.Analyzers.Infrastructure
         internal IReadOnlyList<IVariableDeclaratorOperation> TokenSourceDeclarators(IOperation root) =>
             _facts.TokenSourceDeclarators.GetValue(root, _collectTokenSources);
 
-        private List<IVariableDeclaratorOperation> CollectTokenSources(IOperation body) =>
-            Index(body).Declarators
-                .Where(d => SymbolEqualityComparer.Default.Equals(d.Symbol.Type, CancellationTokenSource) || SymbolEqualityComparer.Default.Equals(d.Symbol.Type, HttpContext) ||
-                           IsCancellationToken(d.Symbol.Type))
-                .ToList();
+        private List<IVariableDeclaratorOperation> CollectTokenSources(IOperation body)
+        {
+            // A loop, not LINQ, and each local's type read once (in nullable code each read makes a new object).
+            List<IVariableDeclaratorOperation>? found = null;
+            foreach (var declarator in Index(body).Declarators)
+            {
+                var type = declarator.Symbol.Type;
+                if (SymbolEqualityComparer.Default.Equals(type, CancellationTokenSource) || SymbolEqualityComparer.Default.Equals(type, HttpContext) || IsCancellationToken(type))
+                {
+                    (found ??= new List<IVariableDeclaratorOperation>()).Add(declarator);
+                }
+            }
+
+            return found ?? NoDeclarators;
+        }
+
+        private static readonly List<IVariableDeclaratorOperation> NoDeclarators = new();
 
         /// <summary>
         /// The index of the member body <paramref name="operation"/> belongs to, built on first use by any rule (weakly

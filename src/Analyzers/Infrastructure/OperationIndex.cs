@@ -55,12 +55,6 @@ namespace AsyncGuard.Analyzers.Infrastructure
                         }
 
                         (_declaratorList ??= new List<IVariableDeclaratorOperation>()).Add(declarator);
-                        _declarators ??= new Dictionary<ISymbol, IVariableDeclaratorOperation>(SymbolEqualityComparer.Default);
-                        if (!_declarators.ContainsKey(declarator.Symbol))
-                        {
-                            _declarators.Add(declarator.Symbol, declarator);
-                        }
-
                         break;
                     case OperationKind.LocalReference when operation is ILocalReferenceOperation reference:
                         // The reference's type, not the local's: in nullable code each read of a symbol's type makes a new object.
@@ -163,17 +157,17 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
         private List<IAwaitOperation> CollectAwaitsOfValuesOrWhenAll()
         {
-            var found = new List<IAwaitOperation>();
+            List<IAwaitOperation>? found = null;
             foreach (var awaited in Awaits)
             {
                 var operand = Awaitables.StripConfigureAwait(awaited.Operation);
                 if (Symbols.LocalOrParameter(operand) is not null || operand is IInvocationOperation { TargetMethod: { Name: "WhenAll", IsStatic: true } })
                 {
-                    found.Add(awaited);
+                    (found ??= new List<IAwaitOperation>()).Add(awaited);
                 }
             }
 
-            return found;
+            return found ?? NoAwaits;
         }
 
         /// <summary>The operations (assignments, increments, ref/out arguments) that write the symbol, other than its declaration.</summary>
@@ -204,7 +198,29 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 return Symbols.DeclaratorOf(local, _root);
             }
 
-            return _declarators is not null && _declarators.TryGetValue(local, out var declarator) ? declarator : null;
+            if (_declaratorList is null)
+            {
+                return null;
+            }
+
+            return (Volatile.Read(ref _declarators) ?? MapDeclarators()).TryGetValue(local, out var declarator) ? declarator : null;
+        }
+
+        // Made on the first question, from the list: most bodies are never asked. Rules ask from several threads; a racing
+        // first question makes the same map twice, and either is right.
+        private Dictionary<ISymbol, IVariableDeclaratorOperation> MapDeclarators()
+        {
+            var map = new Dictionary<ISymbol, IVariableDeclaratorOperation>(SymbolEqualityComparer.Default);
+            foreach (var declarator in _declaratorList!)
+            {
+                if (!map.ContainsKey(declarator.Symbol))
+                {
+                    map.Add(declarator.Symbol, declarator);
+                }
+            }
+
+            Volatile.Write(ref _declarators, map);
+            return map;
         }
 
         // Locals and parameters of a type that cannot hold a task (Symbols.CanHoldTask: numbers, flags, strings, enums) are

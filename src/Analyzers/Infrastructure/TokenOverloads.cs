@@ -68,7 +68,8 @@ namespace AsyncGuard.Analyzers.Infrastructure
             var method = call.TargetMethod;
             foreach (var argument in call.Arguments)
             {
-                if (argument.Parameter is { } parameter && (_known.IsCancellationToken(parameter.Type) || _known.IsNullableCancellationToken(parameter.Type)))
+                // The type read once: in nullable code each read makes a new object.
+                if (argument.Parameter is { } parameter && parameter.Type is var parameterType && (_known.IsCancellationToken(parameterType) || _known.IsNullableCancellationToken(parameterType)))
                 {
                     return argument.ArgumentKind == ArgumentKind.DefaultValue ? new Slot(parameter, sameMethod: true) : null;
                 }

@@ -12,8 +12,12 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// then the only one visible from it, then the core library's. Returns null when the choice stays ambiguous.
         /// Resolved once per compilation for all rules.
         /// </summary>
-        internal static INamedTypeSymbol? GetBestType(this Compilation compilation, string metadataName) =>
-            CompilationFacts.For(compilation).Types.GetOrAdd(metadataName, name => Resolve(compilation, name));
+        internal static INamedTypeSymbol? GetBestType(this Compilation compilation, string metadataName)
+        {
+            // Read first: a factory lambda would capture the compilation, a new closure at every call.
+            var types = CompilationFacts.For(compilation).Types;
+            return types.TryGetValue(metadataName, out var type) ? type : types.GetOrAdd(metadataName, Resolve(compilation, metadataName));
+        }
 
         private static INamedTypeSymbol? Resolve(Compilation compilation, string metadataName)
         {

@@ -45,7 +45,7 @@ namespace AsyncGuard.Analyzers.Rules
         {
             // A loop, not LINQ, and the actions below only for a type that has an async void method: asked of every type.
             // The declarations first: each read of the members makes a new array of them, and most types have no
-            // method declared async at all.
+            // method declared async void.
             var type = (INamedTypeSymbol)context.Symbol;
             if (!DeclaresAsyncMethod(type, context.CancellationToken))
             {
@@ -62,7 +62,7 @@ namespace AsyncGuard.Analyzers.Rules
             }
         }
 
-        /// <summary>Whether a declaration of the type (any part of a partial one) has a method with the <c>async</c> modifier.</summary>
+        /// <summary>Whether a declaration of the type (any part of a partial one) has a method declared <c>async void</c>.</summary>
         private static bool DeclaresAsyncMethod(INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken)
         {
             foreach (var reference in type.DeclaringSyntaxReferences)
@@ -81,7 +81,8 @@ namespace AsyncGuard.Analyzers.Rules
 
                 foreach (var member in declaration.Members)
                 {
-                    if (member is MethodDeclarationSyntax method && method.Modifiers.Any(SyntaxKind.AsyncKeyword))
+                    if (member is MethodDeclarationSyntax { ReturnType: PredefinedTypeSyntax { Keyword.RawKind: (int)SyntaxKind.VoidKeyword } } method &&
+                        method.Modifiers.Any(SyntaxKind.AsyncKeyword))
                     {
                         return true;
                     }

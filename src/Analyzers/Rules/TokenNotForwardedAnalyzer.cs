@@ -506,11 +506,21 @@ namespace AsyncGuard.Analyzers.Rules
         /// </summary>
         private static bool EnumeratorGetsTheToken(IInvocationOperation call, IParameterSymbol parameter, KnownSymbols known)
         {
-            if (!parameter.GetAttributes().Any(a => a.AttributeClass is { Name: "EnumeratorCancellationAttribute" }))
+            // A loop, and the lambda below in a method of its own: a lambda capturing a parameter makes its closure at the
+            // entry of the method it is in, and this is asked of every call with an empty token slot.
+            foreach (var attribute in parameter.GetAttributes())
             {
-                return false;
+                if (attribute.AttributeClass is { Name: "EnumeratorCancellationAttribute" })
+                {
+                    return ConsumerPassesAToken(call, known);
+                }
             }
 
+            return false;
+        }
+
+        private static bool ConsumerPassesAToken(IInvocationOperation call, KnownSymbols known)
+        {
             var parent = call.Parent;
             while (parent is IConversionOperation or IArgumentOperation)
             {
