@@ -24,6 +24,7 @@ var runs = Option("--runs", 5);
 var warmup = Option("--warmup", 1);
 var setNames = (OptionText("--sets") ?? "asyncguard,asyncfixer,meziantou,vsthreading").Split(',');
 var only = OptionText("--only");
+var oneThread = args.Contains("--one-thread");
 
 var (name, compilation) = OptionText("--rsp") is { } rsp ? FromCommandLine(rsp)
     : OptionText("--shape") is { } shape ? Generated($"shape {shape}", Shapes.Create(shape, Option("--n", 1000)))
@@ -221,6 +222,13 @@ async Task<(ImmutableArray<Diagnostic> Diagnostics, CompilationWithAnalyzers Wit
     // A fresh clone: nothing bound by an earlier set or by the binding measurement is reused.
     var fresh = compilation.Clone().WithOptions(compilation.Options.WithSpecificDiagnosticOptions(
         compilation.Options.SpecificDiagnosticOptions.SetItems(set.DiagnosticOptions)));
+    if (oneThread)
+    {
+        // Everything on one thread: the compiler's own binding of the bodies no longer runs beside the analyzers on a
+        // small machine, stealing their core in the middle of a callback (whose time then counts for the analyzer).
+        fresh = fresh.WithOptions(fresh.Options.WithConcurrentBuild(false));
+    }
+
     var withAnalyzers = fresh.WithAnalyzers(set.Analyzers, new CompilationWithAnalyzersOptions(
         new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), onAnalyzerException: null,
         concurrentAnalysis: false, logAnalyzerExecutionTime: true, reportSuppressedDiagnostics: false));

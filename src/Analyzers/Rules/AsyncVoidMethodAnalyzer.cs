@@ -1,4 +1,5 @@
-using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Collections.Immutable;
 using System.Linq;
 using AsyncGuard.Analyzers.Infrastructure;
@@ -12,9 +13,9 @@ namespace AsyncGuard.Analyzers.Rules
 {
     /// <summary>
     /// AG0003: <c>async void</c> methods and local functions that are not event handlers. A method counts as an event
-    /// handler by its <c>(object, EventArgs)</c> shape, or by being converted to a delegate in its own type (a
-    /// subscription with <c>+=</c>, a callback); overrides and interface implementations are not reported, their
-    /// base is.
+    /// handler by its <c>(object, EventArgs)</c> shape, or by being named in its own type other than in a call (a
+    /// subscription with <c>+=</c>, a callback: a conversion to a delegate); overrides and interface implementations
+    /// are not reported, their base is.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class AsyncVoidMethodAnalyzer : DiagnosticAnalyzer
@@ -36,81 +37,70 @@ namespace AsyncGuard.Analyzers.Rules
                     return;
                 }
 
-                start.RegisterSymbolStartAction(typeStart => AnalyzeType(typeStart, known), SymbolKind.NamedType);
+                // At each method body, not a symbol or symbol-start action: the driver's work for those, on every symbol
+                // of the compilation, made this rule, that almost never reports, a seventh of what AsyncGuard allocated.
+                // Conversions to a delegate are found in the type's syntax instead of its operations.
+                var mentions = new ConditionalWeakTable<INamedTypeSymbol, HashSet<string>>();
+                start.RegisterOperationAction(c => AnalyzeMethod(c, known, mentions), OperationKind.MethodBody);
                 start.RegisterOperationAction(c => AnalyzeLocalFunction(c, known), OperationKind.LocalFunction);
             });
         }
 
-        private static void AnalyzeType(SymbolStartAnalysisContext context, KnownSymbols known)
+        private static void AnalyzeMethod(OperationAnalysisContext context, KnownSymbols known, ConditionalWeakTable<INamedTypeSymbol, HashSet<string>> mentions)
         {
-            // A loop, not LINQ, and the actions below only for a type that has an async void method: asked of every type.
-            // The declarations first: each read of the members makes a new array of them, and most types have no
-            // method declared async void.
-            var type = (INamedTypeSymbol)context.Symbol;
-            if (!DeclaresAsyncMethod(type, context.CancellationToken))
+            // The body of a partial method is its implementation part (the one marked async); the definition part is
+            // the one reported.
+            if (context.ContainingSymbol is not IMethodSymbol { IsAsync: true, ReturnsVoid: true, MethodKind: MethodKind.Ordinary } body)
             {
                 return;
             }
 
-            foreach (var member in type.GetMembers())
+            var method = body.PartialDefinitionPart ?? body;
+            if (method.ContainingType is not { } type ||
+                MethodFacts.SignatureIsInherited(method) ||
+                MethodFacts.HasEventHandlerShape(method, known) ||
+                mentions.GetValue(type, t => NamesMentionedOtherThanCalled(t, context.CancellationToken)).Contains(method.Name))
             {
-                if (member is IMethodSymbol { IsAsync: true, ReturnsVoid: true })
-                {
-                    AnalyzeAsyncVoidMethods(context, type, known);
-                    return;
-                }
+                return;
             }
+
+            Report(context.ReportDiagnostic, method, fixable: !method.IsVirtual && method.PartialDefinitionPart is null && method.PartialImplementationPart is null);
         }
 
-        /// <summary>Whether a declaration of the type (any part of a partial one) has a method declared <c>async void</c>.</summary>
-        private static bool DeclaresAsyncMethod(INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken)
+        /// <summary>
+        /// The names used in the type's declarations (every part, nested types included) other than as the method of a call:
+        /// <c>Click += OnClick</c>, <c>new Action(OnClick)</c>, <c>Run(OnClick)</c>. An async void method named there may be
+        /// converted to a delegate, an event handler whatever its parameters: not reported. By name, so a mention of an
+        /// overload or of <c>nameof(M)</c> also keeps it silent: a miss, never a false finding.
+        /// </summary>
+        private static HashSet<string> NamesMentionedOtherThanCalled(INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken)
         {
+            var names = new HashSet<string>(System.StringComparer.Ordinal);
             foreach (var reference in type.DeclaringSyntaxReferences)
             {
-                var syntax = reference.GetSyntax(cancellationToken);
-                if (syntax is EnumDeclarationSyntax or DelegateDeclarationSyntax)
+                foreach (var node in reference.GetSyntax(cancellationToken).DescendantNodes())
                 {
-                    continue;
-                }
-
-                if (syntax is not TypeDeclarationSyntax declaration)
-                {
-                    // Not a class, struct, record or interface declaration (the program of top-level statements): ask the symbols.
-                    return true;
-                }
-
-                foreach (var member in declaration.Members)
-                {
-                    if (member is MethodDeclarationSyntax { ReturnType: PredefinedTypeSyntax { Keyword.RawKind: (int)SyntaxKind.VoidKeyword } } method &&
-                        method.Modifiers.Any(SyntaxKind.AsyncKeyword))
+                    if (node is SimpleNameSyntax name && !IsCalled(name))
                     {
-                        return true;
+                        names.Add(name.Identifier.ValueText);
                     }
                 }
             }
 
-            return false;
+            return names;
         }
 
-        private static void AnalyzeAsyncVoidMethods(SymbolStartAnalysisContext context, INamedTypeSymbol type, KnownSymbols known)
+        /// <summary><c>M(…)</c>, <c>x.M(…)</c>, <c>x?.M(…)</c>, <c>M&lt;T&gt;(…)</c>: the name is the method of a call.</summary>
+        private static bool IsCalled(SimpleNameSyntax name)
         {
-            var convertedToDelegate = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
-            context.RegisterOperationAction(
-                c => convertedToDelegate.TryAdd(((IMethodReferenceOperation)c.Operation).Method.OriginalDefinition, true),
-                OperationKind.MethodReference);
-            context.RegisterSymbolEndAction(end =>
+            SyntaxNode callee = name;
+            if (name.Parent is MemberAccessExpressionSyntax access && access.Name == name ||
+                name.Parent is MemberBindingExpressionSyntax binding && binding.Name == name)
             {
-                foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
-                {
-                    if (method is { IsAsync: true, ReturnsVoid: true, MethodKind: MethodKind.Ordinary } &&
-                        !convertedToDelegate.ContainsKey(method) &&
-                        !MethodFacts.SignatureIsInherited(method) &&
-                        !MethodFacts.HasEventHandlerShape(method, known))
-                    {
-                        Report(end.ReportDiagnostic, method, fixable: !method.IsVirtual && method.PartialDefinitionPart is null && method.PartialImplementationPart is null);
-                    }
-                }
-            });
+                callee = name.Parent;
+            }
+
+            return callee.Parent is InvocationExpressionSyntax invocation && invocation.Expression == callee;
         }
 
         private static void AnalyzeLocalFunction(OperationAnalysisContext context, KnownSymbols known)

@@ -150,7 +150,7 @@ namespace AsyncGuard.Tests.Rules
             """.Replace("?", ""));
 
         [Fact]
-        public Task AsyncVoidInAnotherPartOfAPartialType_IsFlagged_EnumsAndDelegatesAreSkipped() => new Verify.Test
+        public Task AsyncVoidInAnotherPartOfAPartialType_IsFlagged() => new Verify.Test
         {
             TestState =
             {
@@ -177,5 +177,67 @@ namespace AsyncGuard.Tests.Rules
                 },
             },
         }.RunAsync();
+
+        [Fact]
+        public Task DelegateConversionInAnotherPartOrNestedType_KeepsItSilent_CallsDoNot() => new Verify.Test
+        {
+            TestState =
+            {
+                Sources =
+                {
+                    """
+                    using System;
+                    using System.Threading.Tasks;
+
+                    partial class Worker
+                    {
+                        async void OnTick() => await Task.Yield();
+                        async void OnTimer() => await Task.Yield();
+                        async void OnNamed() => await Task.Yield();
+                        async void [|Refresh|]() => await Task.Yield();
+                        async void [|Reload|]() => await Task.Yield();
+                        async void [|Reset|]() => await Task.Yield();
+                    }
+                    """,
+                    """
+                    using System;
+                    using System.Threading.Tasks;
+
+                    partial class Worker
+                    {
+                        void Start(Worker other)
+                        {
+                            Task.Run(OnTick);
+                            Refresh();
+                            other.Reload();
+                            other?.Reset();
+                            Console.WriteLine(nameof(OnNamed));
+                        }
+
+                        class Scheduler
+                        {
+                            void Plan(Worker worker) => Enqueue(worker.OnTimer);
+                            static void Enqueue(Action action) { }
+                        }
+                    }
+                    """,
+                },
+            },
+        }.RunAsync();
+
+        [Fact]
+        public Task AsyncPartialVoid_IsReportedAtItsDefinition_WithoutFix() => Verify.VerifyAnalyzerAsync("""
+            using System.Threading.Tasks;
+
+            partial class Page
+            {
+                partial void {|#0:Loaded|}();
+            }
+
+            partial class Page
+            {
+                async partial void Loaded() => await Task.Yield();
+            }
+            """, Verify.Diagnostic("AG0003").WithLocation(0).WithArguments("Loaded"));
     }
 }
