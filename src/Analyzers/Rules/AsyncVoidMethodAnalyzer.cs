@@ -59,13 +59,18 @@ namespace AsyncGuard.Analyzers.Rules
             if (method.ContainingType is not { } type ||
                 MethodFacts.SignatureIsInherited(method) ||
                 MethodFacts.HasEventHandlerShape(method, known) ||
-                mentions.GetValue(type, t => NamesMentionedOtherThanCalled(t, context.CancellationToken)).Contains(method.Name))
+                IsMentioned(method, type, mentions, context.CancellationToken))
             {
                 return;
             }
 
             Report(context.ReportDiagnostic, method, fixable: !method.IsVirtual && method.PartialDefinitionPart is null && method.PartialImplementationPart is null);
         }
+
+        // The lambda in a method of its own: a lambda capturing a parameter makes its closure at the entry of the method it
+        // is in, and AnalyzeMethod runs at every method body of the compilation, nearly all of which return above.
+        private static bool IsMentioned(IMethodSymbol method, INamedTypeSymbol type, ConditionalWeakTable<INamedTypeSymbol, HashSet<string>> mentions, System.Threading.CancellationToken cancellationToken) =>
+            mentions.GetValue(type, t => NamesMentionedOtherThanCalled(t, cancellationToken)).Contains(method.Name);
 
         /// <summary>
         /// The names used in the type's declarations (every part, nested types included) other than as the method of a call:

@@ -239,5 +239,26 @@ namespace AsyncGuard.Tests.Rules
                 async partial void Loaded() => await Task.Yield();
             }
             """, Verify.Diagnostic("AG0003").WithLocation(0).WithArguments("Loaded"));
+
+        [Fact]
+        public Task AsyncVoidMethodOfProgram_ConvertedInTopLevelStatements_IsNotFlagged() => new Verify.Test
+        {
+            TestCode = """
+                using System;
+                using System.Threading.Tasks;
+
+                Subscribe(Program.OnTick);
+
+                static void Subscribe(Action callback) => callback();
+
+                partial class Program
+                {
+                    static async void OnTick() => await Task.Yield();
+                    static async void [|Refresh|]() => await Task.Yield();
+                    static void Start() => Refresh();
+                }
+                """,
+            TestState = { OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication },
+        }.RunAsync();
     }
 }
