@@ -48,15 +48,10 @@ namespace AsyncGuard.Analyzers.Rules
 
         private static void AnalyzeMethod(OperationAnalysisContext context, KnownSymbols known, ConditionalWeakTable<INamedTypeSymbol, HashSet<string>> mentions)
         {
-            // The body of a partial method is its implementation part (the one marked async); the definition part is
-            // the one reported.
-            if (context.ContainingSymbol is not IMethodSymbol { IsAsync: true, ReturnsVoid: true, MethodKind: MethodKind.Ordinary } body)
-            {
-                return;
-            }
-
-            var method = body.PartialDefinitionPart ?? body;
-            if (method.ContainingType is not { } type ||
+            // The implementation of a partial method is not reported, like an override: its void comes from the declaring
+            // part, often generated (a source generator's `partial void OnNameChanged(…)`), which the user cannot change.
+            if (context.ContainingSymbol is not IMethodSymbol { IsAsync: true, ReturnsVoid: true, MethodKind: MethodKind.Ordinary, PartialDefinitionPart: null } method ||
+                method.ContainingType is not { } type ||
                 MethodFacts.SignatureIsInherited(method) ||
                 MethodFacts.HasEventHandlerShape(method, known) ||
                 IsMentioned(method, type, mentions, context.CancellationToken))

@@ -172,7 +172,7 @@ namespace AsyncGuard.Tests.Rules
             """);
 
         [Fact]
-        public Task NumbersAndStrings_AreNoStartedTasks_EvenWithAnExtensionGetAwaiter() => Verify.VerifyAnalyzerAsync("""
+        public Task NumbersAndStrings_AreNoStartedTasks_EvenWithAnExtensionGetAwaiter_TasksStillAre() => Verify.VerifyAnalyzerAsync("""
             using System;
             using System.Runtime.CompilerServices;
             using System.Threading.Tasks;
@@ -183,6 +183,9 @@ namespace AsyncGuard.Tests.Rules
                 public static TaskAwaiter GetAwaiter(this int milliseconds) => Task.Delay(milliseconds).GetAwaiter();
                 public static TaskAwaiter GetAwaiter(this string name) => Task.CompletedTask.GetAwaiter();
                 public static TaskAwaiter GetAwaiter(this DayOfWeek day) => Task.CompletedTask.GetAwaiter();
+                public static TaskAwaiter GetAwaiter(this char letter) => Task.CompletedTask.GetAwaiter();
+                public static TaskAwaiter GetAwaiter(this double seconds) => Task.CompletedTask.GetAwaiter();
+                public static TaskAwaiter GetAwaiter(this bool flag) => Task.CompletedTask.GetAwaiter();
             }
 
             static class Api
@@ -190,6 +193,10 @@ namespace AsyncGuard.Tests.Rules
                 public static int ComputeDelay() => 500;
                 public static string Describe() => "x";
                 public static DayOfWeek Today() => DayOfWeek.Monday;
+                public static char First() => 'a';
+                public static double Seconds() => 1.5;
+                public static bool Ready() => true;
+                public static Task SendAsync() => Task.CompletedTask;
             }
 
             class C
@@ -199,6 +206,10 @@ namespace AsyncGuard.Tests.Rules
                     var delay = Api.ComputeDelay();
                     var text = Api.Describe();
                     var day = Api.Today();
+                    var letter = Api.First();
+                    var seconds = Api.Seconds();
+                    var ready = Api.Ready();
+                    var [|sending|] = Api.SendAsync();
                     await 10;
                 }
             }
