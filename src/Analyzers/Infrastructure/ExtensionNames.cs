@@ -60,7 +60,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
             // The source assembly, the references that give it their internals, and one set for every other reference.
             sets = new List<HashSet<string>> { Collect(_compilation.Assembly, publicOnly: false) };
             var publicOnly = new List<IAssemblySymbol>();
-            foreach (var assembly in _compilation.SourceModule.ReferencedAssemblySymbols)
+            foreach (var assembly in CompilationFacts.For(_compilation).ReferencedAssemblies)
             {
                 if (!assembly.MightContainExtensionMethods)
                 {

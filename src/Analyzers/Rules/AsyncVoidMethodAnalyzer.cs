@@ -1,7 +1,7 @@
 using System.Collections.Generic;
-using System.Runtime.CompilerServices;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using AsyncGuard.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -59,7 +59,8 @@ namespace AsyncGuard.Analyzers.Rules
                 return;
             }
 
-            Report(context.ReportDiagnostic, method, fixable: !method.IsVirtual && method.PartialDefinitionPart is null && method.PartialImplementationPart is null);
+            // Partial methods are filtered out above: only a virtual method's callers elsewhere block the fix.
+            Report(context.ReportDiagnostic, method, fixable: !method.IsVirtual);
         }
 
         // The lambda in a method of its own: a lambda capturing a parameter makes its closure at the entry of the method it
