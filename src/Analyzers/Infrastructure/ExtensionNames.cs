@@ -17,25 +17,39 @@ namespace AsyncGuard.Analyzers.Infrastructure
     /// </summary>
     internal sealed class ExtensionNames
     {
-        // The names are a pure function of a referenced assembly, which compilations that share a reference share; kept
+        // The holders are a pure function of a referenced assembly, which compilations that share a reference share; kept
         // per assembly symbol, weakly, so later compilations (each edit in the IDE) do not walk its types again.
-        private static readonly ConditionalWeakTable<IAssemblySymbol, HashSet<string>> ByReferencedAssembly = new();
+        private static readonly ConditionalWeakTable<IAssemblySymbol, Holders> ByReferencedAssembly = new();
 
         private readonly Compilation _compilation;
         private readonly ConcurrentDictionary<string, bool> _answers = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<(string Name, ITypeSymbol Receiver), bool> _reducible = new();
         private List<HashSet<string>>? _sets;
+        private List<Holders>? _holders;
+        private Holders? _source;
 
         // Made once: a method group passed at each question is a new delegate per call.
         private readonly Func<string, bool> _contains;
+        private readonly Func<(string Name, ITypeSymbol Receiver), bool> _anyReduces;
 
         internal ExtensionNames(Compilation compilation)
         {
             _compilation = compilation;
             _contains = Contains;
+            _anyReduces = AnyReduces;
         }
 
         /// <summary>False when no extension member named <paramref name="name"/> can be in scope anywhere in the compilation.</summary>
         internal bool MightExist(string name) => _answers.GetOrAdd(name, _contains);
+
+        /// <summary>
+        /// False when no extension method named <paramref name="name"/>, in scope or not, applies to a receiver of type
+        /// <paramref name="receiver"/> (its <c>this</c> parameter does not take it): an extension-method lookup at a position
+        /// could not find one either. Errs one way only, like <see cref="MightExist"/>: a C# 14 extension member of the name
+        /// (declared in a nested extension block) answers "yes", and the lookup decides.
+        /// </summary>
+        internal bool MightApplyTo(string name, ITypeSymbol receiver) =>
+            MightExist(name) && _reducible.GetOrAdd((name, receiver), _anyReduces);
 
         private bool Contains(string name)
         {
@@ -50,6 +64,36 @@ namespace AsyncGuard.Analyzers.Infrastructure
             return false;
         }
 
+        private bool AnyReduces((string Name, ITypeSymbol Receiver) key)
+        {
+            foreach (var holders in AllHolders())
+            {
+                if (!holders.ByName.TryGetValue(key.Name, out var types))
+                {
+                    continue;
+                }
+
+                foreach (var type in types)
+                {
+                    // Extension methods live only in top-level static classes: a nested holder is an extension block.
+                    if (type.ContainingType is not null)
+                    {
+                        return true;
+                    }
+
+                    foreach (var member in type.GetMembers(key.Name))
+                    {
+                        if (member is IMethodSymbol { IsExtensionMethod: true } method && method.ReduceExtensionMethod(key.Receiver) is not null)
+                        {
+                            return true;
+                        }
+                    }
+                }
+            }
+
+            return false;
+        }
+
         private List<HashSet<string>> Sets()
         {
             if (_sets is { } sets)
@@ -58,7 +102,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
             }
 
             // The source assembly, the references that give it their internals, and one set for every other reference.
-            sets = new List<HashSet<string>> { Collect(_compilation.Assembly, publicOnly: false) };
+            sets = new List<HashSet<string>> { Source().AllNames };
             var publicOnly = new List<IAssemblySymbol>();
             foreach (var assembly in CompilationFacts.For(_compilation).ReferencedAssemblies)
             {
@@ -70,7 +114,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 // Another assembly's extension methods are usable only when public, or internal with InternalsVisibleTo.
                 if (assembly.GivesAccessTo(_compilation.Assembly))
                 {
-                    sets.Add(Collect(assembly, publicOnly: false));
+                    sets.Add(ByReferencedAssembly.GetValue(assembly, Holders.Of).AllNames);
                 }
                 else
                 {
@@ -85,53 +129,107 @@ namespace AsyncGuard.Analyzers.Infrastructure
             return sets;
         }
 
+        // Benign race, as in Sets.
+        private Holders Source() => _source ??= Holders.Of(_compilation.Assembly);
+
+        /// <summary>The holders of the source assembly and of every reference that may hold extension methods.</summary>
+        private List<Holders> AllHolders()
+        {
+            if (_holders is { } holders)
+            {
+                return holders;
+            }
+
+            holders = new List<Holders> { Source() };
+            foreach (var assembly in CompilationFacts.For(_compilation).ReferencedAssemblies)
+            {
+                if (assembly.MightContainExtensionMethods)
+                {
+                    holders.Add(ByReferencedAssembly.GetValue(assembly, Holders.Of));
+                }
+            }
+
+            // Benign race, as in Sets.
+            _holders = holders;
+            return holders;
+        }
+
         /// <summary>The public names of these references as one set: one lookup per name instead of one per reference.</summary>
         private static readonly ReferenceSets<HashSet<string>> PublicNamesOf = new(assemblies =>
         {
             var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var assembly in assemblies)
             {
-                names.UnionWith(ByReferencedAssembly.GetValue(assembly, a => Collect(a, publicOnly: true)));
+                names.UnionWith(ByReferencedAssembly.GetValue(assembly, Holders.Of).PublicNames);
             }
 
             return names;
         });
 
-        private static HashSet<string> Collect(IAssemblySymbol assembly, bool publicOnly)
+        /// <summary>
+        /// The classes of one assembly that may hold extension members (static, or marked as holding extension methods), and
+        /// the types nested in them (a C# 14 extension block is such a nested type, and its members may not be listed on the
+        /// class itself), by the names of their members.
+        /// </summary>
+        private sealed class Holders
         {
-            var names = new HashSet<string>(StringComparer.Ordinal);
-            var namespaces = new Stack<INamespaceSymbol>();
-            namespaces.Push(assembly.GlobalNamespace);
-            while (namespaces.Count > 0)
+            private Holders()
             {
-                var current = namespaces.Pop();
-                foreach (var member in current.GetMembers())
-                {
-                    if (member is INamespaceSymbol nested)
-                    {
-                        namespaces.Push(nested);
-                    }
-                    else if (member is INamedTypeSymbol type && (type.MightContainExtensionMethods || type.IsStatic) &&
-                             (!publicOnly || type.DeclaredAccessibility == Accessibility.Public))
-                    {
-                        AddMemberNames(type, names);
-                    }
-                }
             }
 
-            return names;
-        }
+            internal Dictionary<string, List<INamedTypeSymbol>> ByName { get; } = new(StringComparer.Ordinal);
 
-        /// <summary>
-        /// Every member name of a class that may hold extension methods, and of the types nested in it: a C# 14
-        /// extension block is such a nested type, and its members may not be listed on the class itself.
-        /// </summary>
-        private static void AddMemberNames(INamedTypeSymbol type, HashSet<string> names)
-        {
-            names.UnionWith(type.MemberNames);
-            foreach (var nested in type.GetTypeMembers())
+            internal HashSet<string> AllNames { get; } = new(StringComparer.Ordinal);
+
+            internal HashSet<string> PublicNames { get; } = new(StringComparer.Ordinal);
+
+            internal static Holders Of(IAssemblySymbol assembly)
             {
-                AddMemberNames(nested, names);
+                var holders = new Holders();
+                var namespaces = new Stack<INamespaceSymbol>();
+                namespaces.Push(assembly.GlobalNamespace);
+                while (namespaces.Count > 0)
+                {
+                    var current = namespaces.Pop();
+                    foreach (var member in current.GetMembers())
+                    {
+                        if (member is INamespaceSymbol nested)
+                        {
+                            namespaces.Push(nested);
+                        }
+                        else if (member is INamedTypeSymbol type && (type.MightContainExtensionMethods || type.IsStatic))
+                        {
+                            holders.Add(type, type.DeclaredAccessibility == Accessibility.Public);
+                        }
+                    }
+                }
+
+                return holders;
+            }
+
+            private void Add(INamedTypeSymbol type, bool isPublic)
+            {
+                foreach (var name in type.MemberNames)
+                {
+                    AllNames.Add(name);
+                    if (isPublic)
+                    {
+                        PublicNames.Add(name);
+                    }
+
+                    if (!ByName.TryGetValue(name, out var types))
+                    {
+                        types = new List<INamedTypeSymbol>(1);
+                        ByName.Add(name, types);
+                    }
+
+                    types.Add(type);
+                }
+
+                foreach (var nested in type.GetTypeMembers())
+                {
+                    Add(nested, isPublic);
+                }
             }
         }
     }

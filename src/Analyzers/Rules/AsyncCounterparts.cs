@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -78,24 +80,87 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
         /// <summary>
         /// Whether <see cref="Find"/> could find anything: a method of the async name where it looks (the type, the receiver's
-        /// type and its bases), or an extension member of that name anywhere. Kept per method and receiver type: asked at
-        /// every call in the compilation, before anything about the call site.
+        /// type and its bases), or an extension method of that name that takes the receiver. Asked at every call in async
+        /// code, before anything about the call site, so kept per method definition and receiver type definition (whether
+        /// a type has members of a name does not depend on its type arguments; whether an extension takes it may, so for a
+        /// constructed receiver the extension's name alone answers, and <see cref="Find"/> asks again with the receiver).
         /// </summary>
         internal bool MightExist(IMethodSymbol method, ITypeSymbol? receiverType)
         {
-            var key = (method, receiverType);
+            var definition = method.OriginalDefinition;
+            var receiverKey = ReceiverKey(receiverType);
+            var key = (definition, receiverKey);
             if (!_mightExist.TryGetValue(key, out var answer))
             {
                 var asyncName = method.Name + "Async";
-                answer = ((method.IsExtensionMethod || receiverType is null) && !Members(method.ContainingType, asyncName).IsEmpty) ||
-                         (receiverType is not null && (!Members(receiverType, asyncName).IsEmpty || _extensionNames.MightExist(asyncName)));
+                answer = ((definition.IsExtensionMethod || receiverType is null) && HasMemberNamed(definition.ContainingType, asyncName)) ||
+                         (receiverKey is not null &&
+                          (HasMemberNamed(receiverKey, asyncName) ||
+                           (IsItsOwnKey(receiverType!, receiverKey) ? _extensionNames.MightApplyTo(asyncName, receiverKey) : _extensionNames.MightExist(asyncName))));
                 _mightExist.TryAdd(key, answer);
             }
 
             return answer;
         }
 
-        private readonly ConcurrentDictionary<(IMethodSymbol, ITypeSymbol?), bool> _mightExist = new();
+        /// <summary>
+        /// Whether <see cref="Members"/> may find anything: a member of the name in the type, its base types, or (for an
+        /// interface) the interfaces it extends. Reads the names each type keeps, without making the members.
+        /// </summary>
+        private static bool HasMemberNamed(ITypeSymbol type, string name)
+        {
+            for (var current = type; current is not null; current = current.BaseType)
+            {
+                if (current is INamedTypeSymbol named && named.MemberNames.Contains(name))
+                {
+                    return true;
+                }
+            }
+
+            if (type.TypeKind == TypeKind.Interface)
+            {
+                foreach (var face in type.AllInterfaces)
+                {
+                    if (face.MemberNames.Contains(name))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// The one object that stands for the receiver's type in <see cref="MightExist"/>'s table: a named type's definition
+        /// (made once per compilation), an array's or pointer's base type (made anew at each use, with the members of
+        /// <c>System.Array</c>), a type parameter as it is.
+        /// </summary>
+        private static ITypeSymbol? ReceiverKey(ITypeSymbol? receiverType) => receiverType switch
+        {
+            null => null,
+            INamedTypeSymbol named => named.OriginalDefinition,
+            IArrayTypeSymbol or IPointerTypeSymbol or IFunctionPointerTypeSymbol when receiverType.BaseType is { } baseType => baseType,
+            _ => receiverType,
+        };
+
+        /// <summary>The key is the receiver's type itself, perhaps without a nullable annotation (which no extension looks at).</summary>
+        private static bool IsItsOwnKey(ITypeSymbol receiverType, ITypeSymbol key) =>
+            ReferenceEquals(receiverType, key) || receiverType is INamedTypeSymbol { IsGenericType: false };
+
+        // By reference: the keys are definitions, one object each per compilation.
+        private readonly ConcurrentDictionary<(IMethodSymbol, ITypeSymbol?), bool> _mightExist = new(DefinitionPairs.Instance);
+
+        private sealed class DefinitionPairs : IEqualityComparer<(IMethodSymbol Method, ITypeSymbol? Receiver)>
+        {
+            internal static readonly DefinitionPairs Instance = new();
+
+            public bool Equals((IMethodSymbol Method, ITypeSymbol? Receiver) x, (IMethodSymbol Method, ITypeSymbol? Receiver) y) =>
+                ReferenceEquals(x.Method, y.Method) && ReferenceEquals(x.Receiver, y.Receiver);
+
+            public int GetHashCode((IMethodSymbol Method, ITypeSymbol? Receiver) pair) =>
+                (RuntimeHelpers.GetHashCode(pair.Method) * 31) + (pair.Receiver is null ? 0 : RuntimeHelpers.GetHashCode(pair.Receiver));
+        }
 
         /// <summary>The best counterpart for calling <paramref name="method"/> on <paramref name="receiverType"/>, or null.</summary>
         /// <param name="method">The called method, in its non-reduced form (an extension's first parameter is its receiver).</param>
@@ -116,7 +181,9 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 best = Best(method, syncParameters, Members(receiverType, asyncName), within, receiverType, tokenInScope, Kind.Instance);
             }
 
-            if (best is not null || receiverType is null || !_extensionNames.MightExist(asyncName))
+            // The lookup costs more than asking whether any extension of the name takes this receiver at all: most do not
+            // (ToArrayAsync on an IEnumerable, ContainsAsync on a List: both extend IAsyncEnumerable).
+            if (best is not null || receiverType is null || !_extensionNames.MightApplyTo(asyncName, receiverType))
             {
                 return best;
             }

@@ -1636,6 +1636,62 @@ namespace AsyncGuard.Tests.Rules
             }
             """);
 
+        // The first question about a call (may a counterpart exist at all?) is kept per method and receiver type definition;
+        // an extension counterpart written for one construction of a generic type must still be found for that construction
+        // only, whichever call is analysed first.
+        [Fact]
+        public Task ExtensionCounterpart_ForOneConstructionOfAGenericReceiver_IsFoundForThatConstructionOnly() => Verify.VerifyAnalyzerAsync("""
+            using System.Threading.Tasks;
+
+            class Repo<T> { public int Count() => 0; }
+
+            static class IntRepoExtensions
+            {
+                public static Task<int> CountAsync(this Repo<int> repo) => Task.FromResult(0);
+            }
+
+            class C
+            {
+                async Task<int> Run(Repo<string> names, Repo<int> numbers, Repo<long> others)
+                {
+                    await Task.Yield();
+                    return names.Count() + [|numbers.Count()|] + others.Count();
+                }
+            }
+            """);
+
+        // An extension of the async name that takes another receiver (ToArrayAsync of IAsyncEnumerable against ToArray on an
+        // IEnumerable) is no counterpart: not on another class, an array of another element type, or a type parameter.
+        [Fact]
+        public Task ExtensionOfTheAsyncName_ForAnotherReceiver_IsNoCounterpart() => Verify.VerifyAnalyzerAsync("""
+            using System.Threading.Tasks;
+
+            class Reader { public int Read() => 0; }
+            class Writer { public int Read() => 0; }
+
+            static class Sums
+            {
+                public static int Total(this int[] values) => 0;
+                public static int Total(this long[] values) => 0;
+            }
+
+            static class AsyncExtensions
+            {
+                public static Task<int> ReadAsync(this Reader reader) => Task.FromResult(0);
+                public static Task<int> TotalAsync(this int[] values) => Task.FromResult(0);
+            }
+
+            class C
+            {
+                async Task<int> Run<T>(Reader reader, Writer writer, int[] ints, long[] longs, T item)
+                    where T : Writer
+                {
+                    await Task.Yield();
+                    return [|reader.Read()|] + writer.Read() + [|ints.Total()|] + longs.Total() + item.Read();
+                }
+            }
+            """);
+
         [Fact]
         public Task AG0012_GenericSyncMethod_ExtensionGenericCounterpart_NoCrash() => Verify.VerifyAnalyzerAsync("""
             using System.Threading.Tasks;
