@@ -31,12 +31,15 @@ namespace AsyncGuard.Analyzers.Infrastructure
         // Made once: a method group passed at each question is a new delegate per call.
         private readonly Func<string, bool> _contains;
         private readonly Func<(string Name, ITypeSymbol Receiver), bool> _anyReduces;
+        private readonly ConcurrentDictionary<string, List<INamedTypeSymbol>> _holdersOf = new(StringComparer.Ordinal);
+        private readonly Func<string, List<INamedTypeSymbol>> _collectHolders;
 
         internal ExtensionNames(Compilation compilation)
         {
             _compilation = compilation;
             _contains = Contains;
             _anyReduces = AnyReduces;
+            _collectHolders = CollectHolders;
         }
 
         /// <summary>False when no extension member named <paramref name="name"/> can be in scope anywhere in the compilation.</summary>
@@ -66,32 +69,75 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
         private bool AnyReduces((string Name, ITypeSymbol Receiver) key)
         {
-            foreach (var holders in AllHolders())
+            foreach (var type in _holdersOf.GetOrAdd(key.Name, _collectHolders))
             {
-                if (!holders.ByName.TryGetValue(key.Name, out var types))
+                // Extension methods live only in top-level static classes: a nested holder is an extension block.
+                if (type.ContainingType is not null)
                 {
-                    continue;
+                    return true;
                 }
 
-                foreach (var type in types)
+                foreach (var member in type.GetMembers(key.Name))
                 {
-                    // Extension methods live only in top-level static classes: a nested holder is an extension block.
-                    if (type.ContainingType is not null)
+                    if (member is IMethodSymbol { IsExtensionMethod: true, Parameters.Length: > 0 } method &&
+                        !CannotTake(method.Parameters[0].Type, key.Receiver) &&
+                        method.ReduceExtensionMethod(key.Receiver) is not null)
                     {
                         return true;
-                    }
-
-                    foreach (var member in type.GetMembers(key.Name))
-                    {
-                        if (member is IMethodSymbol { IsExtensionMethod: true } method && method.ReduceExtensionMethod(key.Receiver) is not null)
-                        {
-                            return true;
-                        }
                     }
                 }
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// A <c>this</c> parameter takes its receiver by an identity, implicit reference or boxing conversion only: for a
+        /// named receiver, one of the receiver's own type, its base types or its interfaces is then a construction of the
+        /// parameter's type (variance keeps the definition). When none is, reducing the method (type inference included)
+        /// cannot succeed and is not tried. Type parameters, <c>object</c> and everything not a named type go to the compiler.
+        /// </summary>
+        private static bool CannotTake(ITypeSymbol parameter, ITypeSymbol receiver)
+        {
+            if (parameter is not INamedTypeSymbol { SpecialType: not SpecialType.System_Object } named || named.TypeKind == TypeKind.Error ||
+                receiver is not INamedTypeSymbol { TypeKind: not TypeKind.Error })
+            {
+                return false;
+            }
+
+            var definition = named.OriginalDefinition;
+            for (var current = (INamedTypeSymbol?)receiver; current is not null; current = current.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, definition))
+                {
+                    return false;
+                }
+            }
+
+            foreach (var face in receiver.AllInterfaces)
+            {
+                if (SymbolEqualityComparer.Default.Equals(face.OriginalDefinition, definition))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>The classes, of the compilation and of all its references, with a member of the name: gathered once per name.</summary>
+        private List<INamedTypeSymbol> CollectHolders(string name)
+        {
+            var found = new List<INamedTypeSymbol>();
+            foreach (var holders in AllHolders())
+            {
+                if (holders.ByName.TryGetValue(name, out var types))
+                {
+                    found.AddRange(types);
+                }
+            }
+
+            return found;
         }
 
         private List<HashSet<string>> Sets()

@@ -16,13 +16,13 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private readonly KnownSymbols _known;
         private readonly INamedTypeSymbol? _obsolete;
         private readonly CompilationFacts _facts;
-        private readonly ConcurrentDictionary<IMethodSymbol, IMethodSymbol?> _withToken = new(SymbolEqualityComparer.Default);
-        private readonly ConcurrentDictionary<IMethodSymbol, IMethodSymbol?> _withTokenAwaited = new(SymbolEqualityComparer.Default);
+        // Per method definition (one object each per compilation, so compared by reference): asked at every call.
+        private readonly ConcurrentDictionary<IMethodSymbol, Entry> _entries = new(ByReference<IMethodSymbol>.Instance);
+        private readonly System.Func<IMethodSymbol, Entry> _newEntry;
 
-        // A BCL method's overloads are the same in every compilation of the project: kept across them (see
-        // AcrossCompilations), against the well-known symbols the answer compares with.
-        private static readonly AcrossCompilations<IMethodSymbol, IMethodSymbol?> WithTokenAcross = new();
-        private static readonly AcrossCompilations<IMethodSymbol, IMethodSymbol?> WithTokenAwaitedAcross = new();
+        // What is known of a BCL method (its token parameter, its overloads) is the same in every compilation of the project:
+        // kept across them (see AcrossCompilations), against the well-known symbols the answers compare with.
+        private static readonly AcrossCompilations<IMethodSymbol, Entry> EntriesAcross = new();
         private readonly object?[] _environment;
 
         internal TokenOverloads(KnownSymbols known)
@@ -31,6 +31,52 @@ namespace AsyncGuard.Analyzers.Infrastructure
             _obsolete = known.Compilation.GetBestType("System.ObsoleteAttribute");
             _facts = CompilationFacts.For(known.Compilation);
             _environment = new object?[] { known.CancellationToken, known.Task, known.TaskOfT, known.ValueTask, known.ValueTaskOfT, _obsolete };
+            _newEntry = NewEntry;
+        }
+
+        private Entry NewEntry(IMethodSymbol definition)
+        {
+            var fromMetadata = AcrossCompilations<IMethodSymbol, Entry>.IsFromMetadata(definition);
+            if (fromMetadata && EntriesAcross.TryGet(definition, _environment, out var kept))
+            {
+                return kept;
+            }
+
+            var entry = new Entry(TokenOrdinal(definition));
+            if (fromMetadata)
+            {
+                EntriesAcross.Keep(definition, _environment, entry);
+            }
+
+            return entry;
+        }
+
+        /// <summary>What is known about one method definition; the overloads are looked for when first asked.</summary>
+        private sealed class Entry
+        {
+            internal static readonly object NotYet = new();
+
+            internal Entry(int tokenOrdinal) => TokenOrdinal = tokenOrdinal;
+
+            /// <summary>The first parameter of type <c>CancellationToken</c> or <c>CancellationToken?</c>, or -1.</summary>
+            internal int TokenOrdinal { get; }
+
+            // An IMethodSymbol, null (none), or NotYet; written whole, so a reader sees one of them.
+            internal volatile object? WithToken = NotYet;
+            internal volatile object? WithTokenAwaited = NotYet;
+        }
+
+        private int TokenOrdinal(IMethodSymbol definition)
+        {
+            foreach (var parameter in definition.Parameters)
+            {
+                if (parameter.Type is var type && (_known.IsCancellationToken(type) || _known.IsNullableCancellationToken(type)))
+                {
+                    return parameter.Ordinal;
+                }
+            }
+
+            return -1;
         }
 
         /// <summary>Where the token would go.</summary>
@@ -60,19 +106,30 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// The overload of <paramref name="method"/> with the same parameters, the same return type and a trailing
         /// <c>CancellationToken</c> (never an obsolete or experimental one); null when there is none.
         /// </summary>
-        internal IMethodSymbol? OverloadWithToken(IMethodSymbol method) => Overload(method.OriginalDefinition, anyTaskLike: false);
+        internal IMethodSymbol? OverloadWithToken(IMethodSymbol method)
+        {
+            var definition = method.OriginalDefinition;
+            return Overload(definition, _entries.GetOrAdd(definition, _newEntry), anyTaskLike: false);
+        }
 
         /// <summary>The token slot the call leaves empty, or null when it passes a token already or cannot take one.</summary>
         internal Slot? Find(IInvocationOperation call, ISymbol within)
         {
-            var method = call.TargetMethod;
-            foreach (var argument in call.Arguments)
+            // Whether the method takes a token is a fact of its definition, kept: the call's own parameter types are not
+            // read (in nullable code each read makes a new object).
+            var definition = call.TargetMethod.OriginalDefinition;
+            var entry = _entries.GetOrAdd(definition, _newEntry);
+            if (entry.TokenOrdinal >= 0)
             {
-                // The type read once: in nullable code each read makes a new object.
-                if (argument.Parameter is { } parameter && parameter.Type is var parameterType && (_known.IsCancellationToken(parameterType) || _known.IsNullableCancellationToken(parameterType)))
+                foreach (var argument in call.Arguments)
                 {
-                    return argument.ArgumentKind == ArgumentKind.DefaultValue ? new Slot(parameter, sameMethod: true) : null;
+                    if (argument.Parameter is { } parameter && parameter.Ordinal == entry.TokenOrdinal)
+                    {
+                        return argument.ArgumentKind == ArgumentKind.DefaultValue ? new Slot(parameter, sameMethod: true) : null;
+                    }
                 }
+
+                return null;
             }
 
             // Outside any type (an assembly attribute's argument) there is nothing to forward a token from.
@@ -82,10 +139,10 @@ namespace AsyncGuard.Analyzers.Infrastructure
             }
 
             // Awaited, a Task<T> and a ValueTask<T> overload give the same result.
-            var overload = Overload(method.OriginalDefinition, anyTaskLike: false);
+            var overload = Overload(definition, entry, anyTaskLike: false);
             if (overload is null && IsAwaited(call))
             {
-                overload = Overload(method.OriginalDefinition, anyTaskLike: true);
+                overload = Overload(definition, entry, anyTaskLike: true);
             }
 
             if (overload is null || !_facts.IsAccessibleWithin(overload, type))
@@ -97,27 +154,26 @@ namespace AsyncGuard.Analyzers.Infrastructure
                             expandedParams: call.Arguments.Any(a => a.ArgumentKind == ArgumentKind.ParamArray));
         }
 
-        /// <summary><see cref="FindOverload"/> once per method per compilation, and for a method from metadata once while the compilations share it.</summary>
-        private IMethodSymbol? Overload(IMethodSymbol definition, bool anyTaskLike)
+        /// <summary><see cref="FindOverload"/> once per method per compilation, and for a method from metadata once while the compilations share it (its entry is shared).</summary>
+        private IMethodSymbol? Overload(IMethodSymbol definition, Entry entry, bool anyTaskLike)
         {
-            var answers = anyTaskLike ? _withTokenAwaited : _withToken;
-            if (answers.TryGetValue(definition, out var overload))
+            var kept = anyTaskLike ? entry.WithTokenAwaited : entry.WithToken;
+            if (!ReferenceEquals(kept, Entry.NotYet))
             {
-                return overload;
+                return (IMethodSymbol?)kept;
             }
 
-            var across = anyTaskLike ? WithTokenAwaitedAcross : WithTokenAcross;
-            var fromMetadata = AcrossCompilations<IMethodSymbol, IMethodSymbol?>.IsFromMetadata(definition);
-            if (!fromMetadata || !across.TryGet(definition, _environment, out overload))
+            // Two threads may both look (and, for a method from metadata, two compilations): the answer is the same.
+            var overload = FindOverload(definition, anyTaskLike);
+            if (anyTaskLike)
             {
-                overload = FindOverload(definition, anyTaskLike);
-                if (fromMetadata)
-                {
-                    across.Keep(definition, _environment, overload);
-                }
+                entry.WithTokenAwaited = overload;
+            }
+            else
+            {
+                entry.WithToken = overload;
             }
 
-            answers.TryAdd(definition, overload);
             return overload;
         }
 

@@ -56,10 +56,15 @@ namespace AsyncGuard.Analyzers.Infrastructure
     internal sealed class AsyncCounterparts
     {
         private readonly KnownSymbols _known;
-        private readonly INamedTypeSymbol? _obsolete;
-        private readonly INamedTypeSymbol? _experimental;
-        private readonly INamedTypeSymbol? _memory;
-        private readonly INamedTypeSymbol? _readOnlyMemory;
+        // Asked only about candidates that have the async name (few): resolved there, not at every compilation's start.
+        private INamedTypeSymbol? Obsolete => _known.Compilation.GetBestType("System.ObsoleteAttribute");
+
+        private INamedTypeSymbol? Experimental => _known.Compilation.GetBestType("System.Diagnostics.CodeAnalysis.ExperimentalAttribute");
+
+        private INamedTypeSymbol? MemoryType => _known.Compilation.GetBestType("System.Memory`1");
+
+        private INamedTypeSymbol? ReadOnlyMemoryType => _known.Compilation.GetBestType("System.ReadOnlyMemory`1");
+
         private readonly ConcurrentDictionary<(ITypeSymbol Type, string Name), ImmutableArray<IMethodSymbol>> _members = new();
         private readonly ConcurrentDictionary<(string Name, ITypeSymbol Receiver, ImportScope Scope), ImmutableArray<IMethodSymbol>> _extensions = new();
         private readonly ImportScopes _importScopes;
@@ -69,10 +74,6 @@ namespace AsyncGuard.Analyzers.Infrastructure
         internal AsyncCounterparts(KnownSymbols known)
         {
             _known = known;
-            _obsolete = known.Compilation.GetBestType("System.ObsoleteAttribute");
-            _experimental = known.Compilation.GetBestType("System.Diagnostics.CodeAnalysis.ExperimentalAttribute");
-            _memory = known.Compilation.GetBestType("System.Memory`1");
-            _readOnlyMemory = known.Compilation.GetBestType("System.ReadOnlyMemory`1");
             _facts = CompilationFacts.For(known.Compilation);
             _importScopes = _facts.ImportScopes;
             _extensionNames = _facts.ExtensionNames;
@@ -470,15 +471,23 @@ namespace AsyncGuard.Analyzers.Infrastructure
             sync[1].Type.SpecialType == SpecialType.System_Int32 && sync[2].Type.SpecialType == SpecialType.System_Int32 &&
             leading[0].Type is INamedTypeSymbol { TypeArguments.Length: 1 } buffer &&
             buffer.TypeArguments[0].SpecialType == SpecialType.System_Byte &&
-            (SymbolEqualityComparer.Default.Equals(buffer.OriginalDefinition, _memory) || SymbolEqualityComparer.Default.Equals(buffer.OriginalDefinition, _readOnlyMemory));
+            (SymbolEqualityComparer.Default.Equals(buffer.OriginalDefinition, MemoryType) || SymbolEqualityComparer.Default.Equals(buffer.OriginalDefinition, ReadOnlyMemoryType));
 
         /// <summary>[Obsolete] or [Experimental] (the latter an error to call without opting in).</summary>
         private bool IsObsolete(IMethodSymbol candidate)
         {
-            foreach (var attribute in (candidate.ReducedFrom ?? candidate).GetAttributes())
+            var attributes = (candidate.ReducedFrom ?? candidate).GetAttributes();
+            if (attributes.IsEmpty)
             {
-                if ((_obsolete is not null && SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, _obsolete)) ||
-                    (_experimental is not null && SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, _experimental)))
+                return false;
+            }
+
+            var obsolete = Obsolete;
+            var experimental = Experimental;
+            foreach (var attribute in attributes)
+            {
+                if ((obsolete is not null && SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, obsolete)) ||
+                    (experimental is not null && SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, experimental)))
                 {
                     return true;
                 }

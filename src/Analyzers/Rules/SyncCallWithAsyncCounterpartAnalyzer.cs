@@ -75,31 +75,25 @@ namespace AsyncGuard.Analyzers.Rules
                 Counterparts = new AsyncCounterparts(known);
                 var compilation = known.Compilation;
                 AsyncDisposable = compilation.GetBestType("System.IAsyncDisposable");
-                SemaphoreSlim = compilation.GetBestType("System.Threading.SemaphoreSlim");
-                Console = compilation.GetBestType("System.Console");
-                Monitor = compilation.GetBestType("System.Threading.Monitor");
-                ReaderWriterLock = compilation.GetBestType("System.Threading.ReaderWriterLockSlim");
-                TransactionScope = compilation.GetBestType("System.Transactions.TransactionScope");
-                PipeReader = compilation.GetBestType("System.IO.Pipelines.PipeReader");
-                PipeWriter = compilation.GetBestType("System.IO.Pipelines.PipeWriter");
-                AsyncFlowOption = compilation.GetBestType("System.Transactions.TransactionScopeAsyncFlowOption");
                 _collectThreadAffineEvents = body => CollectThreadAffineEvents(body, this);
             }
 
             // Made once: a lambda written at the lookup would capture this instance, a new delegate per call.
             private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IOperation, List<(int Start, ThreadAffineEvent Event)>>.CreateValueCallback _collectThreadAffineEvents;
 
-            internal INamedTypeSymbol? Monitor { get; }
+            // The types below are asked about only at the few calls that have a counterpart (or may have one): resolved
+            // there (GetBestType keeps each answer for the compilation), not for every compilation at its start.
+            internal INamedTypeSymbol? Monitor => Known.Compilation.GetBestType("System.Threading.Monitor");
 
-            internal INamedTypeSymbol? PipeReader { get; }
+            internal INamedTypeSymbol? PipeReader => Known.Compilation.GetBestType("System.IO.Pipelines.PipeReader");
 
-            internal INamedTypeSymbol? PipeWriter { get; }
+            internal INamedTypeSymbol? PipeWriter => Known.Compilation.GetBestType("System.IO.Pipelines.PipeWriter");
 
-            internal INamedTypeSymbol? ReaderWriterLock { get; }
+            internal INamedTypeSymbol? ReaderWriterLock => Known.Compilation.GetBestType("System.Threading.ReaderWriterLockSlim");
 
-            internal INamedTypeSymbol? TransactionScope { get; }
+            internal INamedTypeSymbol? TransactionScope => Known.Compilation.GetBestType("System.Transactions.TransactionScope");
 
-            internal INamedTypeSymbol? AsyncFlowOption { get; }
+            internal INamedTypeSymbol? AsyncFlowOption => Known.Compilation.GetBestType("System.Transactions.TransactionScopeAsyncFlowOption");
 
             internal KnownSymbols Known { get; }
 
@@ -118,9 +112,9 @@ namespace AsyncGuard.Analyzers.Rules
                 return _resources!;
             }
 
-            internal INamedTypeSymbol? SemaphoreSlim { get; }
+            internal INamedTypeSymbol? SemaphoreSlim => Known.Compilation.GetBestType("System.Threading.SemaphoreSlim");
 
-            internal INamedTypeSymbol? Console { get; }
+            internal INamedTypeSymbol? Console => Known.Compilation.GetBestType("System.Console");
 
             private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IOperation, List<(int Start, ThreadAffineEvent Event)>> _threadAffineEvents = new();
 
@@ -505,7 +499,7 @@ namespace AsyncGuard.Analyzers.Rules
             }
 
             // SemaphoreSlim.Wait(0) / Wait(TimeSpan.Zero) only tries to enter.
-            if (SymbolEqualityComparer.Default.Equals(type, state.SemaphoreSlim) && invocation.Arguments.Any(a => ZeroTimeout.Is(a.Value)))
+            if (type.Name == "SemaphoreSlim" && SymbolEqualityComparer.Default.Equals(type, state.SemaphoreSlim) && invocation.Arguments.Any(a => ZeroTimeout.Is(a.Value)))
             {
                 return true;
             }

@@ -1692,6 +1692,39 @@ namespace AsyncGuard.Tests.Rules
             }
             """);
 
+        // An extension counterpart that takes the receiver through its base class, an interface it implements, or a variant
+        // interface (IProducer<object> for an IProducer<string>) is found.
+        [Fact]
+        public Task ExtensionCounterpart_TakingTheReceiverThroughABaseTypeOrInterface_IsFound() => Verify.VerifyAnalyzerAsync("""
+            using System.Threading.Tasks;
+
+            interface IReader { }
+            interface IProducer<out T> { T Next(); }
+            class Base { }
+            class FileReader : Base, IReader
+            {
+                public int Read() => 0;
+                public int Peek() => 0;
+            }
+
+            static class AsyncExtensions
+            {
+                public static Task<int> ReadAsync(this IReader reader) => Task.FromResult(0);
+                public static Task<int> PeekAsync(this Base reader) => Task.FromResult(0);
+                public static Task<object> NextAsync(this IProducer<object> producer) => Task.FromResult(new object());
+            }
+
+            class C
+            {
+                async Task<object> Run(FileReader reader, IProducer<object> objects)
+                {
+                    await Task.Yield();
+                    _ = [|reader.Read()|] + [|reader.Peek()|];
+                    return [|objects.Next()|];
+                }
+            }
+            """);
+
         [Fact]
         public Task AG0012_GenericSyncMethod_ExtensionGenericCounterpart_NoCrash() => Verify.VerifyAnalyzerAsync("""
             using System.Threading.Tasks;
