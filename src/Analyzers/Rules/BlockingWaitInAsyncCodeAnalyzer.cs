@@ -134,13 +134,11 @@ namespace AsyncGuard.Analyzers.Rules
                 return;
             }
 
-            if (task is not null && CompletedTasks.IsProvablyCompleted(task, blocking, known))
-            {
-                return;
-            }
-
+            // The function's body and the member's index found once for the questions below (each a walk up and a table lookup).
             var body = Symbols.FunctionBody(blocking);
-            if (DualMode.IsSynchronousBranch(blocking, body, known.Index(blocking)))
+            var index = known.Index(blocking);
+            if ((task is not null && CompletedTasks.IsProvablyCompleted(task, blocking, known, body, index)) ||
+                DualMode.IsSynchronousBranch(blocking, body, index))
             {
                 return;
             }
@@ -149,7 +147,7 @@ namespace AsyncGuard.Analyzers.Rules
             if (fix is not null && !AsyncCode.IsInConditionalAccess(blocking.Syntax, known.Compilation))
             {
                 properties = properties.Add(PropertyKeys.FixKind, fix);
-                if (AwaitStyle.UsesConfigureAwaitFalse(body, known.Index(blocking)))
+                if (AwaitStyle.UsesConfigureAwaitFalse(body, index))
                 {
                     properties = properties.Add(PropertyKeys.ConfigureAwaitFalse, "true");
                 }

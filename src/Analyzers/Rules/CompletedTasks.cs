@@ -21,7 +21,9 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
         /// <param name="task">The expression whose task is read.</param>
         /// <param name="use">The blocking operation (its position and enclosing code matter).</param>
-        internal static bool IsProvablyCompleted(IOperation task, IOperation use, KnownSymbols known)
+        /// <param name="body">The body of the function <paramref name="use"/> is in (<see cref="Symbols.FunctionBody"/>).</param>
+        /// <param name="index">The index of the member body <paramref name="use"/> is in (<see cref="KnownSymbols.Index"/>).</param>
+        internal static bool IsProvablyCompleted(IOperation task, IOperation use, KnownSymbols known, IOperation body, OperationIndex index)
         {
             task = KnownConditions.SkipConversions(task);
             if (IsCompletedByConstruction(task, known))
@@ -29,8 +31,6 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 return true;
             }
 
-            var body = Symbols.FunctionBody(use);
-            var index = known.Index(use);
             if (IsCheckedByCondition(task, use, body, index))
             {
                 return true;
