@@ -92,15 +92,19 @@ namespace AsyncGuard.Analyzers.Infrastructure
         }
 
         /// <summary>
-        /// A <c>this</c> parameter takes its receiver by an identity, implicit reference or boxing conversion only: for a
-        /// named receiver, one of the receiver's own type, its base types or its interfaces is then a construction of the
-        /// parameter's type (variance keeps the definition). When none is, reducing the method (type inference included)
-        /// cannot succeed and is not tried. Type parameters, <c>object</c> and everything not a named type go to the compiler.
+        /// A <c>this</c> parameter takes its receiver by an identity, implicit reference or boxing conversion, or (C# 14) an
+        /// implicit span conversion. For a named receiver that is not a nullable value type (<c>int?</c> boxes to the
+        /// interfaces of <c>int</c>, which <c>Nullable&lt;T&gt;</c> does not list) and a parameter that is not a span, one of
+        /// the receiver's own type, its base types or its interfaces is then a construction of the parameter's type (variance
+        /// keeps the definition). When none is, reducing the method (type inference included) cannot succeed and is not
+        /// tried. Type parameters, <c>object</c>, spans, nullable receivers and everything not a named type go to the compiler.
         /// </summary>
         private static bool CannotTake(ITypeSymbol parameter, ITypeSymbol receiver)
         {
             if (parameter is not INamedTypeSymbol { SpecialType: not SpecialType.System_Object } named || named.TypeKind == TypeKind.Error ||
-                receiver is not INamedTypeSymbol { TypeKind: not TypeKind.Error })
+                receiver is not INamedTypeSymbol { TypeKind: not TypeKind.Error } namedReceiver ||
+                namedReceiver.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T ||
+                IsSpan(named))
             {
                 return false;
             }
@@ -124,6 +128,11 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
             return true;
         }
+
+        /// <summary><c>System.Span&lt;T&gt;</c> or <c>System.ReadOnlySpan&lt;T&gt;</c>, the targets of C# 14's implicit span conversions.</summary>
+        private static bool IsSpan(INamedTypeSymbol type) =>
+            type.Name is "Span" or "ReadOnlySpan" && type.Arity == 1 &&
+            type.ContainingNamespace is { Name: "System", ContainingNamespace.IsGlobalNamespace: true };
 
         /// <summary>The classes, of the compilation and of all its references, with a member of the name: gathered once per name.</summary>
         private List<INamedTypeSymbol> CollectHolders(string name)

@@ -42,7 +42,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
                 return kept;
             }
 
-            var entry = new Entry(TokenOrdinal(definition));
+            var entry = NewEntryOf(definition);
             if (fromMetadata)
             {
                 EntriesAcross.Keep(definition, _environment, entry);
@@ -56,27 +56,47 @@ namespace AsyncGuard.Analyzers.Infrastructure
         {
             internal static readonly object NotYet = new();
 
-            internal Entry(int tokenOrdinal) => TokenOrdinal = tokenOrdinal;
+            internal Entry(int tokenOrdinal, bool readsArguments)
+            {
+                TokenOrdinal = tokenOrdinal;
+                ReadsArguments = readsArguments;
+            }
 
-            /// <summary>The first parameter of type <c>CancellationToken</c> or <c>CancellationToken?</c>, or -1.</summary>
+            /// <summary>The parameter of type <c>CancellationToken</c> or <c>CancellationToken?</c>, or -1.</summary>
             internal int TokenOrdinal { get; }
+
+            /// <summary>
+            /// The definition does not tell which argument is the token: a parameter's type is a type parameter (a call may
+            /// make it a token), or there are two token parameters (the first token argument, in the call's order, decides).
+            /// Such calls look at their arguments' parameters, as every call did before the entries.
+            /// </summary>
+            internal bool ReadsArguments { get; }
 
             // An IMethodSymbol, null (none), or NotYet; written whole, so a reader sees one of them.
             internal volatile object? WithToken = NotYet;
             internal volatile object? WithTokenAwaited = NotYet;
         }
 
-        private int TokenOrdinal(IMethodSymbol definition)
+        private Entry NewEntryOf(IMethodSymbol definition)
         {
+            var ordinal = -1;
+            var readsArguments = false;
             foreach (var parameter in definition.Parameters)
             {
-                if (parameter.Type is var type && (_known.IsCancellationToken(type) || _known.IsNullableCancellationToken(type)))
+                var type = parameter.Type;
+                if (_known.IsCancellationToken(type) || _known.IsNullableCancellationToken(type))
                 {
-                    return parameter.Ordinal;
+                    readsArguments |= ordinal >= 0;
+                    ordinal = ordinal >= 0 ? ordinal : parameter.Ordinal;
+                }
+                else if (type is ITypeParameterSymbol ||
+                         (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable && nullable.TypeArguments[0] is ITypeParameterSymbol))
+                {
+                    readsArguments = true;
                 }
             }
 
-            return -1;
+            return new Entry(ordinal, readsArguments);
         }
 
         /// <summary>Where the token would go.</summary>
@@ -119,7 +139,19 @@ namespace AsyncGuard.Analyzers.Infrastructure
             // read (in nullable code each read makes a new object).
             var definition = call.TargetMethod.OriginalDefinition;
             var entry = _entries.GetOrAdd(definition, _newEntry);
-            if (entry.TokenOrdinal >= 0)
+            if (entry.ReadsArguments)
+            {
+                foreach (var argument in call.Arguments)
+                {
+                    // The type read once: in nullable code each read makes a new object.
+                    if (argument.Parameter is { } parameter && parameter.Type is var parameterType &&
+                        (_known.IsCancellationToken(parameterType) || _known.IsNullableCancellationToken(parameterType)))
+                    {
+                        return argument.ArgumentKind == ArgumentKind.DefaultValue ? new Slot(parameter, sameMethod: true) : null;
+                    }
+                }
+            }
+            else if (entry.TokenOrdinal >= 0)
             {
                 foreach (var argument in call.Arguments)
                 {
@@ -128,8 +160,6 @@ namespace AsyncGuard.Analyzers.Infrastructure
                         return argument.ArgumentKind == ArgumentKind.DefaultValue ? new Slot(parameter, sameMethod: true) : null;
                     }
                 }
-
-                return null;
             }
 
             // Outside any type (an assembly attribute's argument) there is nothing to forward a token from.

@@ -145,9 +145,14 @@ namespace AsyncGuard.Analyzers.Infrastructure
             _ => receiverType,
         };
 
-        /// <summary>The key is the receiver's type itself, perhaps without a nullable annotation (which no extension looks at).</summary>
+        /// <summary>
+        /// The key stands for this receiver type alone (perhaps without a nullable annotation, which no extension looks at):
+        /// a type parameter, or a named type with no type parameters of its own or its containing types. Not a generic
+        /// definition: inside <c>Box&lt;T&gt;</c>, <c>this</c> has the definition as its type, and an answer for it must not
+        /// stand for <c>Box&lt;int&gt;</c> (found by a review).
+        /// </summary>
         private static bool IsItsOwnKey(ITypeSymbol receiverType, ITypeSymbol key) =>
-            ReferenceEquals(receiverType, key) || receiverType is INamedTypeSymbol { IsGenericType: false };
+            receiverType is INamedTypeSymbol { IsGenericType: false } || (receiverType is ITypeParameterSymbol && ReferenceEquals(receiverType, key));
 
         // By reference: the keys are definitions, one object each per compilation.
         private readonly ConcurrentDictionary<(IMethodSymbol, ITypeSymbol?), bool> _mightExist = new(DefinitionPairs.Instance);

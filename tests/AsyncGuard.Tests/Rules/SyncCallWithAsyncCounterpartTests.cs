@@ -1725,6 +1725,86 @@ namespace AsyncGuard.Tests.Rules
             }
             """);
 
+        // A nullable value type's receiver is taken by an interface of its underlying type (a boxing conversion), though
+        // Nullable<T> itself implements no interface: the this-type test must not skip it (found by a review).
+        [Fact]
+        public Task NullableReceiver_ExtensionThroughUnderlyingInterface_IsFound() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Threading.Tasks;
+
+            static class AsyncExtensions
+            {
+                public static Task<int> GetValueOrDefaultAsync(this IComparable value) => Task.FromResult(0);
+            }
+
+            class C
+            {
+                async Task<int> Run(int? value)
+                {
+                    await Task.Yield();
+                    return [|value.GetValueOrDefault()|];
+                }
+            }
+            """);
+
+        // Inside Box<T>, `this` has Box<T>'s definition as its type: the answer for it (no extension takes Box<T>) must not
+        // stand for Box<int>, whichever call is analysed first (found by a review).
+        [Fact]
+        public Task DefinitionReceiverFirst_ConstructedReceiverStillFound() => Verify.VerifyAnalyzerAsync("""
+            using System.Threading.Tasks;
+
+            class Box<T>
+            {
+                public int Count() => 0;
+
+                async Task<int> Run(Box<int> numbers)
+                {
+                    await Task.Yield();
+                    return this.Count() + [|numbers.Count()|];
+                }
+            }
+
+            static class IntBoxExtensions
+            {
+                public static Task<int> CountAsync(this Box<int> box) => Task.FromResult(0);
+            }
+            """);
+
+        // C# 14 first-class spans: string -> ReadOnlySpan<char> is a valid this-conversion, as int[] -> ReadOnlySpan<int> is
+        // (found by a review).
+        [Fact]
+        public Task StringReceiver_FirstClassSpanExtension_IsFound() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Threading.Tasks;
+
+            class Doc { public int Save() => 0; }
+            static class DocExtensions
+            {
+                public static int Flush(this Doc doc) => 0;
+            }
+
+            static class SpanExtensions
+            {
+                public static Task<int> SaveAsync(this ReadOnlySpan<char> text) => Task.FromResult(0);
+                public static Task<int> SaveAsync(this ReadOnlySpan<int> numbers) => Task.FromResult(0);
+            }
+
+            static class Other
+            {
+                public static int Save(this string text) => 0;
+                public static int Save(this int[] numbers) => 0;
+            }
+
+            class C
+            {
+                async Task<int> Run(string text, int[] numbers)
+                {
+                    await Task.Yield();
+                    return [|text.Save()|] + [|numbers.Save()|];
+                }
+            }
+            """);
+
         [Fact]
         public Task AG0012_GenericSyncMethod_ExtensionGenericCounterpart_NoCrash() => Verify.VerifyAnalyzerAsync("""
             using System.Threading.Tasks;

@@ -872,5 +872,54 @@ namespace AsyncGuard.Tests.Rules
             var source = "using System.Threading.Tasks;\nclass C\n{\n    async Task Run()\n    {\n" + body + "    }\n}\n";
             await Verify.VerifyAnalyzerAsync(source);
         }
+
+        // The token passed through a type parameter (T = CancellationToken): the call's parameter is a token, the
+        // definition's is not: the token is passed, and no overload with one more token is offered (found by a review).
+        [Fact]
+        public Task TokenPassedThroughTypeParameter_IsNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            static class Api
+            {
+                public static Task<T> ReadAsync<T>(T value) => Task.FromResult(value);
+                public static Task<T> ReadAsync<T>(T value, CancellationToken cancellationToken) => Task.FromResult(value);
+            }
+
+            class Holder<T>
+            {
+                public Task PutAsync(T value) => Task.CompletedTask;
+                public Task PutAsync(T value, CancellationToken cancellationToken) => Task.CompletedTask;
+            }
+
+            class C
+            {
+                async Task Run(Holder<CancellationToken> holder, CancellationToken cancellationToken)
+                {
+                    await Api.ReadAsync(cancellationToken);
+                    await holder.PutAsync(cancellationToken);
+                }
+            }
+            """);
+
+        // Two optional tokens, the second passed by name: a token is passed, the call is not reported (found by a review).
+        [Fact]
+        public Task SecondOfTwoTokensPassedByName_IsNotFlagged() => Verify.VerifyAnalyzerAsync("""
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            static class Api
+            {
+                public static Task RunAsync(CancellationToken first = default, CancellationToken second = default) => Task.CompletedTask;
+            }
+
+            class C
+            {
+                async Task Run(CancellationToken cancellationToken)
+                {
+                    await Api.RunAsync(second: cancellationToken);
+                }
+            }
+            """);
     }
 }
