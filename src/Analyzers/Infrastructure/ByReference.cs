@@ -21,4 +21,22 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
         public int GetHashCode(T obj) => RuntimeHelpers.GetHashCode(obj);
     }
+
+    /// <summary><see cref="ByReference{T}"/> for a pair of such symbols, the second possibly null.</summary>
+    internal sealed class ByReferencePairs<T1, T2> : IEqualityComparer<(T1 First, T2? Second)>
+        where T1 : class
+        where T2 : class
+    {
+        internal static readonly ByReferencePairs<T1, T2> Instance = new();
+
+        private ByReferencePairs()
+        {
+        }
+
+        public bool Equals((T1 First, T2? Second) x, (T1 First, T2? Second) y) =>
+            ReferenceEquals(x.First, y.First) && ReferenceEquals(x.Second, y.Second);
+
+        public int GetHashCode((T1 First, T2? Second) pair) =>
+            (RuntimeHelpers.GetHashCode(pair.First) * 31) + (pair.Second is null ? 0 : RuntimeHelpers.GetHashCode(pair.Second));
+    }
 }

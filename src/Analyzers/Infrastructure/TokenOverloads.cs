@@ -77,6 +77,9 @@ namespace AsyncGuard.Analyzers.Infrastructure
             internal volatile object? WithTokenAwaited = NotYet;
         }
 
+        /// <summary><c>CancellationToken</c> or <c>CancellationToken?</c> (the type read once by the caller: in nullable code each read makes a new object).</summary>
+        private bool IsToken(ITypeSymbol type) => _known.IsCancellationToken(type) || _known.IsNullableCancellationToken(type);
+
         private Entry NewEntryOf(IMethodSymbol definition)
         {
             var ordinal = -1;
@@ -84,7 +87,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
             foreach (var parameter in definition.Parameters)
             {
                 var type = parameter.Type;
-                if (_known.IsCancellationToken(type) || _known.IsNullableCancellationToken(type))
+                if (IsToken(type))
                 {
                     readsArguments |= ordinal >= 0;
                     ordinal = ordinal >= 0 ? ordinal : parameter.Ordinal;
@@ -139,23 +142,11 @@ namespace AsyncGuard.Analyzers.Infrastructure
             // read (in nullable code each read makes a new object).
             var definition = call.TargetMethod.OriginalDefinition;
             var entry = _entries.GetOrAdd(definition, _newEntry);
-            if (entry.ReadsArguments)
+            if (entry.ReadsArguments || entry.TokenOrdinal >= 0)
             {
                 foreach (var argument in call.Arguments)
                 {
-                    // The type read once: in nullable code each read makes a new object.
-                    if (argument.Parameter is { } parameter && parameter.Type is var parameterType &&
-                        (_known.IsCancellationToken(parameterType) || _known.IsNullableCancellationToken(parameterType)))
-                    {
-                        return argument.ArgumentKind == ArgumentKind.DefaultValue ? new Slot(parameter, sameMethod: true) : null;
-                    }
-                }
-            }
-            else if (entry.TokenOrdinal >= 0)
-            {
-                foreach (var argument in call.Arguments)
-                {
-                    if (argument.Parameter is { } parameter && parameter.Ordinal == entry.TokenOrdinal)
+                    if (argument.Parameter is { } parameter && (entry.ReadsArguments ? IsToken(parameter.Type) : parameter.Ordinal == entry.TokenOrdinal))
                     {
                         return argument.ArgumentKind == ArgumentKind.DefaultValue ? new Slot(parameter, sameMethod: true) : null;
                     }

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
-using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
-using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -134,14 +132,13 @@ namespace AsyncGuard.Analyzers.Infrastructure
 
         /// <summary>
         /// The one object that stands for the receiver's type in <see cref="MightExist"/>'s table: a named type's definition
-        /// (made once per compilation), an array's or pointer's base type (made anew at each use, with the members of
-        /// <c>System.Array</c>), a type parameter as it is.
+        /// (made once per compilation), an array's base type <c>System.Array</c> (an array type is made anew at each use, and
+        /// has the members of <c>System.Array</c>), anything else (a type parameter) as it is.
         /// </summary>
         private static ITypeSymbol? ReceiverKey(ITypeSymbol? receiverType) => receiverType switch
         {
-            null => null,
             INamedTypeSymbol named => named.OriginalDefinition,
-            IArrayTypeSymbol or IPointerTypeSymbol or IFunctionPointerTypeSymbol when receiverType.BaseType is { } baseType => baseType,
+            IArrayTypeSymbol { BaseType: { } array } => array,
             _ => receiverType,
         };
 
@@ -155,18 +152,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
             receiverType is INamedTypeSymbol { IsGenericType: false } || (receiverType is ITypeParameterSymbol && ReferenceEquals(receiverType, key));
 
         // By reference: the keys are definitions, one object each per compilation.
-        private readonly ConcurrentDictionary<(IMethodSymbol, ITypeSymbol?), bool> _mightExist = new(DefinitionPairs.Instance);
-
-        private sealed class DefinitionPairs : IEqualityComparer<(IMethodSymbol Method, ITypeSymbol? Receiver)>
-        {
-            internal static readonly DefinitionPairs Instance = new();
-
-            public bool Equals((IMethodSymbol Method, ITypeSymbol? Receiver) x, (IMethodSymbol Method, ITypeSymbol? Receiver) y) =>
-                ReferenceEquals(x.Method, y.Method) && ReferenceEquals(x.Receiver, y.Receiver);
-
-            public int GetHashCode((IMethodSymbol Method, ITypeSymbol? Receiver) pair) =>
-                (RuntimeHelpers.GetHashCode(pair.Method) * 31) + (pair.Receiver is null ? 0 : RuntimeHelpers.GetHashCode(pair.Receiver));
-        }
+        private readonly ConcurrentDictionary<(IMethodSymbol, ITypeSymbol?), bool> _mightExist = new(ByReferencePairs<IMethodSymbol, ITypeSymbol>.Instance);
 
         /// <summary>The best counterpart for calling <paramref name="method"/> on <paramref name="receiverType"/>, or null.</summary>
         /// <param name="method">The called method, in its non-reduced form (an extension's first parameter is its receiver).</param>
