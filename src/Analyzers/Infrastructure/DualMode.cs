@@ -78,7 +78,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         internal static bool IsDualModeFunction(IOperation functionBody)
         {
             HashSet<ISymbol>? flags = null;
-            foreach (var operation in OperationWalk.Below(functionBody))
+            foreach (var operation in functionBody.Descendants())
             {
                 if (operation is IAwaitOperation awaited && Symbols.IsInSameFunction(awaited, functionBody))
                 {

@@ -41,7 +41,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
             _root = root;
             // Dispatch on Kind first: one virtual call per node instead of a dozen interface type tests, which cost more
             // than the walk itself on large bodies (most nodes match no case).
-            foreach (var operation in OperationWalk.AndSelf(root))
+            foreach (var operation in root.DescendantsAndSelf())
             {
                 switch (operation.Kind)
                 {
@@ -237,7 +237,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private List<ILocalReferenceOperation> FindReferences(ISymbol local)
         {
             var found = new List<ILocalReferenceOperation>();
-            foreach (var operation in OperationWalk.AndSelf(_root))
+            foreach (var operation in _root.DescendantsAndSelf())
             {
                 if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
                 {
@@ -258,7 +258,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         {
             if (IsLeftOut(symbol))
             {
-                foreach (var operation in OperationWalk.AndSelf(_root))
+                foreach (var operation in _root.DescendantsAndSelf())
                 {
                     // As the walk notes them: a reference to the symbol, or an indexer on it (a string's characters).
                     if (operation is ILocalReferenceOperation { Local: var local } && SymbolEqualityComparer.Default.Equals(local, symbol) ||

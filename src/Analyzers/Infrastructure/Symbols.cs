@@ -155,7 +155,7 @@ namespace AsyncGuard.Analyzers.Infrastructure
         /// <summary>The declarator of a local inside <paramref name="root"/>; null when it is declared elsewhere or by pattern/out var.</summary>
         internal static IVariableDeclaratorOperation? DeclaratorOf(ISymbol local, IOperation root)
         {
-            foreach (var operation in OperationWalk.AndSelf(root))
+            foreach (var operation in root.DescendantsAndSelf())
             {
                 if (operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
                 {
