@@ -25,7 +25,8 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private readonly ConcurrentDictionary<string, bool> _answers = new(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<(string Name, ITypeSymbol Receiver), bool> _reducible = new();
         private List<HashSet<string>>? _sets;
-        private List<Holders>? _holders;
+        private List<IAssemblySymbol>? _withExtensions;
+        private Dictionary<string, int[]>? _holderPositions;
         private Holders? _source;
 
         // Made once: a method group passed at each question is a new delegate per call.
@@ -138,11 +139,20 @@ namespace AsyncGuard.Analyzers.Infrastructure
         private List<INamedTypeSymbol> CollectHolders(string name)
         {
             var found = new List<INamedTypeSymbol>();
-            foreach (var holders in AllHolders())
+            if (Source().ByName.TryGetValue(name, out var own))
             {
-                if (holders.ByName.TryGetValue(name, out var types))
+                found.AddRange(own);
+            }
+
+            // Only the references that declare the name, by the index of their positions: asking every reference (a hundred
+            // and more) for each name was most of what this cost.
+            var references = WithExtensions();
+            var index = _holderPositions ??= HolderPositionsOf.For(references);
+            if (index.TryGetValue(name, out var positions))
+            {
+                foreach (var position in positions)
                 {
-                    found.AddRange(types);
+                    found.AddRange(ByReferencedAssembly.GetValue(references[position], Holders.Of).ByName[name]);
                 }
             }
 
@@ -159,13 +169,8 @@ namespace AsyncGuard.Analyzers.Infrastructure
             // The source assembly, the references that give it their internals, and one set for every other reference.
             sets = new List<HashSet<string>> { Source().AllNames };
             var publicOnly = new List<IAssemblySymbol>();
-            foreach (var assembly in CompilationFacts.For(_compilation).ReferencedAssemblies)
+            foreach (var assembly in WithExtensions())
             {
-                if (!assembly.MightContainExtensionMethods)
-                {
-                    continue;
-                }
-
                 // Another assembly's extension methods are usable only when public, or internal with InternalsVisibleTo.
                 if (assembly.GivesAccessTo(_compilation.Assembly))
                 {
@@ -187,27 +192,56 @@ namespace AsyncGuard.Analyzers.Infrastructure
         // Benign race, as in Sets.
         private Holders Source() => _source ??= Holders.Of(_compilation.Assembly);
 
-        /// <summary>The holders of the source assembly and of every reference that may hold extension methods.</summary>
-        private List<Holders> AllHolders()
+        /// <summary>The referenced assemblies that may hold extension methods, in the compilation's order.</summary>
+        private List<IAssemblySymbol> WithExtensions()
         {
-            if (_holders is { } holders)
+            if (_withExtensions is { } assemblies)
             {
-                return holders;
+                return assemblies;
             }
 
-            holders = new List<Holders> { Source() };
+            assemblies = new List<IAssemblySymbol>();
             foreach (var assembly in CompilationFacts.For(_compilation).ReferencedAssemblies)
             {
                 if (assembly.MightContainExtensionMethods)
                 {
-                    holders.Add(ByReferencedAssembly.GetValue(assembly, Holders.Of));
+                    assemblies.Add(assembly);
                 }
             }
 
             // Benign race, as in Sets.
-            _holders = holders;
-            return holders;
+            _withExtensions = assemblies;
+            return assemblies;
         }
+
+        /// <summary>
+        /// For these references, each member name of their holders and the positions (in the list) of the references that
+        /// declare it. Positions, not assemblies: a kept fact must not keep the assemblies alive (see <see cref="ReferenceSets{T}"/>).
+        /// </summary>
+        private static readonly ReferenceSets<Dictionary<string, int[]>> HolderPositionsOf = new(assemblies =>
+        {
+            var positions = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+            for (var i = 0; i < assemblies.Count; i++)
+            {
+                foreach (var name in ByReferencedAssembly.GetValue(assemblies[i], Holders.Of).ByName.Keys)
+                {
+                    if (!positions.TryGetValue(name, out var list))
+                    {
+                        positions.Add(name, list = new List<int>(1));
+                    }
+
+                    list.Add(i);
+                }
+            }
+
+            var index = new Dictionary<string, int[]>(positions.Count, StringComparer.Ordinal);
+            foreach (var pair in positions)
+            {
+                index.Add(pair.Key, pair.Value.ToArray());
+            }
+
+            return index;
+        });
 
         /// <summary>The public names of these references as one set: one lookup per name instead of one per reference.</summary>
         private static readonly ReferenceSets<HashSet<string>> PublicNamesOf = new(assemblies =>
