@@ -76,9 +76,9 @@ namespace AsyncGuard.Analyzers.Rules
 
             // A synchronous method that merely accepts a token (to register cancellation for a longer operation) is
             // often left without it on purpose: only calls that start asynchronous work count, unless asked. A call
-            // returning nothing, or a plain value (a bool, a number, a string, an enum: nearly half of the other calls),
-            // is ruled out here, before anything else.
-            if ((call.TargetMethod.ReturnsVoid || IsPlainValue(call.TargetMethod.ReturnType)) && !synchronousCalls.IsTrue(context.Options, syntax.SyntaxTree))
+            // returning nothing, or a plain value that is no started work (a bool, a number, a string, an enum: nearly half
+            // of the other calls), is ruled out here, before anything else: no binder, no shared fact.
+            if ((call.TargetMethod.ReturnsVoid || !Symbols.CanHoldTask(call.TargetMethod.ReturnType)) && !synchronousCalls.IsTrue(context.Options, syntax.SyntaxTree))
             {
                 return;
             }
@@ -287,19 +287,6 @@ namespace AsyncGuard.Analyzers.Rules
         private static bool IsOptionTrue(OperationAnalysisContext context, IOperation call, string key) =>
             context.Options.AnalyzerConfigOptionsProvider.GetOptions(call.Syntax.SyntaxTree).TryGetValue(key, out var value) &&
             value.Trim().Equals("true", System.StringComparison.OrdinalIgnoreCase);
-
-        /// <summary>
-        /// A bool, a number, a char, a string, a date or an enum: nothing <see cref="ReturnsAsyncWork"/> says yes to, short of an
-        /// extension <c>GetAwaiter</c> for such a type, which no codebase writes. Asked without the binder, and without
-        /// the compilation's extension names (which the first rule to ask must gather).
-        /// </summary>
-        private static bool IsPlainValue(ITypeSymbol type) =>
-            type.TypeKind == TypeKind.Enum ||
-            type.SpecialType is SpecialType.System_Boolean or SpecialType.System_Char or SpecialType.System_SByte or SpecialType.System_Byte or
-                SpecialType.System_Int16 or SpecialType.System_UInt16 or SpecialType.System_Int32 or SpecialType.System_UInt32 or
-                SpecialType.System_Int64 or SpecialType.System_UInt64 or SpecialType.System_Decimal or SpecialType.System_Single or
-                SpecialType.System_Double or SpecialType.System_String or SpecialType.System_IntPtr or SpecialType.System_UIntPtr or
-                SpecialType.System_DateTime;
 
         /// <summary>The call returns an awaitable or an async enumerable.</summary>
         private static bool ReturnsAsyncWork(IInvocationOperation call, Awaitables awaitables, INamedTypeSymbol? asyncEnumerable)
