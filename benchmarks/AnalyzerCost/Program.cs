@@ -17,7 +17,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 // Usage (see README.md):
 //   dotnet run -c Release --project benchmarks/AnalyzerCost -- [--files 400] [--scale 1] [--runs 5]
 //       [--rsp path/to/csc.rsp] [--shape and-chain|nested-if|fan-out|task-locals|mixed|nested-lambdas|nested-lambdas-token --n 2000]
-//       [--sets asyncguard,asyncfixer,meziantou,vsthreading] [--only AG0011] [--rotate-rules]
+//       [--sets asyncguard,asyncfixer,meziantou,vsthreading] [--only AG0011] [--rotate-rules] [--leave-one-out]
 // The same compilation is analysed in one process by AsyncGuard and by its peers, each analyzer set in its own
 // CompilationWithAnalyzers over a fresh clone of the compilation, the order of the sets rotating from run to run.
 var runs = Option("--runs", 5);
@@ -31,6 +31,11 @@ var oneThread = args.Contains("--one-thread");
 // each rule's median is its time where it is not the first to ask, and what the medians leave of the total is the
 // shared facts' time.
 var rotateRules = args.Contains("--rotate-rules");
+// What each rule costs whoever asks first: with --leave-one-out, after the tables above, every run also analyses the code
+// with AsyncGuard less one analyzer, for each of them in turn, and the table shows what leaving it out saves (the whole
+// set's total less the smaller set's, paired within the run). A shared fact stays in the total when one of the rules that
+// need it goes, so this is the time that turning the rule off saves.
+var leaveOneOut = args.Contains("--leave-one-out");
 
 var (name, compilation) = OptionText("--rsp") is { } rsp ? FromCommandLine(rsp)
     : OptionText("--shape") is { } shape ? Generated($"shape {shape}", Shapes.Create(shape, Option("--n", 1000)))
@@ -220,6 +225,50 @@ if (totals.ContainsKey("AsyncGuard"))
     Console.WriteLine(rotateRules ? "analyzer order: rotated from run to run (--rotate-rules)" : "analyzer order: by class name, the same in every run");
 }
 
+if (leaveOneOut && sets.FirstOrDefault(s => s.Name == "AsyncGuard") is { } whole)
+{
+    // Each run: the whole set, each smaller set (their order rotating from run to run), the whole set again; a rule's
+    // saving in the run is the mean of the two whole totals less the smaller set's total.
+    var savings = whole.Analyzers.ToDictionary(a => a.GetType().Name, _ => new List<double>());
+    var wholeTotals = new List<double>();
+    for (var run = -Math.Min(warmup, 2); run < runs; run++)
+    {
+        var first = await TotalTime(whole);
+        var smaller = new List<(string Name, double Total)>();
+        for (var i = 0; i < whole.Analyzers.Length; i++)
+        {
+            var left = (i + run + warmup) % whole.Analyzers.Length;
+            smaller.Add((whole.Analyzers[left].GetType().Name, await TotalTime(whole.Without(left))));
+        }
+
+        var mean = (first + await TotalTime(whole)) / 2;
+        if (run < 0)
+        {
+            continue;
+        }
+
+        wholeTotals.Add(mean);
+        foreach (var (analyzer, total) in smaller)
+        {
+            savings[analyzer].Add(mean - total);
+        }
+    }
+
+    var wholeMedian = Median(wholeTotals);
+    Console.WriteLine();
+    Console.WriteLine($"leaving one analyzer out (--leave-one-out, {runs} runs, order by class name): AsyncGuard whole, median {wholeMedian:0.0} ms, spread {Spread(wholeTotals)}");
+    Console.WriteLine();
+    Console.WriteLine("| AsyncGuard analyzer left out | time saved, median ms | spread | share of AsyncGuard |");
+    Console.WriteLine("|---|---:|---:|---:|");
+    foreach (var (analyzer, saved) in savings.OrderByDescending(p => Median(p.Value)))
+    {
+        Console.WriteLine($"| {analyzer} | {Median(saved):0.0} | {Spread(saved, "0.0")} | {Median(saved) / wholeMedian:P0} |");
+    }
+
+    var kept = wholeMedian - savings.Values.Sum(Median);
+    Console.WriteLine($"| (total less the savings: what stays whichever one rule goes) | {kept:0.0} | | {kept / wholeMedian:P0} |");
+}
+
 foreach (var set in sets.Where(s => s.Name != "AsyncGuard" && args.Contains("--peer-detail")))
 {
     Console.WriteLine();
@@ -255,6 +304,19 @@ async Task<(ImmutableArray<Diagnostic> Diagnostics, CompilationWithAnalyzers Wit
     var elapsed = stopwatch.Elapsed.TotalMilliseconds;
     var bytes = GC.GetTotalAllocatedBytes(precise: true) - before;
     return (diagnostics, withAnalyzers, elapsed, bytes);
+}
+
+// The sum of the set's analyzers' times in one analysis.
+async Task<double> TotalTime(AnalyzerSet set)
+{
+    var withAnalyzers = (await Analyse(set)).WithAnalyzers;
+    var sum = 0.0;
+    foreach (var analyzer in set.Analyzers)
+    {
+        sum += (await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None)).ExecutionTime.TotalMilliseconds;
+    }
+
+    return sum;
 }
 
 int Option(string option, int fallback)
@@ -337,6 +399,10 @@ sealed class AnalyzerSet
         var first = Analyzers.IsEmpty ? 0 : start % Analyzers.Length;
         return new AnalyzerSet(Name, Analyzers.RemoveRange(0, first).AddRange(Analyzers.Take(first)), DiagnosticOptions, EnabledIds);
     }
+
+    // The same analyzers in the same order, less the one at the given place.
+    public AnalyzerSet Without(int place)
+        => new(Name, Analyzers.RemoveAt(place), DiagnosticOptions, EnabledIds.Except(Analyzers[place].SupportedDiagnostics.Select(d => d.Id)).ToList());
 
     public static AnalyzerSet AsyncGuard(string? only)
     {
