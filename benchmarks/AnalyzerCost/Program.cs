@@ -59,6 +59,7 @@ foreach (var set in setNames)
         "meziantou" => AnalyzerSet.FromPackage("Meziantou", "Meziantou.Analyzer", @"analyzers/dotnet/roslyn5.0/cs", AnalyzerSet.IsMeziantouAsyncRule),
         "vsthreading" => AnalyzerSet.FromPackage("VS Threading", "Microsoft.VisualStudio.Threading.Analyzers", @"analyzers/cs", _ => true),
         "noop" => AnalyzerSet.Baseline(),
+        "noop-calls" => AnalyzerSet.EmptyCallbacks(),
         _ => throw new ArgumentException("unknown analyzer set " + set),
     });
 }
@@ -420,6 +421,10 @@ sealed class AnalyzerSet
     public static AnalyzerSet Baseline()
         => new("driver only", ImmutableArray.Create<DiagnosticAnalyzer>(new NoOpAnalyzer()), ImmutableDictionary<string, ReportDiagnostic>.Empty, Array.Empty<string>());
 
+    // An analyzer whose callback at every invocation does nothing: what the driver itself charges per callback (see "Round 11").
+    public static AnalyzerSet EmptyCallbacks()
+        => new("empty callbacks", ImmutableArray.Create<DiagnosticAnalyzer>(new EmptyCallbackAnalyzer()), ImmutableDictionary<string, ReportDiagnostic>.Empty, new[] { "CALLS" });
+
     // Reports the given diagnostics and does nothing else (see --replay).
     public static AnalyzerSet Replay(IReadOnlyCollection<Diagnostic> diagnostics)
         => new("replay", ImmutableArray.Create<DiagnosticAnalyzer>(new ReplayAnalyzer(diagnostics)), ImmutableDictionary<string, ReportDiagnostic>.Empty, Array.Empty<string>());
@@ -492,6 +497,21 @@ sealed class NoOpAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterOperationBlockAction(_ => { });
+    }
+}
+
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+sealed class EmptyCallbackAnalyzer : DiagnosticAnalyzer
+{
+    private static readonly DiagnosticDescriptor Rule = new("CALLS", "empty callbacks", "empty callbacks", "Benchmark", DiagnosticSeverity.Warning, isEnabledByDefault: true);
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterOperationAction(_ => { }, OperationKind.Invocation);
     }
 }
 
