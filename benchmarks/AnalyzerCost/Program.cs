@@ -423,7 +423,7 @@ sealed class AnalyzerSet
 
     // An analyzer whose callback at every invocation does nothing: what the driver itself charges per callback (see "Round 11").
     public static AnalyzerSet EmptyCallbacks()
-        => new("empty callbacks", ImmutableArray.Create<DiagnosticAnalyzer>(new EmptyCallbackAnalyzer()), ImmutableDictionary<string, ReportDiagnostic>.Empty, new[] { "CALLS" });
+        => new("empty callbacks", ImmutableArray.Create<DiagnosticAnalyzer>(new NoOpAnalyzer(atEveryCall: true)), ImmutableDictionary<string, ReportDiagnostic>.Empty, new[] { "NOOP" });
 
     // Reports the given diagnostics and does nothing else (see --replay).
     public static AnalyzerSet Replay(IReadOnlyCollection<Diagnostic> diagnostics)
@@ -490,20 +490,10 @@ sealed class NoOpAnalyzer : DiagnosticAnalyzer
 {
     private static readonly DiagnosticDescriptor Rule = new("NOOP", "no-op", "no-op", "Benchmark", DiagnosticSeverity.Warning, isEnabledByDefault: true);
 
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+    // With atEveryCall, an empty callback at every invocation instead of one per body (see EmptyCallbacks).
+    private readonly bool _atEveryCall;
 
-    public override void Initialize(AnalysisContext context)
-    {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterOperationBlockAction(_ => { });
-    }
-}
-
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
-sealed class EmptyCallbackAnalyzer : DiagnosticAnalyzer
-{
-    private static readonly DiagnosticDescriptor Rule = new("CALLS", "empty callbacks", "empty callbacks", "Benchmark", DiagnosticSeverity.Warning, isEnabledByDefault: true);
+    public NoOpAnalyzer(bool atEveryCall = false) => _atEveryCall = atEveryCall;
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
 
@@ -511,7 +501,14 @@ sealed class EmptyCallbackAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterOperationAction(_ => { }, OperationKind.Invocation);
+        if (_atEveryCall)
+        {
+            context.RegisterOperationAction(_ => { }, OperationKind.Invocation);
+        }
+        else
+        {
+            context.RegisterOperationBlockAction(_ => { });
+        }
     }
 }
 
