@@ -36,6 +36,8 @@ var rotateRules = args.Contains("--rotate-rules");
 // set's total less the smaller set's, paired within the run). A shared fact stays in the total when one of the rules that
 // need it goes, so this is the time that turning the rule off saves.
 var leaveOneOut = args.Contains("--leave-one-out");
+// The time the runtime paused for garbage collection during the last Analyse (printed with --per-run).
+var lastPause = 0.0;
 
 var (name, compilation) = OptionText("--rsp") is { } rsp ? FromCommandLine(rsp)
     : OptionText("--shape") is { } shape ? Generated($"shape {shape}", Shapes.Create(shape, Option("--n", 1000)))
@@ -150,7 +152,7 @@ for (var run = -warmup; run < runs; run++)
         totals[set.Name].Add(sum);
         if (args.Contains("--per-run"))
         {
-            Console.WriteLine($"run {run}: {set.Name} {sum:0} ms in callbacks, {elapsed:0} ms wall, {bytes / 1024} KB; binding {binding[binding.Count - 1]:0} ms, on one thread {bindingOneThread[bindingOneThread.Count - 1]:0} ms; GCs so far {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}");
+            Console.WriteLine($"run {run}: {set.Name} {sum:0} ms in callbacks, {elapsed:0} ms wall, {bytes / 1024} KB; binding {binding[binding.Count - 1]:0} ms, on one thread {bindingOneThread[bindingOneThread.Count - 1]:0} ms; GCs so far {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, paused {lastPause:0} ms during this analysis");
         }
     }
 }
@@ -300,10 +302,12 @@ async Task<(ImmutableArray<Diagnostic> Diagnostics, CompilationWithAnalyzers Wit
         concurrentAnalysis: false, logAnalyzerExecutionTime: true, reportSuppressedDiagnostics: false));
     GC.Collect();
     var before = GC.GetTotalAllocatedBytes(precise: true);
+    var pausedBefore = GC.GetTotalPauseDuration();
     var stopwatch = Stopwatch.StartNew();
     var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync();
     var elapsed = stopwatch.Elapsed.TotalMilliseconds;
     var bytes = GC.GetTotalAllocatedBytes(precise: true) - before;
+    lastPause = (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds;
     return (diagnostics, withAnalyzers, elapsed, bytes);
 }
 
