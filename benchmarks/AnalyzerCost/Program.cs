@@ -13,6 +13,7 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
 
 // Usage (see README.md):
 //   dotnet run -c Release --project benchmarks/AnalyzerCost -- [--files 400] [--scale 1] [--runs 5]
@@ -62,6 +63,7 @@ foreach (var set in setNames)
         "vsthreading" => AnalyzerSet.FromPackage("VS Threading", "Microsoft.VisualStudio.Threading.Analyzers", @"analyzers/cs", _ => true),
         "noop" => AnalyzerSet.Baseline(),
         "noop-calls" => AnalyzerSet.EmptyCallbacks(),
+        "name-calls" => AnalyzerSet.NameReads(),
         _ => throw new ArgumentException("unknown analyzer set " + set),
     });
 }
@@ -136,10 +138,12 @@ for (var run = -warmup; run < runs; run++)
         wall[set.Name].Add(elapsed);
         allocated[set.Name].Add(bytes);
         var sum = 0.0;
-        foreach (var analyzer in set.Analyzers)
+        for (var position = 0; position < set.Analyzers.Length; position++)
         {
+            var analyzer = set.Analyzers[position];
             var time = (await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None)).ExecutionTime.TotalMilliseconds;
-            var key = analyzer.GetType().Name;
+            // Instances of one class (the name-reads set) are told apart by their place in the set.
+            var key = set.Analyzers.Count(a => a.GetType() == analyzer.GetType()) > 1 ? $"{analyzer.GetType().Name} #{position + 1}" : analyzer.GetType().Name;
             if (!perAnalyzer[set.Name].TryGetValue(key, out var list))
             {
                 perAnalyzer[set.Name][key] = list = new List<double>();
@@ -427,7 +431,14 @@ sealed class AnalyzerSet
 
     // An analyzer whose callback at every invocation does nothing: what the driver itself charges per callback (see "Round 11").
     public static AnalyzerSet EmptyCallbacks()
-        => new("empty callbacks", ImmutableArray.Create<DiagnosticAnalyzer>(new NoOpAnalyzer(atEveryCall: true)), ImmutableDictionary<string, ReportDiagnostic>.Empty, new[] { "NOOP" });
+        => new("empty callbacks", ImmutableArray.Create<DiagnosticAnalyzer>(new NoOpAnalyzer(NoOpAnalyzer.Calls.Empty)), ImmutableDictionary<string, ReportDiagnostic>.Empty, new[] { "NOOP" });
+
+    // Four analyzers whose callback at every invocation reads the called method's name and nothing else: the least that a
+    // rule looking at calls does. Each but the first finds what it reads where the one before left it (in the processor's
+    // caches, or not), which is what the scaling of a set of rules depends on (see "Round 12").
+    public static AnalyzerSet NameReads()
+        => new("name reads", Enumerable.Range(0, 4).Select(_ => (DiagnosticAnalyzer)new NoOpAnalyzer(NoOpAnalyzer.Calls.ReadName)).ToImmutableArray(),
+            ImmutableDictionary<string, ReportDiagnostic>.Empty, new[] { "NOOP" });
 
     // Reports the given diagnostics and does nothing else (see --replay).
     public static AnalyzerSet Replay(IReadOnlyCollection<Diagnostic> diagnostics)
@@ -494,10 +505,16 @@ sealed class NoOpAnalyzer : DiagnosticAnalyzer
 {
     private static readonly DiagnosticDescriptor Rule = new("NOOP", "no-op", "no-op", "Benchmark", DiagnosticSeverity.Warning, isEnabledByDefault: true);
 
-    // With atEveryCall, an empty callback at every invocation instead of one per body (see EmptyCallbacks).
-    private readonly bool _atEveryCall;
+    // What the analyzer does: one empty callback per body, or a callback at every invocation instead (see EmptyCallbacks
+    // and NameReads).
+    public enum Calls { None, Empty, ReadName }
 
-    public NoOpAnalyzer(bool atEveryCall = false) => _atEveryCall = atEveryCall;
+    private readonly Calls _calls;
+
+    // The names' lengths summed, so that the reads in ReadName cannot be dropped as unused.
+    private long _nameLengths;
+
+    public NoOpAnalyzer(Calls calls = Calls.None) => _calls = calls;
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
 
@@ -505,9 +522,13 @@ sealed class NoOpAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        if (_atEveryCall)
+        if (_calls == Calls.Empty)
         {
             context.RegisterOperationAction(_ => { }, OperationKind.Invocation);
+        }
+        else if (_calls == Calls.ReadName)
+        {
+            context.RegisterOperationAction(c => Interlocked.Add(ref _nameLengths, ((IInvocationOperation)c.Operation).TargetMethod.Name.Length), OperationKind.Invocation);
         }
         else
         {
