@@ -18,7 +18,7 @@ using Microsoft.CodeAnalysis.Operations;
 // Usage (see README.md):
 //   dotnet run -c Release --project benchmarks/AnalyzerCost -- [--files 400] [--scale 1] [--runs 5]
 //       [--rsp path/to/csc.rsp] [--shape and-chain|nested-if|fan-out|task-locals|mixed|nested-lambdas|nested-lambdas-token --n 2000]
-//       [--sets asyncguard,asyncfixer,meziantou,vsthreading] [--only AG0011] [--rotate-rules] [--leave-one-out]
+//       [--sets asyncguard,asyncfixer,meziantou,vsthreading (also noop, noop-calls, name-calls)] [--only AG0011] [--rotate-rules] [--leave-one-out]
 // The same compilation is analysed in one process by AsyncGuard and by its peers, each analyzer set in its own
 // CompilationWithAnalyzers over a fresh clone of the compilation, the order of the sets rotating from run to run.
 var runs = Option("--runs", 5);
